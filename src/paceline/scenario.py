@@ -1,0 +1,279 @@
+"""The scenario: athlete, race, course, conditions, drafting and shoes — typed and strict.
+
+A scenario is what a performance engineer writes in a TOML file (see docs/scenario.md). This
+module validates it: unknown keys, missing keys and out-of-range values raise
+:class:`paceline.errors.ScenarioError` naming the key, the value and what is valid. Human forms
+("2:01:39", "marathon", "25km") are converted to SI here, once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from paceline.errors import ScenarioError, UnitError
+from paceline.units import parse_distance_m, parse_duration_s
+
+__all__ = [
+    "Conditions",
+    "Drafting",
+    "Shoes",
+    "CourseSpec",
+    "Reference",
+    "Physiology",
+    "Athlete",
+    "Race",
+    "Scenario",
+    "Uncertainty",
+    "scenario_from_dict",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+def _distance(value: Any, key: str) -> float:
+    try:
+        return parse_distance_m(value, where=key)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _duration(value: Any, key: str) -> float:
+    try:
+        return parse_duration_s(value, where=key)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+class Conditions(_Strict):
+    """Weather and air: SI, °C, fractions."""
+
+    temperature_c: float = Field(ge=-30, le=50, description="air temperature at the start [°C]")
+    temperature_end_c: float | None = Field(
+        default=None, ge=-30, le=50,
+        description="air temperature at the finish [°C]; linear in distance between (optional)",
+    )
+    relative_humidity: float = Field(description="relative humidity as a fraction 0–1")
+    altitude_m: float | None = Field(default=None, ge=-500, le=5000)
+    pressure_hpa: float | None = Field(default=None, ge=500, le=1100)
+    wind_speed_m_s: float = Field(default=0.0, ge=0, le=30)
+    wind_from_deg: float = Field(default=0.0, ge=0, le=360)
+
+    @field_validator("relative_humidity")
+    @classmethod
+    def _rh_fraction(cls, v: float) -> float:
+        if not 0.0 <= v <= 1.0:
+            hint = f"; write {v / 100:g} for {v:g} %" if 1.0 < v <= 100.0 else ""
+            raise ValueError(f"must be a fraction from 0 to 1{hint}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_of_altitude_pressure(self) -> Conditions:
+        if self.altitude_m is not None and self.pressure_hpa is not None:
+            raise ValueError("give altitude_m or pressure_hpa, not both")
+        return self
+
+
+class Drafting(_Strict):
+    """Drafting: a drag reduction fraction, optionally only up to a distance."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    drag_reduction: float = Field(default=0.0, ge=0.0, le=0.95,
+                                  description="fraction of the athlete's drag removed [0–0.95]")
+    until_m: float | None = Field(default=None, alias="until",
+                                  description='drafting ends at this distance ("25km")')
+    formation: str | None = None
+
+    @field_validator("until_m", mode="before")
+    @classmethod
+    def _until(cls, v: Any) -> float | None:
+        return None if v is None else _distance(v, "drafting.until")
+
+    @field_validator("formation")
+    @classmethod
+    def _formation(cls, v: str | None) -> str | None:
+        if v is not None:
+            raise ValueError(
+                "formation models are not part of this version of paceline yet; "
+                "give drafting.drag_reduction (e.g. 0.6 for a full pacer formation) instead"
+            )
+        return v
+
+
+class Shoes(_Strict):
+    """Shoes: a metabolic saving fraction and/or a mass per shoe."""
+
+    metabolic_saving: float = Field(default=0.0, ge=-0.10, le=0.15,
+                                    description="fraction of metabolic power saved (0.04 = 4 %)")
+    mass_g: float | None = Field(default=None, gt=0, le=1000, description="mass of one shoe [g]")
+
+
+class CourseSpec(_Strict):
+    """A course preset name or a GPX file (path relative to the scenario file), with laps."""
+
+    preset: str | None = None
+    gpx: str | None = None
+    laps: int = Field(default=1, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CourseSpec:
+        if (self.preset is None) == (self.gpx is None):
+            raise ValueError('give exactly one of course.preset (e.g. "vienna-2019") or course.gpx')
+        return self
+
+
+def _course_spec(value: Any) -> Any:
+    """A reference course may be written as a bare string: a preset name or a .gpx path."""
+    if isinstance(value, str):
+        return {"gpx": value} if value.lower().endswith(".gpx") else {"preset": value}
+    return value
+
+
+class Reference(_Strict):
+    """A race the athlete ran, in its own conditions: calibrates his sustainable power."""
+
+    distance_m: float = Field(alias="distance")
+    time_s: float = Field(alias="time")
+    course: CourseSpec = CourseSpec(preset="straight")
+    conditions: Conditions
+    drafting: Drafting = Drafting()
+    shoes: Shoes = Shoes()
+    pacing: Literal["even-effort", "even-pace"] = "even-pace"
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("distance_m", mode="before")
+    @classmethod
+    def _d(cls, v: Any) -> float:
+        return _distance(v, "athlete.reference.distance")
+
+    @field_validator("time_s", mode="before")
+    @classmethod
+    def _t(cls, v: Any) -> float:
+        return _duration(v, "athlete.reference.time")
+
+    @field_validator("course", mode="before")
+    @classmethod
+    def _c(cls, v: Any) -> Any:
+        return _course_spec(v)
+
+
+class Physiology(_Strict):
+    """Capacity from physiology (Joyner 1991): VO2max × sustainable fraction ÷ economy."""
+
+    vo2max_ml_kg_min: float = Field(ge=30, le=95)
+    fraction_sustainable: float = Field(ge=0.5, le=1.0,
+                                        description="fraction of VO2max held for the race")
+    economy_ml_kg_km: float = Field(ge=120, le=300,
+                                    description="O2 cost of level running in still air")
+
+
+class Athlete(_Strict):
+    name: str = ""
+    mass_kg: float = Field(ge=30, le=150)
+    height_m: float = Field(ge=1.2, le=2.3)
+    drag_area_m2: float | None = Field(default=None, ge=0.05, le=1.5)
+    sex: Literal["men", "women"] = "men"
+    economy_ml_kg_km: float = Field(
+        default=200.0, ge=120, le=300,
+        description="O2 cost of level running in still air at economy_speed_m_s "
+        "(only its ratio matters when capacity comes from a reference race)")
+    economy_speed_m_s: float = Field(default=4.47, gt=1.0, le=8.0)
+    reference: Reference | None = None
+    physiology: Physiology | None = None
+
+    @model_validator(mode="after")
+    def _capacity(self) -> Athlete:
+        if (self.reference is None) == (self.physiology is None):
+            raise ValueError(
+                "give exactly one of [athlete.reference] (a race the athlete ran) or "
+                "[athlete.physiology] (vo2max_ml_kg_min, fraction_sustainable, economy_ml_kg_km)"
+            )
+        return self
+
+
+class Race(_Strict):
+    distance_m: float = Field(alias="distance")
+    pacing: Literal["even-effort", "even-pace"] = "even-effort"
+    target_time_s: float | None = Field(default=None, alias="target_time")
+    actual_time_s: float | None = Field(
+        default=None, alias="actual_time",
+        description="the time actually run, when the scenario replays a real race")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("actual_time_s", mode="before")
+    @classmethod
+    def _a(cls, v: Any) -> float | None:
+        return None if v is None else _duration(v, "race.actual_time")
+
+    @field_validator("distance_m", mode="before")
+    @classmethod
+    def _d(cls, v: Any) -> float:
+        return _distance(v, "race.distance")
+
+    @field_validator("target_time_s", mode="before")
+    @classmethod
+    def _t(cls, v: Any) -> float | None:
+        return None if v is None else _duration(v, "race.target_time")
+
+
+class Uncertainty(_Strict):
+    """Spreads (one standard deviation) of the inputs for the Monte Carlo (``--uncertainty``).
+
+    Defaults are stated assumptions, documented in docs/model.md: a forecast good to ±1.5 °C
+    and ±5 % RH a day out, wind ±0.5 m/s and ±30°, day-to-day running economy ±1 % and capacity
+    ±1 %, drafting ±0.05 (a formation that is not always held).
+    """
+
+    temperature_sd_c: float = Field(default=1.5, ge=0, le=10)
+    relative_humidity_sd: float = Field(default=0.05, ge=0, le=0.5)
+    wind_speed_sd_m_s: float = Field(default=0.5, ge=0, le=10)
+    wind_from_sd_deg: float = Field(default=30.0, ge=0, le=180)
+    economy_sd_frac: float = Field(default=0.01, ge=0, le=0.2)
+    capacity_sd_frac: float = Field(default=0.01, ge=0, le=0.2)
+    drag_reduction_sd: float = Field(default=0.05, ge=0, le=0.5)
+
+
+class Scenario(_Strict):
+    """A whole scenario. Build it with :func:`scenario_from_dict` for readable errors."""
+
+    name: str = ""
+    description: str = ""
+    athlete: Athlete
+    race: Race
+    course: CourseSpec = CourseSpec(preset="straight")
+    conditions: Conditions
+    drafting: Drafting = Drafting()
+    shoes: Shoes = Shoes()
+    uncertainty: Uncertainty = Uncertainty()
+
+
+def _format_errors(exc: ValidationError, data: dict[str, Any]) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+        kind = err["type"]
+        msg = err["msg"].removeprefix("Value error, ")
+        if kind == "missing":
+            lines.append(f"{loc}: required key is missing")
+        elif kind == "extra_forbidden":
+            parent = loc.rsplit(".", 1)[0] if "." in loc else "(top level)"
+            lines.append(f"{loc}: unknown key in {parent} (got {err['input']!r}); "
+                         "see docs/scenario.md for the keys")
+        else:
+            lines.append(f"{loc}: {msg} (got {err.get('input')!r})")
+    return "; ".join(lines)
+
+
+def scenario_from_dict(data: dict[str, Any], *, where: str = "scenario") -> Scenario:
+    """Validate a scenario mapping (as read from TOML); raise ScenarioError naming every bad key."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_format_errors(exc, data), where=where,
+                            fix="correct the keys named above") from None

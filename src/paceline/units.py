@@ -1,0 +1,175 @@
+"""Human forms of times, paces, distances and wind, and their SI values.
+
+This module alone parses and formats what people write ("2:50/km", "1:59:40", "marathon",
+"3@270"). Everything inside paceline is SI: metres, seconds, m/s, degrees.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from paceline.errors import UnitError
+
+__all__ = [
+    "RACE_DISTANCES_M",
+    "parse_duration_s",
+    "format_duration",
+    "parse_distance_m",
+    "format_distance",
+    "parse_pace_s_per_m",
+    "format_pace",
+    "parse_wind",
+]
+
+#: Standard race distances [m]. Marathon and half as defined by World Athletics (42.195 km).
+RACE_DISTANCES_M: dict[str, float] = {
+    "marathon": 42195.0,
+    "half": 21097.5,
+    "half-marathon": 21097.5,
+    "30k": 30000.0,
+    "25k": 25000.0,
+    "20k": 20000.0,
+    "15k": 15000.0,
+    "10k": 10000.0,
+    "5k": 5000.0,
+    "3000m": 3000.0,
+    "3k": 3000.0,
+    "mile": 1609.344,
+    "1500m": 1500.0,
+    "800m": 800.0,
+}
+
+_DURATION_RE = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d*)?)\s*$")
+
+
+def parse_duration_s(text: str | float | int, *, where: str = "time") -> float:
+    """Read "1:59:40", "59:35", "2:50.17" or a number of seconds; return seconds."""
+    if isinstance(text, bool):
+        raise UnitError("expected a duration", where=where, value=text, valid='"h:mm:ss", "mm:ss"')
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        s = str(text).strip()
+        m = _DURATION_RE.match(s)
+        if m:
+            h = int(m.group(1) or 0)
+            mi = int(m.group(2))
+            sec = float(m.group(3))
+            if mi >= 60 and m.group(1) is not None or sec >= 60:
+                raise UnitError(
+                    "minutes and seconds must be below 60",
+                    where=where,
+                    value=text,
+                    valid='"h:mm:ss" such as "1:59:40", or "mm:ss.s" such as "2:50.17"',
+                )
+            value = h * 3600 + mi * 60 + sec
+        else:
+            try:
+                value = float(s.removesuffix("s"))
+            except ValueError:
+                raise UnitError(
+                    "cannot read this as a duration",
+                    where=where,
+                    value=text,
+                    valid='"h:mm:ss" such as "1:59:40", "mm:ss" such as "27:00", or seconds',
+                ) from None
+    if not math.isfinite(value) or value <= 0:
+        raise UnitError("a duration must be a positive, finite time", where=where, value=text)
+    return value
+
+
+def format_duration(seconds: float, *, decimals: int = 0) -> str:
+    """Format seconds as "h:mm:ss" (or "m:ss" under an hour), with `decimals` on the seconds."""
+    if not math.isfinite(seconds):
+        return "—"
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    scale = 10**decimals
+    total = round(seconds * scale) / scale
+    h = int(total // 3600)
+    m = int((total - 3600 * h) // 60)
+    s = total - 3600 * h - 60 * m
+    width = 2 + (decimals + 1 if decimals else 0)
+    s_txt = f"{s:0{width}.{decimals}f}"
+    if h:
+        return f"{sign}{h}:{m:02d}:{s_txt}"
+    return f"{sign}{m}:{s_txt}"
+
+
+_DIST_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(km|k|m|mi|mile|miles)?\s*$", re.IGNORECASE)
+
+
+def parse_distance_m(text: str | float | int, *, where: str = "distance") -> float:
+    """Read "marathon", "half", "10k", "mile", "23.4km", "1500m" or metres; return metres."""
+    if isinstance(text, bool):
+        raise UnitError("expected a distance", where=where, value=text)
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        key = str(text).strip().lower()
+        if key in RACE_DISTANCES_M:
+            return RACE_DISTANCES_M[key]
+        m = _DIST_RE.match(key)
+        if not m:
+            raise UnitError(
+                "unknown distance",
+                where=where,
+                value=text,
+                valid=", ".join(f'"{k}"' for k in RACE_DISTANCES_M) + ', or metres, "23.4km"',
+            )
+        number = float(m.group(1))
+        unit = (m.group(2) or "m").lower()
+        value = number * {"km": 1000.0, "k": 1000.0, "m": 1.0}.get(unit, 1609.344)
+    if not math.isfinite(value) or value <= 0:
+        raise UnitError("a distance must be positive", where=where, value=text)
+    return value
+
+
+def format_distance(distance_m: float) -> str:
+    """Format metres for people: "42.195 km", "400 m"."""
+    for name, d in RACE_DISTANCES_M.items():
+        if abs(d - distance_m) < 1e-6 and name in ("marathon", "half", "mile"):
+            return name
+    if distance_m >= 1000:
+        return f"{distance_m / 1000:g} km"
+    return f"{distance_m:g} m"
+
+
+_PACE_RE = re.compile(r"^\s*(\d+):(\d{1,2}(?:\.\d*)?)\s*/\s*(km|mi|mile)\s*$", re.IGNORECASE)
+
+
+def parse_pace_s_per_m(text: str, *, where: str = "pace") -> float:
+    """Read "2:50/km" or "4:34/mi"; return seconds per metre."""
+    m = _PACE_RE.match(str(text))
+    if not m:
+        raise UnitError("cannot read this as a pace", where=where, value=text,
+                        valid='"m:ss/km" such as "2:50/km", or "m:ss/mi"')
+    s = int(m.group(1)) * 60 + float(m.group(2))
+    per = 1000.0 if m.group(3).lower() == "km" else 1609.344
+    if s <= 0:
+        raise UnitError("a pace must be positive", where=where, value=text)
+    return s / per
+
+
+def format_pace(speed_m_s: float, *, per_m: float = 1000.0, decimals: int = 0) -> str:
+    """Format a speed as a pace "2:50/km" (per_m=1000) or "/mi" (per_m=1609.344)."""
+    if not (speed_m_s > 0 and math.isfinite(speed_m_s)):
+        return "—"
+    unit = "km" if per_m == 1000.0 else "mi"
+    return f"{format_duration(per_m / speed_m_s, decimals=decimals)}/{unit}"
+
+
+_WIND_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*@\s*([0-9]*\.?[0-9]+)\s*$")
+
+
+def parse_wind(text: str, *, where: str = "wind") -> tuple[float, float]:
+    """Read "3@270" (3 m/s from 270°, i.e. from the west); return (speed_m_s, from_deg)."""
+    m = _WIND_RE.match(str(text))
+    if not m:
+        raise UnitError("cannot read this as a wind", where=where, value=text,
+                        valid='"SPEED@FROM_DEG" such as "3@270" (3 m/s from the west)')
+    speed, direction = float(m.group(1)), float(m.group(2))
+    if direction > 360:
+        raise UnitError("wind direction must be 0–360°", where=where, value=text)
+    return speed, direction % 360.0

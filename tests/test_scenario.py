@@ -1,0 +1,95 @@
+import pytest
+
+from paceline.errors import ScenarioError
+from paceline.scenario import scenario_from_dict
+
+
+def base():
+    return {
+        "athlete": {"name": "E", "mass_kg": 52, "height_m": 1.67,
+                    "reference": {"distance": "marathon", "time": "2:01:39",
+                                  "conditions": {"temperature_c": 16,
+                                                 "relative_humidity": 0.6}}},
+        "race": {"distance": "marathon"},
+        "course": {"preset": "vienna-2019"},
+        "conditions": {"temperature_c": 9, "relative_humidity": 0.9},
+    }
+
+
+def test_defaults_calm_sea_level_no_drafting_no_shoes():
+    sc = scenario_from_dict(base())
+    assert sc.conditions.wind_speed_m_s == 0.0
+    assert sc.conditions.altitude_m is None and sc.conditions.pressure_hpa is None
+    assert sc.drafting.drag_reduction == 0.0
+    assert sc.shoes.metabolic_saving == 0.0
+    assert sc.name == ""
+    assert sc.athlete.reference.time_s == 7299.0
+    assert sc.athlete.reference.course.preset == "straight"
+
+
+def test_humidity_percent_is_refused_with_fix():
+    d = base()
+    d["conditions"]["relative_humidity"] = 90
+    with pytest.raises(ScenarioError, match=r"conditions\.relative_humidity.*0\.9"):
+        scenario_from_dict(d)
+
+
+def test_unknown_key_named():
+    d = base()
+    d["conditions"]["temprature_c"] = 9
+    with pytest.raises(ScenarioError, match=r"conditions\.temprature_c: unknown key"):
+        scenario_from_dict(d)
+
+
+def test_missing_key_named():
+    d = base()
+    del d["athlete"]["mass_kg"]
+    with pytest.raises(ScenarioError, match=r"athlete\.mass_kg: required key is missing"):
+        scenario_from_dict(d)
+
+
+def test_negative_mass_refused():
+    d = base()
+    d["athlete"]["mass_kg"] = -52
+    with pytest.raises(ScenarioError, match=r"athlete\.mass_kg.*-52"):
+        scenario_from_dict(d)
+
+
+def test_bad_distance_and_time_named():
+    d = base()
+    d["race"]["distance"] = "ultra"
+    d["athlete"]["reference"]["time"] = "two hours"
+    with pytest.raises(ScenarioError) as exc:
+        scenario_from_dict(d)
+    assert "race.distance" in str(exc.value)
+    assert "athlete.reference.time" in str(exc.value)
+
+
+def test_capacity_needs_reference_or_physiology():
+    d = base()
+    del d["athlete"]["reference"]
+    with pytest.raises(ScenarioError, match="athlete.reference"):
+        scenario_from_dict(d)
+    d["athlete"]["physiology"] = {"vo2max_ml_kg_min": 84, "fraction_sustainable": 0.85,
+                                  "economy_ml_kg_km": 190}
+    assert scenario_from_dict(d).athlete.physiology.vo2max_ml_kg_min == 84
+
+
+def test_altitude_and_pressure_exclusive():
+    d = base()
+    d["conditions"].update(altitude_m=165, pressure_hpa=990)
+    with pytest.raises(ScenarioError, match="not both"):
+        scenario_from_dict(d)
+
+
+def test_drafting_until_distance():
+    d = base()
+    d["drafting"] = {"drag_reduction": 0.3, "until": "25km"}
+    assert scenario_from_dict(d).drafting.until_m == 25000.0
+
+
+def test_formation_not_yet_clear_message():
+    d = base()
+    d["drafting"] = {"formation": "ineos-vienna-2019"}
+    with pytest.raises(ScenarioError, match="drag_reduction"):
+        scenario_from_dict(d)
