@@ -1,0 +1,107 @@
+"""Speed figures for the race model (prints; never gates).
+
+Targets (issue "Foundation"): one marathon at ≤ 10 m segments solved to 0.1 s in ≤ 20 ms;
+``paceline predict`` on a bundled scenario, whole process, ≤ 1.5 s; Monte Carlo ≥ 100,000
+races in ≤ 5 s on a 2-core machine, with the ratio to a plain per-segment Python loop.
+
+    python benchmarks/bench_predict.py            # full figures
+    python benchmarks/bench_predict.py --quick    # CI: proves it still runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from paceline.io.scenario_file import load_courses, read_scenario
+from paceline.models import energetics as en
+from paceline.sim import MonteCarlo, RaceModel
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "vienna-2019.toml"
+
+
+def best_of(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), float(np.median(times))
+
+
+def python_loop_race(model: RaceModel, power_w_kg: float) -> float:
+    """One race time at a fixed effort with a plain Python loop over segments (scalar Newton)."""
+    seg = model.segments
+    total = 0.0
+    for i in range(seg.length_m.size):
+        kw = dict(cost_ref_j_kg_m=model.cost_ref_j_kg_m, mass_kg=model.mass_kg,
+                  speed_ref_m_s=model.speed_ref_m_s, grade_frac=float(seg.grade_frac[i]),
+                  curvature_1_m=float(seg.curvature_1_m[i]),
+                  air_density_kg_m3=float(seg.air_density_kg_m3[i]),
+                  drag_area_m2=model.drag_area_m2, headwind_m_s=float(seg.headwind_m_s[i]),
+                  crosswind_m_s=float(seg.crosswind_m_s[i]),
+                  drag_reduction_frac=float(seg.drag_reduction_frac[i]),
+                  metabolic_saving_frac=model.saving)
+        v = float(en.speed_at_metabolic_power_m_s(power_w_kg, **kw))
+        total += float(seg.length_m[i]) / v
+    return total
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="small sizes, for CI")
+    args = ap.parse_args()
+    repeats = 3 if args.quick else 20
+    draws = 5_000 if args.quick else 100_000
+
+    sc = read_scenario(SCENARIO)
+    course, ref = load_courses(sc, SCENARIO.parent)
+    model = RaceModel(sc, course, ref)
+    n_seg = model.segments.length_m.size
+    r = model.solve()
+    print(f"scenario: {SCENARIO.name}, {n_seg} segments "
+          f"(max {np.max(model.segments.length_m):.2f} m), finish {r.finish_time_s:.2f} s")
+
+    best, med = best_of(model.solve, repeats)
+    print(f"solve one marathon (even effort): best {best * 1e3:.1f} ms, median {med * 1e3:.1f} ms"
+          f"  [target ≤ 20 ms]")
+    best, med = best_of(lambda: RaceModel(sc, course, ref).solve(), max(3, repeats // 4))
+    print(f"build model (incl. reference calibration) + solve: best {best * 1e3:.1f} ms, "
+          f"median {med * 1e3:.1f} ms")
+
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "paceline", "predict", str(SCENARIO)],
+                   check=True, capture_output=True)
+    wall = time.perf_counter() - t0
+    print(f"`paceline predict {SCENARIO.name}` whole process: {wall:.2f} s  [target ≤ 1.5 s]")
+
+    mc = MonteCarlo(model)
+    rng = np.random.default_rng(1)
+    t0 = time.perf_counter()
+    res = mc.run(draws, rng)
+    dt = time.perf_counter() - t0
+    rate = draws / dt
+    print(f"Monte Carlo: {draws} races in {dt:.2f} s = {rate:,.0f} races/s "
+          f"({res.classes} segment classes; P50 {np.percentile(res.finish_time_s, 50):.1f} s)"
+          f"  [target ≥ 100,000 in ≤ 5 s]")
+
+    loops = 1 if args.quick else 3
+    t0 = time.perf_counter()
+    for _ in range(loops):
+        python_loop_race(model, r.capacity_w_kg * r.effort_frac)
+    loop_rate = loops / (time.perf_counter() - t0)
+    print(f"plain per-segment Python loop: {loop_rate:.2f} races/s → vectorized Monte Carlo is "
+          f"{rate / loop_rate:,.0f}× faster (same run)")
+    if not math.isfinite(rate):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""``paceline`` commands: predict, whatif, equivalent, courses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from paceline.course import preset, preset_names
+from paceline.errors import PacelineError, UnitError
+from paceline.io.scenario_file import load_courses, read_scenario
+from paceline.models import endurance
+from paceline.sim import MonteCarlo, RaceModel, RaceResult, whatif
+from paceline.units import (
+    format_distance,
+    format_duration,
+    format_pace,
+    parse_distance_m,
+    parse_duration_s,
+)
+
+app = typer.Typer(
+    help="paceline — race engineering for paced record attempts in distance running.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a scenario key, e.g. --set conditions.temperature_c=22"),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")]
+
+
+def _progress(label: str) -> Progress:
+    return Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+
+
+def _model(path: Path, overrides: list[str] | None) -> RaceModel:
+    scenario = read_scenario(path, overrides)
+    course, ref_course = load_courses(scenario, path.parent)
+    return RaceModel(scenario, course, ref_course)
+
+
+def result_json(model: RaceModel, r: RaceResult) -> dict:
+    """The JSON form of a prediction (keys documented in docs/cli.md)."""
+    sc = model.scenario
+    return {
+        "scenario": sc.name,
+        "athlete": sc.athlete.name,
+        "course": model.course.name,
+        "distance_m": r.distance_m,
+        "pacing": r.pacing,
+        "finish_time_s": r.finish_time_s,
+        "finish_time": format_duration(r.finish_time_s, decimals=1),
+        "half_way_s": r.half_way_s,
+        "splits": [{"distance_m": d, "elapsed_s": t} for d, t in r.splits(1000.0)],
+        "splits_5k": [{"distance_m": d, "elapsed_s": t} for d, t in r.splits(5000.0)],
+        "laps": [{"distance_m": d, "elapsed_s": t} for d, t in r.lap_splits()],
+        "drag_force_n": r.mean_drag_force_n,
+        "air_share": r.air_share,
+        "power_breakdown_w_kg": r.breakdown_w_kg,
+        "capacity_w_kg": r.capacity_w_kg,
+        "effort_frac": r.effort_frac,
+        "wbgt_c": r.wbgt_c,
+        "heat_factor": r.heat_factor,
+        "air_density_kg_m3": r.air_density_kg_m3,
+        "drag_area_m2": model.drag_area_m2,
+    }
+
+
+def _print_prediction(model: RaceModel, r: RaceResult, *, all_km: bool) -> None:
+    sc = model.scenario
+    c = sc.conditions
+    title = sc.name or model.course.name
+    out.print(f"[bold]{title}[/bold]" + (f" — {sc.athlete.name}" if sc.athlete.name else ""))
+    alt = (f"{c.altitude_m:g} m" if c.altitude_m is not None
+           else f"{c.pressure_hpa:g} hPa" if c.pressure_hpa is not None else "sea level")
+    out.print(
+        f"{format_distance(r.distance_m)} on {model.course.name} · {c.temperature_c:g} °C"
+        + (f"→{c.temperature_end_c:g} °C" if c.temperature_end_c is not None else "")
+        + f", RH {c.relative_humidity:.0%}, {alt}, wind {c.wind_speed_m_s:g} m/s from "
+        f"{c.wind_from_deg:g}° · drafting {sc.drafting.drag_reduction:.0%}"
+        + (f" to {format_distance(sc.drafting.until_m)}" if sc.drafting.until_m else "")
+        + f" · shoes saving {sc.shoes.metabolic_saving:.1%} · pacing {r.pacing}"
+    )
+    out.print(f"\nPredicted finish: [bold green]{format_duration(r.finish_time_s, decimals=1)}"
+              f"[/bold green]  ({format_pace(r.distance_m / r.finish_time_s, decimals=2)}), "
+              f"half way {format_duration(r.half_way_s, decimals=1)}\n")
+    every = 1000.0 if all_km else 5000.0
+    t = Table(title="Splits" + (" per km" if all_km else " per 5 km"))
+    t.add_column("distance", justify="right")
+    t.add_column("elapsed", justify="right")
+    t.add_column("segment", justify="right")
+    t.add_column("pace", justify="right")
+    prev_d, prev_t = 0.0, 0.0
+    for d, el in r.splits(every):
+        seg = el - prev_t
+        t.add_row(format_distance(d) if d != r.distance_m else "finish",
+                  format_duration(el, decimals=1), format_duration(seg, decimals=1),
+                  format_pace((d - prev_d) / seg, decimals=1))
+        prev_d, prev_t = d, el
+    out.print(t)
+    laps = r.lap_splits()
+    if 1 < len(laps) <= 60:
+        lt = Table(title="Laps")
+        lt.add_column("lap", justify="right")
+        lt.add_column("at", justify="right")
+        lt.add_column("elapsed", justify="right")
+        lt.add_column("lap time", justify="right")
+        prev = 0.0
+        for i, (d, el) in enumerate(laps, 1):
+            lt.add_row(str(i), format_distance(d), format_duration(el, decimals=1),
+                       format_duration(el - prev, decimals=1))
+            prev = el
+        out.print(lt)
+    total = sum(r.breakdown_w_kg.values())
+    b = Table(title="Metabolic power breakdown (time-averaged)")
+    b.add_column("cause")
+    b.add_column("W/kg", justify="right")
+    b.add_column("share", justify="right")
+    for k, v in r.breakdown_w_kg.items():
+        b.add_row(k, f"{v:.3f}", f"{v / total:.2%}")
+    b.add_row("[bold]total[/bold]", f"{total:.3f}", "100%")
+    out.print(b)
+    out.print(
+        f"Mean drag force {r.mean_drag_force_n:.2f} N (CdA {model.drag_area_m2:.3f} m², "
+        f"air {r.air_density_kg_m3:.4f} kg/m³) · air share {r.air_share:.2%} · "
+        f"WBGT {r.wbgt_c:.1f} °C (heat factor on power {r.heat_factor:.4f}) · "
+        f"sustainable {r.capacity_w_kg:.2f} W/kg, effort {r.effort_frac:.1%}"
+    )
+
+
+@app.command()
+def predict(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    set_: SetOpt = None,
+    json_: JsonOpt = False,
+    pacing: Annotated[str | None, typer.Option(help="even-effort or even-pace")] = None,
+    km: Annotated[bool, typer.Option("--km", help="Show every km split.")] = False,
+    uncertainty: Annotated[bool, typer.Option(help="Monte Carlo over the input spreads.")] = False,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws.", min=100)] = 20000,
+    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo generator.")] = 2019,
+) -> None:
+    """Predict finish time, splits and the power breakdown for a scenario."""
+    if pacing is not None and pacing not in ("even-effort", "even-pace"):
+        raise UnitError("unknown pacing", where="--pacing", value=pacing,
+                        valid="even-effort, even-pace")
+    model = _model(scenario, set_)
+    r = model.solve(pacing)
+    mc = None
+    if uncertainty:
+        runner = MonteCarlo(model)
+        rng = np.random.default_rng(seed)
+        if json_:
+            mc = runner.run(draws, rng)
+        else:
+            with _progress("Monte Carlo") as prog:
+                task = prog.add_task("mc", total=draws)
+                mc = runner.run(draws, rng,
+                                progress=lambda done, total: prog.update(task, completed=done))
+    if json_:
+        data = result_json(model, r)
+        if mc is not None:
+            pct = mc.percentiles()
+            data["uncertainty"] = {"draws": draws, "seed": seed,
+                                   "p10_s": pct[10], "p50_s": pct[50], "p90_s": pct[90],
+                                   "spreads": model.scenario.uncertainty.model_dump()}
+        print(json.dumps(data, indent=2))
+        return
+    _print_prediction(model, r, all_km=km)
+    if mc is not None:
+        pct = mc.percentiles()
+        sp = model.scenario.uncertainty
+        out.print(
+            f"\nUncertainty ({draws} draws, seed {seed}, even effort): "
+            f"P10 {format_duration(pct[10], decimals=1)} · "
+            f"[bold]P50 {format_duration(pct[50], decimals=1)}[/bold] · "
+            f"P90 {format_duration(pct[90], decimals=1)}\n"
+            f"spreads (1 SD): temperature {sp.temperature_sd_c:g} °C, "
+            f"RH {sp.relative_humidity_sd:g}, "
+            f"wind {sp.wind_speed_sd_m_s:g} m/s and {sp.wind_from_sd_deg:g}°, economy "
+            f"{sp.economy_sd_frac:.1%}, capacity {sp.capacity_sd_frac:.1%}, drafting "
+            f"{sp.drag_reduction_sd:g}"
+        )
+
+
+@app.command("whatif")
+def whatif_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    set_: SetOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """What each factor is worth in seconds (heat, wind, economy, drafting, shoes, altitude)."""
+    sc = read_scenario(scenario, set_)
+    course, ref_course = load_courses(sc, scenario.parent)
+    if json_:
+        base, factors = whatif(sc, course, ref_course)
+    else:
+        with _progress("What-if") as prog:
+            task = prog.add_task("w", total=6)
+            base, factors = whatif(sc, course, ref_course,
+                                   progress=lambda d, t: prog.update(task, completed=d))
+    if json_:
+        print(json.dumps({"finish_time_s": base, "factors": [
+            {"name": f.name, "change": f.change, "delta_s": f.delta_s} for f in factors]},
+            indent=2))
+        return
+    t = Table(title=f"What-if — baseline {format_duration(base, decimals=1)} (even effort)")
+    t.add_column("factor")
+    t.add_column("change")
+    t.add_column("seconds", justify="right")
+    for f in factors:
+        t.add_row(f.name, f.change, f"{f.delta_s:+.1f}")
+    out.print(t)
+    out.print("Positive = slower. Each row changes one thing on race day; "
+              "the athlete's calibration stays as it is.")
+
+
+@app.command()
+def equivalent(
+    performance: Annotated[str, typer.Argument(help='A performance, e.g. 10k=27:00.')],
+    to: Annotated[list[str], typer.Option("--to", help="Target distance(s), e.g. marathon.")],
+    riegel_exponent: Annotated[float, typer.Option(help="Riegel's exponent.")] = 1.06,
+    json_: JsonOpt = False,
+) -> None:
+    """Equivalent performances by VDOT (Daniels–Gilbert) and Riegel, side by side."""
+    if "=" not in performance:
+        raise UnitError("expected DISTANCE=TIME", where="PERFORMANCE", value=performance,
+                        fix="write e.g. 10k=27:00 or half=59:00")
+    d_txt, t_txt = performance.split("=", 1)
+    d1 = parse_distance_m(d_txt, where="PERFORMANCE distance")
+    t1 = parse_duration_s(t_txt, where="PERFORMANCE time")
+    vdot = float(endurance.vdot_from_performance(d1, t1))
+    rows = []
+    for target in to:
+        d2 = parse_distance_m(target, where="--to")
+        rows.append({
+            "distance_m": d2,
+            "vdot_time_s": float(endurance.time_from_vdot_s(vdot, d2)),
+            "riegel_time_s": float(endurance.riegel_time_s(t1, d1, d2, riegel_exponent)),
+        })
+    if json_:
+        print(json.dumps({"distance_m": d1, "time_s": t1, "vdot": vdot,
+                          "riegel_exponent": riegel_exponent, "equivalents": rows}, indent=2))
+        return
+    t = Table(title=f"{format_distance(d1)} in {format_duration(t1, decimals=1)} — VDOT {vdot:.1f}")
+    t.add_column("distance")
+    t.add_column("VDOT (Daniels–Gilbert)", justify="right")
+    t.add_column(f"Riegel (^{riegel_exponent:g})", justify="right")
+    t.add_column("difference", justify="right")
+    for r in rows:
+        t.add_row(format_distance(r["distance_m"]), format_duration(r["vdot_time_s"], decimals=1),
+                  format_duration(r["riegel_time_s"], decimals=1),
+                  f"{r['riegel_time_s'] - r['vdot_time_s']:+.0f} s")
+    out.print(t)
+
+
+@app.command()
+def courses(json_: JsonOpt = False) -> None:
+    """List the course presets."""
+    rows = []
+    for name in preset_names():
+        c = preset(name)
+        rows.append({"name": name, "length_m": c.length_m, "laps": len(c.lap_marks_m),
+                     "loop": c.loop, "source": c.source})
+    if json_:
+        print(json.dumps(rows, indent=2))
+        return
+    t = Table(title="Course presets")
+    for col in ("name", "length", "laps", "loop", "source"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["name"], format_distance(r["length_m"]), str(r["laps"]),
+                  "yes" if r["loop"] else "no", r["source"])
+    out.print(t)
+
+
+def main() -> None:
+    """Entry point: PacelineError → message on stderr and exit code 2, no traceback."""
+    err = Console(stderr=True)
+    try:
+        app(standalone_mode=False)
+    except PacelineError as exc:
+        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)

@@ -1,0 +1,96 @@
+"""Read scenario TOML files, apply ``--set key.sub=value`` overrides, and load their courses."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from paceline.course import Course, preset
+from paceline.errors import InputFileError, ScenarioError
+from paceline.scenario import CourseSpec, Scenario, scenario_from_dict
+
+__all__ = ["read_scenario", "parse_override", "apply_overrides", "load_course", "load_courses"]
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Split "conditions.temperature_c=22" into (["conditions", "temperature_c"], 22).
+
+    The value is read as a TOML value (numbers, booleans, quoted strings, inline tables);
+    anything that is not valid TOML is taken as a plain string ("marathon", "2:01:39").
+    """
+    if "=" not in text:
+        raise ScenarioError("an override needs KEY=VALUE", where="--set", value=text,
+                            fix='write e.g. --set conditions.temperature_c=22')
+    key, raw = text.split("=", 1)
+    parts = [p.strip() for p in key.strip().split(".")]
+    if not all(parts):
+        raise ScenarioError("empty part in the key", where="--set", value=text,
+                            fix="write dotted keys such as conditions.wind_speed_m_s=2")
+    raw = raw.strip()
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return parts, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Return a copy of ``data`` with each KEY=VALUE override set (tables created as needed)."""
+    import copy
+
+    out = copy.deepcopy(data)
+    for text in overrides:
+        parts, value = parse_override(text)
+        node = out
+        for i, p in enumerate(parts[:-1]):
+            nxt = node.get(p)
+            if nxt is None:
+                nxt = node[p] = {}
+            elif not isinstance(nxt, dict):
+                raise ScenarioError(f"{'.'.join(parts[: i + 1])} is a value, not a table",
+                                    where="--set", value=text,
+                                    fix="override the value itself, not a key inside it")
+            node = nxt
+        node[parts[-1]] = value
+    return out
+
+
+def read_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
+    """Read and validate a scenario TOML file; overrides are applied before validation."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError("scenario file not found", where=str(p),
+                             fix="check the path; bundled scenarios are in scenarios/")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(f"not valid TOML: {exc}", where=str(p),
+                             fix="correct the TOML syntax at the line named") from None
+    except UnicodeDecodeError:
+        raise InputFileError("not a UTF-8 text file", where=str(p),
+                             fix="give a TOML scenario file") from None
+    data = apply_overrides(data, overrides or [])
+    return scenario_from_dict(data, where=str(p))
+
+
+def load_course(spec: CourseSpec, base_dir: str | Path = ".", *, key: str = "course") -> Course:
+    """Build the Course a spec names: a preset, or a GPX file relative to ``base_dir``."""
+    if spec.preset is not None:
+        return preset(spec.preset)
+    from paceline.io.gpx import read_gpx
+
+    path = Path(spec.gpx)
+    if not path.is_absolute():
+        path = Path(base_dir) / path
+    track, _meta = read_gpx(path)
+    return Course.from_points(track.lat_deg, track.lon_deg, track.elevation_m,
+                              name=path.stem, source=str(path), laps=spec.laps)
+
+
+def load_courses(scenario: Scenario, base_dir: str | Path = ".") -> tuple[Course, Course | None]:
+    """The race course and the reference race's course (None without a reference)."""
+    course = load_course(scenario.course, base_dir)
+    ref = scenario.athlete.reference
+    ref_course = load_course(ref.course, base_dir, key="athlete.reference.course") if ref else None
+    return course, ref_course

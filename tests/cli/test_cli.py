@@ -1,0 +1,189 @@
+"""The command line: output, JSON contract, overrides, and bad input → exit 2, no traceback."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from paceline.cli import app
+
+runner = CliRunner()
+
+
+def run_main(*args, cwd=None):
+    """Run the real entry point in a subprocess (exit codes and stderr as a user sees them)."""
+    return subprocess.run([sys.executable, "-m", "paceline", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def test_predict_vienna_prints_prediction_splits_breakdown(scenarios_dir):
+    res = runner.invoke(app, ["predict", str(scenarios_dir / "vienna-2019.toml")])
+    assert res.exit_code == 0, res.output
+    for text in ("Predicted finish", "Splits per 5 km", "half way", "breakdown", "air",
+                 "Mean drag force"):
+        assert text in res.output
+
+
+def test_predict_json_contract(scenarios_dir):
+    res = runner.invoke(app, ["predict", str(scenarios_dir / "vienna-2019.toml"), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert 6900 < data["finish_time_s"] < 7500
+    assert data["splits"][0]["distance_m"] == 1000.0
+    assert data["splits"][-1]["distance_m"] == pytest.approx(42195.0)
+    assert data["splits"][-1]["elapsed_s"] == pytest.approx(data["finish_time_s"])
+    assert all({"distance_m", "elapsed_s"} <= set(s) for s in data["splits"])
+    assert 0 < data["drag_force_n"] < 8
+    assert 0 < data["air_share"] < 0.09
+
+
+def test_set_override_changes_result(scenarios_dir):
+    f = str(scenarios_dir / "vienna-2019.toml")
+    cool = json.loads(runner.invoke(app, ["predict", f, "--json"]).output)
+    hot = json.loads(runner.invoke(app, ["predict", f, "--json", "--set",
+                                         "conditions.temperature_c=24"]).output)
+    assert hot["finish_time_s"] > cool["finish_time_s"] + 30
+
+
+def test_uncertainty_percentiles_ordered(scenarios_dir):
+    res = runner.invoke(app, ["predict", str(scenarios_dir / "vienna-2019.toml"), "--json",
+                              "--uncertainty", "--draws", "2000", "--seed", "7"])
+    assert res.exit_code == 0, res.output
+    u = json.loads(res.output)["uncertainty"]
+    assert u["p10_s"] < u["p50_s"] < u["p90_s"]
+
+
+def test_whatif_json(scenarios_dir):
+    res = runner.invoke(app, ["whatif", str(scenarios_dir / "vienna-2019.toml"), "--json"])
+    assert res.exit_code == 0, res.output
+    f = {x["name"]: x["delta_s"] for x in json.loads(res.output)["factors"]}
+    assert f["temperature"] > 0  # hotter is slower at 9 °C? (WBGT band edge: ≥ 0)
+    assert f["headwind"] > 0
+    assert f["economy"] < 0
+    assert f["drafting"] > 0  # removing the formation's drafting is slower
+    assert f["shoes"] > 0
+
+
+def test_equivalent_side_by_side():
+    res = runner.invoke(app, ["equivalent", "10k=27:00", "--to", "marathon", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    eq = data["equivalents"][0]
+    assert eq["distance_m"] == 42195.0
+    assert eq["riegel_time_s"] == pytest.approx(1620 * (4.2195) ** 1.06)
+    assert 2 * 3600 < eq["vdot_time_s"] < 2 * 3600 + 15 * 60
+
+
+def test_courses_lists_presets():
+    res = runner.invoke(app, ["courses", "--json"])
+    names = {c["name"] for c in json.loads(res.output)}
+    assert {"straight", "track-400", "track-200", "vienna-2019", "monza-2017"} <= names
+
+
+# --- bad input: clear message, exit 2, no traceback ------------------------------------------
+
+def _bad(tmp_path, text, *args):
+    p = tmp_path / "s.toml"
+    p.write_text(text)
+    res = run_main("predict", str(p), *args)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "Traceback" not in res.stderr
+    return res.stderr
+
+
+GOOD = """
+[athlete]
+mass_kg = 52
+height_m = 1.67
+[athlete.reference]
+distance = "marathon"
+time = "2:01:39"
+conditions = { temperature_c = 16, relative_humidity = 0.6 }
+[race]
+distance = "marathon"
+[course]
+preset = "straight"
+[conditions]
+temperature_c = 9
+relative_humidity = 0.9
+"""
+
+
+def test_bad_humidity_percent(tmp_path):
+    err = _bad(tmp_path, GOOD.replace("relative_humidity = 0.9", "relative_humidity = 90"))
+    assert "conditions.relative_humidity" in err and "0.9" in err
+
+
+def test_bad_negative_mass(tmp_path):
+    err = _bad(tmp_path, GOOD.replace("mass_kg = 52", "mass_kg = -52"))
+    assert "athlete.mass_kg" in err
+
+
+def test_bad_missing_key(tmp_path):
+    err = _bad(tmp_path, GOOD.replace("height_m = 1.67", ""))
+    assert "athlete.height_m" in err and "missing" in err
+
+
+def test_bad_unknown_key(tmp_path):
+    err = _bad(tmp_path, GOOD + "\n[shoes]\nweight_g = 200\n")
+    assert "shoes.weight_g" in err and "unknown key" in err
+
+
+def test_bad_unknown_preset_lists_valid(tmp_path):
+    err = _bad(tmp_path, GOOD.replace('preset = "straight"', 'preset = "nowhere"'))
+    assert "nowhere" in err and "vienna-2019" in err
+
+
+def test_bad_impossible_target(tmp_path):
+    err = _bad(tmp_path, GOOD.replace('distance = "marathon"\n[course]',
+                                      'distance = "marathon"\ntarget_time = "1:45:00"\n[course]'))
+    assert "race.target_time" in err and "slower than" in err
+
+
+def test_feasible_target_runs_even_pace(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text(GOOD.replace('distance = "marathon"\n[course]',
+                              'distance = "marathon"\ntarget_time = "2:05:00"\n[course]'))
+    res = runner.invoke(app, ["predict", str(p), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["finish_time_s"] == pytest.approx(7500.0, abs=0.01)
+
+
+def test_bad_gpx_no_points(tmp_path, data_dir):
+    gpx = tmp_path / "empty.gpx"
+    gpx.write_text('<?xml version="1.0"?><gpx version="1.1" creator="t" '
+                   'xmlns="http://www.topografix.com/GPX/1/1"></gpx>')
+    err = _bad(tmp_path, GOOD.replace('preset = "straight"', f'gpx = "{gpx}"'))
+    assert "empty.gpx" in err
+
+
+def test_bad_gpx_one_point(tmp_path):
+    gpx = tmp_path / "one.gpx"
+    gpx.write_text('<?xml version="1.0"?><gpx version="1.1" creator="t" '
+                   'xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+                   '<trkpt lat="48.2" lon="16.4"><ele>160</ele></trkpt>'
+                   '</trkseg></trk></gpx>')
+    err = _bad(tmp_path, GOOD.replace('preset = "straight"', f'gpx = "{gpx}"'))
+    assert "one.gpx" in err
+
+
+def test_bad_scenario_file_missing(tmp_path):
+    res = run_main("predict", str(tmp_path / "nope.toml"))
+    assert res.returncode == 2 and "not found" in res.stderr
+
+
+def test_bad_toml_syntax(tmp_path):
+    err = _bad(tmp_path, "[athlete\nmass_kg = 52")
+    assert "TOML" in err
+
+
+def test_bad_set_override(scenarios_dir):
+    res = run_main("predict", str(scenarios_dir / "vienna-2019.toml"), "--set", "nonsense")
+    assert res.returncode == 2 and "--set" in res.stderr
+
+
+def test_bad_equivalent_input():
+    res = run_main("equivalent", "10k", "--to", "marathon")
+    assert res.returncode == 2 and "DISTANCE=TIME" in res.stderr
