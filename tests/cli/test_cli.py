@@ -187,3 +187,8 @@ def test_bad_set_override(scenarios_dir):
 def test_bad_equivalent_input():
     res = run_main("equivalent", "10k", "--to", "marathon")
     assert res.returncode == 2 and "DISTANCE=TIME" in res.stderr
+
+
+def test_usage_error_exit_2_no_traceback():
+    res = run_main("predict", "--bogus", "x")
+    assert res.returncode == 2 and "Traceback" not in res.stderr and "--bogus" in res.stderr

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import numpy as np
 import typer
 from rich.console import Console
@@ -288,18 +287,25 @@ def courses(json_: JsonOpt = False) -> None:
 
 
 def main() -> None:
-    """Entry point: PacelineError → message on stderr and exit code 2, no traceback."""
-    err = Console(stderr=True)
+    """Entry point: PacelineError → message on stderr and exit code 2, no traceback.
+
+    Usage errors (unknown option, missing argument) are Typer's: usage text and exit code 2.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except PacelineError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(f"[bold red]error:[/bold red] {exc}", highlight=False,
+                                   soft_wrap=True)
         sys.exit(2)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err.print("aborted")
-        sys.exit(130)
+
+
+def _register_subcommands() -> None:
+    """Command groups of the other parts of paceline, each in its own module."""
+    from paceline.cli import crew, formation, log
+
+    app.add_typer(formation.app, name="formation")
+    app.add_typer(crew.app, name="crew")
+    app.add_typer(log.app, name="log")
+
+
+_register_subcommands()

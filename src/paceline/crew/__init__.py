@@ -1,0 +1,1 @@
+"""paceline.crew (in progress)."""
