@@ -192,3 +192,12 @@ def test_bad_equivalent_input():
 def test_usage_error_exit_2_no_traceback():
     res = run_main("predict", "--bogus", "x")
     assert res.returncode == 2 and "Traceback" not in res.stderr and "--bogus" in res.stderr
+
+
+def test_predict_png_figure(scenarios_dir, tmp_path):
+    png = tmp_path / "v.png"
+    res = runner.invoke(app, ["predict", str(scenarios_dir / "vienna-2019.toml"), "--png",
+                              str(png)])
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 20_000

@@ -119,8 +119,13 @@ def _print_prediction(model: RaceModel, r: RaceResult, *, all_km: bool) -> None:
         lt.add_column("elapsed", justify="right")
         lt.add_column("lap time", justify="right")
         prev = 0.0
+        starts = [0.0] + [d for d, _ in laps[:-1]]
+        lengths = [d - s0 for (d, _), s0 in zip(laps, starts, strict=True)]
         for i, (d, el) in enumerate(laps, 1):
-            lt.add_row(str(i), format_distance(d), format_duration(el, decimals=1),
+            # a last stretch shorter than the lap before it is the run-in, not a lap
+            short = i == len(laps) and i > 1 and lengths[-1] < 0.9 * lengths[-2]
+            label = "to finish" if short else str(i)
+            lt.add_row(label, format_distance(d), format_duration(el, decimals=1),
                        format_duration(el - prev, decimals=1))
             prev = el
         out.print(lt)
@@ -151,6 +156,8 @@ def predict(
     uncertainty: Annotated[bool, typer.Option(help="Monte Carlo over the input spreads.")] = False,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws.", min=100)] = 20000,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo generator.")] = 2019,
+    png: Annotated[Path | None, typer.Option(help="Write a figure (pace, elevation, splits).")]
+    = None,
 ) -> None:
     """Predict finish time, splits and the power breakdown for a scenario."""
     if pacing is not None and pacing not in ("even-effort", "even-pace"):
@@ -169,6 +176,10 @@ def predict(
                 task = prog.add_task("mc", total=draws)
                 mc = runner.run(draws, rng,
                                 progress=lambda done, total: prog.update(task, completed=done))
+    if png is not None:
+        from paceline.report.prediction_plot import plot_prediction
+
+        plot_prediction(model, r, png)
     if json_:
         data = result_json(model, r)
         if mc is not None:
@@ -179,6 +190,8 @@ def predict(
         print(json.dumps(data, indent=2))
         return
     _print_prediction(model, r, all_km=km)
+    if png is not None:
+        out.print(f"figure written to {png}")
     if mc is not None:
         pct = mc.percentiles()
         sp = model.scenario.uncertainty
