@@ -86,10 +86,3 @@ def test_drafting_until_distance():
     d = base()
     d["drafting"] = {"drag_reduction": 0.3, "until": "25km"}
     assert scenario_from_dict(d).drafting.until_m == 25000.0
-
-
-def test_formation_not_yet_clear_message():
-    d = base()
-    d["drafting"] = {"formation": "ineos-vienna-2019"}
-    with pytest.raises(ScenarioError, match="drag_reduction"):
-        scenario_from_dict(d)

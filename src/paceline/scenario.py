@@ -8,11 +8,16 @@ module validates it: unknown keys, missing keys and out-of-range values raise
 
 from __future__ import annotations
 
+import datetime
+import re
+import tomllib
+from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from paceline.errors import ScenarioError, UnitError
+from paceline.models import drafting as drafting_model
 from paceline.units import parse_distance_m, parse_duration_s
 
 __all__ = [
@@ -78,7 +83,15 @@ class Conditions(_Strict):
 
 
 class Drafting(_Strict):
-    """Drafting: a drag reduction fraction, optionally only up to a distance."""
+    """Drafting: a drag reduction fraction, or a pacer formation; optionally up to a distance.
+
+    ``formation`` names a preset (``paceline formation show NAME``; e.g. "ineos-vienna-2019",
+    "single-file-3") and ``positions`` gives the pacers as ``[[x_m, y_m], ...]`` relative to the
+    athlete (x forward, y to the left). With either, the race model takes the athlete's drag
+    from the formation model on every segment, following the course heading against the wind,
+    and ``drag_reduction`` is filled in with the formation's reduction in still air (it is what
+    the Monte Carlo draws around and what ``whatif`` switches off; do not give it yourself).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -87,21 +100,96 @@ class Drafting(_Strict):
     until_m: float | None = Field(default=None, alias="until",
                                   description='drafting ends at this distance ("25km")')
     formation: str | None = None
+    positions: tuple[tuple[float, float], ...] | None = Field(
+        default=None, description="pacers' [x_m, y_m] relative to the athlete [m]")
 
     @field_validator("until_m", mode="before")
     @classmethod
     def _until(cls, v: Any) -> float | None:
         return None if v is None else _distance(v, "drafting.until")
 
-    @field_validator("formation")
+    @field_validator("positions", mode="before")
     @classmethod
-    def _formation(cls, v: str | None) -> str | None:
-        if v is not None:
-            raise ValueError(
-                "formation models are not part of this version of paceline yet; "
-                "give drafting.drag_reduction (e.g. 0.6 for a full pacer formation) instead"
-            )
+    def _positions(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        if not isinstance(v, list | tuple) or not all(
+                isinstance(p, list | tuple) and len(p) == 2 for p in v):
+            raise ValueError("give a list of [x_m, y_m] pairs, e.g. [[1.0, 0.0], [2.0, 0.5]]")
         return v
+
+    @model_validator(mode="after")
+    def _formation(self) -> Drafting:
+        if self.formation is None and self.positions is None:
+            return self
+        if self.formation is not None and self.positions is not None:
+            raise ValueError("give drafting.formation (a preset) or drafting.positions, not both")
+        if "drag_reduction" in self.model_fields_set:
+            raise ValueError("give drafting.drag_reduction or a formation, not both: with a "
+                             "formation the model computes the athlete's drag reduction")
+        if self.positions is not None:
+            x, y = _check_positions(self.positions)
+        else:
+            x, y = _formation_positions(self.formation)
+        # still-air reduction: used by the Monte Carlo and the what-if drafting switch
+        ratio = float(drafting_model.drag_ratio(x, y)[0])
+        object.__setattr__(self, "drag_reduction", min(max(1.0 - ratio, 0.0), 0.95))
+        return self
+
+
+def _check_positions(positions) -> tuple[Any, Any]:
+    """Pacer positions → (x, y) arrays with the athlete first at (0, 0); refuse bad geometry."""
+    import numpy as np
+
+    xy = np.asarray(positions, dtype=float).reshape(-1, 2)
+    if not np.all(np.isfinite(xy)):
+        raise ValueError("every position must be a finite number of metres (NaN/inf given)")
+    x = np.concatenate([[0.0], xy[:, 0]])
+    y = np.concatenate([[0.0], xy[:, 1]])
+    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+    d[np.diag_indices_from(d)] = np.inf
+    i, j = np.unravel_index(np.argmin(d), d.shape)
+    if d[i, j] < drafting_model.MIN_DISTANCE_M:
+        name = lambda k: "the athlete" if k == 0 else f"pacer {k}"  # noqa: E731
+        raise ValueError(
+            f"{name(min(i, j))} and {name(max(i, j))} overlap: their centres are "
+            f"{d[i, j]:.2f} m apart, less than {drafting_model.MIN_DISTANCE_M:g} m")
+    return x, y
+
+
+_SINGLE_FILE = re.compile(r"^single-file-(\d+)$")
+
+
+def _formation_dir():
+    return resources.files("paceline").joinpath("data", "formations")
+
+
+def formation_preset_names() -> list[str]:
+    """Names of the bundled formation presets (``single-file-N`` stands for N = 1…10)."""
+    names = [p.name[: -len(".toml")] for p in _formation_dir().iterdir()
+             if p.name.endswith(".toml")]
+    return sorted(names + ["single-file-N"])
+
+
+def _formation_positions(name: str) -> tuple[Any, Any]:
+    """(x, y) of a formation preset, athlete first; ValueError listing the valid names."""
+    import numpy as np
+
+    m = _SINGLE_FILE.match(name)
+    if m:
+        n = int(m.group(1))
+        if not 1 <= n <= 10:
+            raise ValueError(f"single-file-N takes N = 1 to 10 pacers (got {n})")
+        x, y = drafting_model.single_file_positions_m(n + 1, 1.0, athlete_index=n)
+        return x, y
+    path = _formation_dir().joinpath(f"{name}.toml")
+    if not path.is_file():
+        raise ValueError(f"unknown formation preset {name!r}; valid: "
+                         + ", ".join(formation_preset_names()))
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    runners = data["runner"]
+    return (np.array([float(r["x_m"]) for r in runners]),
+            np.array([float(r["y_m"]) for r in runners]))
 
 
 class Shoes(_Strict):
@@ -200,6 +288,9 @@ class Race(_Strict):
     distance_m: float = Field(alias="distance")
     pacing: Literal["even-effort", "even-pace"] = "even-effort"
     target_time_s: float | None = Field(default=None, alias="target_time")
+    start: datetime.datetime | None = Field(
+        default=None, description="start date and time with its UTC offset "
+        "(TOML: 2019-10-12T08:15:00+02:00); used to time-stamp exported schedules")
     actual_time_s: float | None = Field(
         default=None, alias="actual_time",
         description="the time actually run, when the scenario replays a real race")

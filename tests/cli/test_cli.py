@@ -201,3 +201,17 @@ def test_predict_png_figure(scenarios_dir, tmp_path):
     assert res.exit_code == 0, res.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.stat().st_size > 20_000
+
+
+def test_bad_course_too_steep(tmp_path):
+    # 1 km rising 600 m: outside Minetti's ±45 % → a clear refusal, not a NaN prediction
+    pts = "".join(f'<trkpt lat="{46.0 + i * 0.0009:.6f}" lon="14.0"><ele>{i * 60}</ele></trkpt>'
+                  for i in range(11))
+    gpx = tmp_path / "wall.gpx"
+    gpx.write_text('<?xml version="1.0"?><gpx version="1.1" creator="t" '
+                   f'xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>{pts}'
+                   "</trkseg></trk></gpx>")
+    text = GOOD.replace('preset = "straight"', f'gpx = "{gpx}"').replace(
+        '[race]\ndistance = "marathon"', '[race]\ndistance = 1000')
+    err = _bad(tmp_path, text)
+    assert "45 %" in err and "course" in err

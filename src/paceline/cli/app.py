@@ -299,6 +299,131 @@ def courses(json_: JsonOpt = False) -> None:
     out.print(t)
 
 
+@app.command()
+def lights(
+    track: Annotated[float, typer.Option(help="Lap length on lane 1 [m]: 400 or 200.")] = 400.0,
+    distance: Annotated[str, typer.Option(help="Race distance: mile, 1500m, 5k, metres.")] = "mile",
+    target: Annotated[str | None, typer.Option(help="Finish time, e.g. 3:59.0.")] = None,
+    laps: Annotated[str | None, typer.Option(help="Lap split times, e.g. 60,60,60,59.")] = None,
+    negative_split: Annotated[float, typer.Option(
+        help="Second half this fraction faster (with --target).")] = 0.0,
+    spacing: Annotated[float, typer.Option(help="Distance between lights [m].")] = 1.0,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write position,lap,on_s CSV.")]
+    = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Pacing-light program for a track race: on-time of every light on every lap."""
+    from paceline.program import lights_program
+
+    d = parse_distance_m(distance, where="--distance")
+    lap_list = None
+    if laps is not None:
+        try:
+            lap_list = [parse_duration_s(x.strip(), where="--laps") for x in laps.split(",")]
+        except UnitError:
+            raise UnitError("cannot read the lap list", where="--laps", value=laps,
+                            fix="give lap times separated by commas, e.g. 60,60,60,59") from None
+    t = parse_duration_s(target, where="--target") if target is not None else None
+    prog = lights_program(track_m=track, distance_m=d, target_s=t, laps_s=lap_list,
+                          negative_split_frac=negative_split, spacing_m=spacing)
+    lap_rows = [{"lap": i + 1, "distance_m": float(dd), "elapsed_s": float(tt)}
+                for i, (dd, tt) in enumerate(zip(prog.lap_distance_m, prog.lap_elapsed_s,
+                                                 strict=True))]
+    if csv_out is not None:
+        import csv
+
+        with csv_out.open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["position_m", "pass", "on_s"])
+            for pos, times in zip(prog.light_position_m, prog.on_s, strict=True):
+                for k, ts in enumerate(times, 1):
+                    w.writerow([f"{pos:g}", k, f"{ts:.3f}"])
+    if json_:
+        print(json.dumps({
+            "track_m": track, "distance_m": d, "spacing_m": spacing,
+            "start_position_m": prog.start_position_m, "laps": lap_rows,
+            "lights": [{"position_m": float(p), "on_s": [round(float(x), 3) for x in ts]}
+                       for p, ts in zip(prog.light_position_m, prog.on_s, strict=True)]}))
+        return
+    t_ = Table(title=f"Pacing lights: {format_distance(d)} on a {track:g} m track, "
+               f"{len(prog.light_position_m)} lights every {spacing:g} m")
+    for col in ("lap", "at", "elapsed", "lap time", "pace"):
+        t_.add_column(col, justify="right")
+    prev_d = prev_t = 0.0
+    for row in lap_rows:
+        lt = row["elapsed_s"] - prev_t
+        t_.add_row(str(row["lap"]), f"{row['distance_m']:g} m",
+                   format_duration(row["elapsed_s"], decimals=2), format_duration(lt, decimals=2),
+                   format_pace((row["distance_m"] - prev_d) / lt, decimals=1))
+        prev_d, prev_t = row["distance_m"], row["elapsed_s"]
+    out.print(t_)
+    out.print(f"The start is {prog.start_position_m:g} m past the finish line along lane 1. "
+              + (f"Light program written to {csv_out}." if csv_out else
+                 "Use --csv or --json for the light controller."))
+
+
+@app.command()
+def splits(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    every: Annotated[str, typer.Option(help="km, mile, 5km, lap, or distances like 10k,21.1k")]
+    = "5km",
+    set_: SetOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Split table of the predicted schedule: cumulative and segment times."""
+    from paceline.program import split_table
+
+    model = _model(scenario, set_)
+    r = model.solve()
+    spec: str | list[float] = every
+    if every not in ("km", "mile", "5km", "lap"):
+        spec = [parse_distance_m(x.strip(), where="--every") for x in every.split(",")]
+    rows = split_table(r.node_distance_m, r.elapsed_s, spec, r.lap_marks_m)
+    if json_:
+        print(json.dumps([row.__dict__ for row in rows], indent=2))
+        return
+    t = Table(title=f"Splits ({every}) — finish {format_duration(r.finish_time_s, decimals=1)}")
+    for col in ("split", "elapsed", "segment", "pace"):
+        t.add_column(col, justify="right")
+    for row in rows:
+        t.add_row(row.label, format_duration(row.elapsed_s, decimals=1),
+                  format_duration(row.segment_s, decimals=1),
+                  format_duration(row.pace_s_per_km, decimals=1) + "/km")
+    out.print(t)
+
+
+@app.command()
+def plan(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output directory.")],
+    set_: SetOpt = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws.", min=100)] = 20000,
+    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo generator.")] = 2019,
+    force: Annotated[bool, typer.Option(help="Write the plan even for a target out of reach.")]
+    = False,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing output directory.")]
+    = False,
+) -> None:
+    """Write the whole race plan: HTML report, JSON, CSV tables and a GPX schedule."""
+    from paceline.report.plan import STEPS, write_plan
+
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"),
+                  console=Console(stderr=True), transient=True) as prog:
+        task = prog.add_task("plan", total=STEPS)
+        res = write_plan(scenario, output, overrides=set_, draws=draws, seed=seed, force=force,
+                         overwrite=overwrite,
+                         progress=lambda d, t, label: prog.update(task, completed=d,
+                                                                  description=label))
+    out.print(f"Plan written to [bold]{res.directory}[/bold]: predicted "
+              f"{format_duration(res.finish_time_s, decimals=1)}")
+    if res.target_shortfall_frac is not None:
+        out.print(f"[yellow]The target is out of reach by {res.target_shortfall_frac:.1%} "
+                  "of time; the plan was written for it because of --force.[/yellow]")
+    for f in res.files:
+        out.print(f"  {f}")
+
+
 def main() -> None:
     """Entry point: PacelineError → message on stderr and exit code 2, no traceback.
 

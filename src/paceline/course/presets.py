@@ -38,7 +38,7 @@ __all__ = ["preset", "preset_names", "preset_info"]
 
 _REQUIRED = {"name", "title", "loop", "start_heading_deg", "start_elevation_m", "sources",
              "approximations", "lap"}
-_OPTIONAL = {"length_m", "laps", "notes", "lead_in", "lead_out"}
+_OPTIONAL = {"length_m", "laps", "notes", "lead_in", "lead_out", "start_lat_deg", "start_lon_deg"}
 _LEG_KEYS = {"straight_m", "arc_radius_m", "turn_deg", "rise_m", "label", "note"}
 
 

@@ -12,8 +12,10 @@ from paceline.units import format_duration
 __all__ = ["plot_prediction"]
 
 
-def plot_prediction(model: RaceModel, result: RaceResult, path: str | Path) -> Path:
-    """Write a PNG with pace and elevation along the course, 5 km splits and the power shares."""
+def plot_prediction(model: RaceModel, result: RaceResult, path) -> Path | None:
+    """Write a PNG with pace and elevation along the course, 5 km splits and the power shares.
+
+    ``path`` is a file path or a binary file object (e.g. ``io.BytesIO``)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -86,7 +88,7 @@ def plot_prediction(model: RaceModel, result: RaceResult, path: str | Path) -> P
     cx.set_title(f"level running {level:.1f} %; on top of it:\n"
                  f"(mean drag {result.mean_drag_force_n:.1f} N)", fontsize=10)
 
-    out = Path(path)
-    fig.savefig(out, dpi=110)
+    out = Path(path) if isinstance(path, str | Path) else path
+    fig.savefig(out, dpi=110, format="png")
     plt.close(fig)
-    return out
+    return out if isinstance(out, Path) else None

@@ -69,10 +69,34 @@ def _pressure_pa(conditions: Conditions) -> float:
     return float(atmosphere.isa_pressure_pa(conditions.altitude_m or 0.0))
 
 
+#: Running speed used to set the angle of the air relative to a pacer formation [m/s] (the
+#: drag *ratio* does not depend on speed, only the yaw of the air does): ≈ 2:00 marathon pace.
+#: At 2 m/s of crosswind the yaw is 18.9° at 5.85 m/s and 20.0° at 5.5 m/s.
+FORMATION_AIR_SPEED_M_S = 5.85
+
+
+def _drafting_per_segment(drafting: Drafting, headwind_m_s, crosswind_m_s, shape) -> np.ndarray:
+    """Athlete's drag reduction per segment: the fraction given, or the formation model's."""
+    if drafting.formation is None and drafting.positions is None:
+        return np.full(shape, drafting.drag_reduction)
+    if drafting.drag_reduction == 0.0:  # a formation switched off (e.g. by whatif)
+        return np.zeros(shape)
+    from paceline.formation import athlete_drag_reduction
+
+    head = np.broadcast_to(headwind_m_s, shape)
+    cross = np.broadcast_to(crosswind_m_s, shape)
+    return athlete_drag_reduction(drafting, head, cross, speed_m_s=FORMATION_AIR_SPEED_M_S)
+
+
 def compile_segments(
     course: Course, distance_m: float, conditions: Conditions, drafting: Drafting
 ) -> Segments:
-    """Fit the course to the race distance, cut it into ≤ 10 m segments, attach air and wind."""
+    """Fit the course to the race distance, cut it into ≤ 10 m segments, attach air and wind.
+
+    With a pacer formation (``drafting.formation`` or ``drafting.positions``) the athlete's
+    drag reduction on each segment comes from the formation model with the wind resolved
+    along that segment's heading (a crosswind shifts the pacers' wakes sideways).
+    """
     c = course.for_distance(distance_m).resample(MAX_SEGMENT_M)
     nodes = np.asarray(c.node_distance_m, dtype=float)
     length = np.diff(nodes)
@@ -86,7 +110,7 @@ def compile_segments(
     head, cross = aero.wind_components_m_s(
         conditions.wind_speed_m_s, conditions.wind_from_deg, c.heading_deg
     )
-    draft = np.full(length.shape, drafting.drag_reduction)
+    draft = _drafting_per_segment(drafting, head, cross, length.shape)
     if drafting.until_m is not None:
         draft = np.where(mid <= drafting.until_m, draft, 0.0)
     return Segments(
@@ -190,6 +214,7 @@ class RaceModel:
         self.segments = compile_segments(
             self.course, scenario.race.distance_m, scenario.conditions, scenario.drafting
         )
+        _check_grades(self.segments, "course")
         self.saving = shoe_saving_frac(scenario.shoes)
         self.wbgt_c = _mean_wbgt(self.segments, scenario.conditions)
         if ath.reference is not None:
@@ -198,6 +223,7 @@ class RaceModel:
             self.reference_segments = compile_segments(
                 ref_course, ref.distance_m, ref.conditions, ref.drafting
             )
+            _check_grades(self.reference_segments, "athlete.reference.course")
             self.reference_saving = shoe_saving_frac(ref.shoes)
             self.reference_wbgt_c = _mean_wbgt(self.reference_segments, ref.conditions)
             self.reference_effort_w_kg = self._reference_effort(ref.time_s, ref.pacing)
@@ -327,6 +353,13 @@ class RaceModel:
                 break
         return v
 
+    def at_even_pace(self, finish_time_s: float) -> RaceResult:
+        """The race run at the even pace of ``finish_time_s``, whether sustainable or not
+        (``effort_frac`` > 1 says by how much it is not)."""
+        seg = self.segments
+        return self._result(np.full(seg.length_m.shape, seg.distance_m / finish_time_s),
+                            "target")
+
     def _at_target(self, target_s: float) -> RaceResult:
         seg = self.segments
         v = seg.distance_m / target_s
@@ -345,7 +378,7 @@ class RaceModel:
                 fix=f"set race.target_time slower than {format_duration(best.finish_time_s)} "
                 "or remove it to get the fastest sustainable time",
             )
-        return self._result(np.full(seg.length_m.shape, v), "target")
+        return self.at_even_pace(target_s)
 
     def _result(self, speed: np.ndarray, pacing: str) -> RaceResult:
         seg = self.segments
@@ -377,6 +410,19 @@ class RaceModel:
             heat_factor=self.heat_factor, air_density_kg_m3=tavg(seg.air_density_kg_m3),
             lap_marks_m=seg.lap_marks_m,
         )
+
+
+def _check_grades(seg: Segments, key: str) -> None:
+    """Refuse courses steeper than the cost-of-running model covers (Minetti: ±45 %)."""
+    bad = np.abs(seg.grade_frac) > 0.45
+    if bad.any():
+        i = int(np.argmax(np.abs(seg.grade_frac)))
+        raise ImpossibleScenarioError(
+            f"the course is steeper than the running-cost model covers (±45 %, Minetti et al. "
+            f"2002): {seg.grade_frac[i]:+.0%} at {seg.node_distance_m[i] / 1000:.2f} km, "
+            f"{int(bad.sum())} segments in all", where=key,
+            fix="check the GPX elevations (spikes?) or cut the course; this is not a "
+            "running course at race pace")
 
 
 def _mean_wbgt(seg: Segments, conditions: Conditions) -> float:

@@ -1,0 +1,152 @@
+"""Presets, evaluation, robustness, optimizer and the race-model integration."""
+
+import numpy as np
+import pytest
+
+from paceline.errors import ImpossibleScenarioError, ScenarioError
+from paceline.formation import (
+    check_formation,
+    evaluate,
+    expected_drag_ratio,
+    formation_from_positions,
+    formation_worth_s,
+    load_preset,
+    optimize,
+    preset_names,
+    with_formation,
+)
+from paceline.formation.optimize import gap_violation
+from paceline.io.scenario_file import load_courses, read_scenario
+from paceline.scenario import scenario_from_dict
+from paceline.sim import MonteCarlo, RaceModel, whatif
+
+
+def test_presets_load_with_sources():
+    names = preset_names()
+    for n in ("solo", "single-pacer", "ineos-vienna-2019", "breaking2-monza-2017",
+              "berlin-2019-bekele", "marro-2023", "single-file-N"):
+        assert n in names
+    for n in names:
+        f = load_preset(n.replace("-N", "-3"))
+        assert f.x_m[0] == 0.0 and f.y_m[0] == 0.0
+        assert f.sources or n == "solo"
+        check_formation(f, road_width_m=6.0)
+    v = load_preset("ineos-vienna-2019")
+    assert v.n_pacers == 7 and (v.x_m[1:] > 0).sum() == 5  # 5 ahead, 2 behind
+
+
+def test_unknown_preset_lists_valid():
+    with pytest.raises(ScenarioError, match="ineos-vienna-2019"):
+        load_preset("vienna")
+    with pytest.raises(ScenarioError):
+        load_preset("single-file-11")
+
+
+def test_single_file_and_solo():
+    assert evaluate(load_preset("solo")).athlete_drag_reduction == 0.0
+    f3 = load_preset("single-file-3")
+    assert f3.x_m.tolist() == [0.0, 3.0, 2.0, 1.0]
+
+
+def test_check_formation_refuses_bad_geometry():
+    with pytest.raises(ImpossibleScenarioError, match="overlap"):
+        check_formation(formation_from_positions([[0.1, 0.1]]))
+    with pytest.raises(ImpossibleScenarioError, match="off the road"):
+        check_formation(formation_from_positions([[1.0, 3.2]]), road_width_m=6.0)
+    with pytest.raises(ScenarioError, match="finite"):
+        check_formation(formation_from_positions([[np.nan, 0.0]]))
+
+
+def test_position_error_costs_drag_and_zero_error_is_exact():
+    v = load_preset("ineos-vienna-2019")
+    exact = evaluate(v).drag_ratio
+    np.testing.assert_allclose(expected_drag_ratio(v.x_m, v.y_m, 0.0, n_draws=4), exact)
+    noisy = expected_drag_ratio(v.x_m, v.y_m, 0.15, n_draws=512)
+    assert noisy[0] > exact[0] + 0.05  # the model agrees: "off by an inch, the drag increases"
+
+
+def test_gap_violation():
+    assert gap_violation([0.0, 1.0], [0.0, 0.0], 0.8, 0.6) == 0.0
+    assert gap_violation([0.0, 0.4], [0.0, 0.3], 0.8, 0.6) == pytest.approx(0.5)
+
+
+def test_optimizer_beats_vienna_under_position_error():
+    calls = []
+    res = optimize(7, road_width_m=6.0, position_error_m=0.15, maxiter=60,
+                   progress=lambda d, t: calls.append((d, t)))
+    assert calls and calls[-1][0] == calls[-1][1]
+    f = res.nominal.formation
+    check_formation(f, road_width_m=6.0)
+    assert gap_violation(f.x_m, f.y_m, 0.8, 0.6) == 0.0
+    v = load_preset("ineos-vienna-2019")
+    vienna_exp = expected_drag_ratio(v.x_m, v.y_m, 0.15, n_draws=1024,
+                                     rng=np.random.default_rng(1))
+    assert res.expected.athlete_drag_ratio < vienna_exp[0]
+    assert res.nominal.athlete_drag_reduction > evaluate(v).athlete_drag_reduction
+
+
+def test_optimizer_refuses_bad_input():
+    with pytest.raises(ScenarioError):
+        optimize(0)
+    with pytest.raises(ScenarioError):
+        optimize(3, road_width_m=float("nan"))
+
+
+def _vienna(scenarios_dir, **drafting):
+    sc = read_scenario(scenarios_dir / "vienna-2019.toml")
+    data = sc.model_dump(by_alias=True, exclude_none=True)
+    data["drafting"] = drafting
+    return scenario_from_dict(data)
+
+
+def test_scenario_formation_fills_still_air_reduction(scenarios_dir):
+    sc = _vienna(scenarios_dir, formation="ineos-vienna-2019")
+    assert sc.drafting.drag_reduction == pytest.approx(
+        evaluate(load_preset("ineos-vienna-2019")).athlete_drag_reduction, abs=1e-9)
+    pos = _vienna(scenarios_dir, positions=[[1.0, 0.0]])
+    assert pos.drafting.drag_reduction == pytest.approx(0.693, abs=0.005)
+
+
+@pytest.mark.parametrize("drafting, match", [
+    ({"formation": "nope"}, "valid"),
+    ({"positions": [[0.1, 0.0]]}, "overlap"),
+    ({"positions": [[float("nan"), 0.0]]}, "finite"),
+    ({"formation": "solo", "drag_reduction": 0.5}, "not both"),
+    ({"formation": "solo", "positions": [[1.0, 0.0]]}, "not both"),
+])
+def test_scenario_refuses_bad_formations(scenarios_dir, drafting, match):
+    with pytest.raises(ScenarioError, match=match):
+        _vienna(scenarios_dir, **drafting)
+
+
+def test_race_model_uses_formation_per_segment(scenarios_dir):
+    sc = read_scenario(scenarios_dir / "vienna-2019-formation.toml")
+    course, ref = load_courses(sc, scenarios_dir)
+    m = RaceModel(sc, course, ref)
+    d = m.segments.drag_reduction_frac
+    assert d.min() < d.max()  # varies with heading against the wind
+    assert d.mean() == pytest.approx(sc.drafting.drag_reduction, abs=0.02)
+    # a plain fraction equal to the still-air value gives nearly the same time (light wind)
+    frac = _vienna(scenarios_dir, drag_reduction=sc.drafting.drag_reduction)
+    t1 = m.solve().finish_time_s
+    t2 = RaceModel(frac, course, ref).solve().finish_time_s
+    assert t1 == pytest.approx(t2, abs=5.0)
+
+
+def test_worth_and_whatif_with_formation(scenarios_dir):
+    sc = read_scenario(scenarios_dir / "vienna-2019-formation.toml")
+    course, ref = load_courses(sc, scenarios_dir)
+
+    def solve(s):
+        return RaceModel(s, course, ref).solve().finish_time_s
+
+    w = formation_worth_s(sc, solve)
+    assert 200 < w.worth_s < 500
+    base, factors = whatif(sc, course, ref)
+    draft = next(f for f in factors if f.name == "drafting")
+    assert draft.delta_s == pytest.approx(w.worth_s, abs=0.5)
+    solo = with_formation(sc, "solo")
+    assert solve(solo) == pytest.approx(w.alone_s, abs=0.01)
+    mc = MonteCarlo(RaceModel(sc, course, ref))
+    r = mc.run(200, np.random.default_rng(0))
+    assert abs(np.median(r.finish_time_s) - base) < 30
