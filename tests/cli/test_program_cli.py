@@ -92,3 +92,16 @@ def test_plan_target_out_of_reach_needs_force(tmp_path):
     plan = json.loads((tmp_path / "p" / "plan.json").read_text())
     assert plan["finish_time_s"] == pytest.approx(6900.0, abs=0.01)
     assert plan["target_shortfall_frac"] > 0
+
+
+def test_plan_with_formation_has_laser_and_drawing(scenarios_dir, tmp_path):
+    out = tmp_path / "plan"
+    res = runner.invoke(app, ["plan", str(scenarios_dir / "vienna-2019-formation.toml"), "-o",
+                              str(out), "--draws", "300"])
+    assert res.exit_code == 0, res.output
+    laser = (out / "laser.csv").read_text().splitlines()
+    assert sum(1 for line in laser if line.startswith("track")) == 5  # one per front pacer
+    assert sum(1 for line in laser if line.startswith("cross")) == 2
+    html = (out / "report.html").read_text()
+    assert 'alt="formation"' in html and 'alt="laser"' in html
+    assert not (out / ".formation.png").exists()

@@ -23,12 +23,14 @@ import numpy as np
 
 from paceline.course import preset_info
 from paceline.errors import ImpossibleScenarioError, InputFileError
+from paceline.formation import evaluate, formation_for_drafting
 from paceline.io.scenario_file import load_courses, read_scenario
 from paceline.io.schedule_gpx import east_north_to_lat_lon, write_schedule_gpx
 from paceline.program import (
     PaceSchedule,
     car_program,
     correct,
+    laser_layout,
     plan_drinks,
     split_table,
 )
@@ -71,6 +73,48 @@ def _assumed_lines(path: Path) -> list[str]:
         code, comment = code.strip(), comment.strip()
         out.append(f"{code} — {comment}" if code else comment)
     return out
+
+
+def _laser_figure(laser, plt) -> str:
+    """The projected lines seen from above, car at the top."""
+    fig, ax = plt.subplots(figsize=(4.6, 5.2), constrained_layout=True)
+    ax.add_patch(plt.Rectangle((-1.0, -2.0), 2.0, 2.0, fc="0.3"))
+    ax.text(0, -1.0, "car", color="white", ha="center", va="center")
+    for ln in laser.lines:
+        if ln.kind == "track":
+            ax.plot([-ln.lateral_m] * 2, [ln.behind_from_m, ln.behind_to_m], color="#1db954",
+                    lw=3)
+            ax.text(-ln.lateral_m, ln.behind_from_m - 0.2, ln.label, ha="center", va="bottom",
+                    fontsize=7, rotation=90)
+        else:
+            ax.plot([-ln.half_width_m, ln.half_width_m], [ln.behind_from_m] * 2,
+                    color="#1db954", lw=2, ls="--")
+            ax.text(ln.half_width_m + 0.15, ln.behind_from_m, ln.label, va="center", fontsize=8)
+    ax.set_ylim(max(ln.behind_to_m for ln in laser.lines) + 1.5, -2.5)
+    ax.set_xlim(-3.5, 4.5)
+    ax.set_aspect("equal")
+    ax.set_xlabel("left ← lateral [m] → right")
+    ax.set_ylabel("metres behind the car")
+    ax.set_title("Laser lines projected by the car", fontsize=10, loc="left")
+    uri = _png_data_uri(fig)
+    plt.close(fig)
+    return uri
+
+
+def _formation_section(formation, formation_uri, laser, laser_uri, result) -> str:
+    if formation is None:
+        return ("<h2>Formation and laser</h2><p>The scenario gives a drafting fraction "
+                f"({result.pacing}), not a formation, so there is no formation to draw and no "
+                "laser layout to project. Name one in <code>[drafting] formation = ...</code> "
+                "(see <code>paceline formation show</code>).</p>")
+    rows = [[ln.label, ln.kind, f"{ln.lateral_m:+.2f} m", f"{ln.behind_from_m:.2f} m",
+             f"{ln.behind_to_m:.2f} m"] for ln in laser.lines]
+    return ("<h2>Formation and laser</h2>"
+            f"<p>{html.escape(formation.title or formation.name)} — {formation.n_pacers} pacers."
+            " Lateral offsets are + to the left of the car's centre line.</p>"
+            f'<div class=cols><img alt="formation" style="max-width:48%" src="{formation_uri}">'
+            f'<img alt="laser" style="max-width:40%" src="{laser_uri}"></div>'
+            + _table(["line", "kind", "lateral", "behind car from", "to"], rows))
 
 
 def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
@@ -125,6 +169,11 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
     corr = [correct(schedule, 10000.0, d) for d in (+2.0, -2.0, +10.0)]
     tick("pace car")
     drinks = plan_drinks(model, result)
+    formation = formation_for_drafting(sc.drafting)
+    laser = None
+    if formation is not None:
+        laser = laser_layout(list(formation.runner_names), formation.x_m, formation.y_m,
+                             offset_m=car.offset_m)
     tick("drinks")
 
     if out.exists() and overwrite:
@@ -158,6 +207,11 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
                              "taken_ml", "notes"],
               [[h.number, f"{h.distance_m:.0f}", f"{h.elapsed_s:.0f}", f"{h.volume_ml:.0f}",
                 f"{h.carbohydrate_g:.1f}", "", ""] for h in drinks.handoffs])
+    if laser is not None:
+        write_csv("laser.csv", ["kind", "label", "lateral_m", "behind_car_from_m",
+                                "behind_car_to_m", "half_width_m"],
+                  [[ln.kind, ln.label, f"{ln.lateral_m:.2f}", f"{ln.behind_from_m:.2f}",
+                    f"{ln.behind_to_m:.2f}", f"{ln.half_width_m:.2f}"] for ln in laser.lines])
     info = preset_info(sc.course.preset) if sc.course.preset else {}
     gpx_note = ""
     if "start_lat_deg" in info:
@@ -191,6 +245,7 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
                         "max_abs_drift_s": car.max_abs_drift_s,
                         "final_drift_s": float(car.drift_s[-1]),
                         "changes": [{"distance_m": d, "speed_kmh": v} for d, v in changes]},
+        "laser": None if laser is None else [ln.__dict__ for ln in laser.lines],
         "drinks": {"sweat_rate_l_h": drinks.sweat_rate_l_h, "sweat_total_l": drinks.sweat_total_l,
                    "fluid_target_l": drinks.fluid_target_l,
                    "carbohydrate_g_h": drinks.carbohydrate_g_h,
@@ -224,6 +279,18 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
     ax.legend(fontsize=8)
     drift_uri = _png_data_uri(fig)
     plt.close(fig)
+    formation_uri = laser_uri = None
+    if formation is not None:
+        from paceline.report.formation_plot import plot_formation
+
+        mean_speed = result.distance_m / result.finish_time_s
+        fr = evaluate(formation, speed_m_s=mean_speed)
+        tmp = out / ".formation.png"
+        plot_formation(fr, tmp)
+        formation_uri = "data:image/png;base64," + base64.b64encode(
+            tmp.read_bytes()).decode("ascii")
+        tmp.unlink()
+        laser_uri = _laser_figure(laser, plt)
     tick("figures")
 
     # --- HTML ----------------------------------------------------------------------------
@@ -302,9 +369,7 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
         + _table(["checkpoint gap", "over", "speed change", "ramp"], corr_rows)
         + f"<details><summary>Set speeds ({len(changes)} changes)</summary>"
         + _table(["group at", "set speed"], change_rows) + "</details>",
-        "<h2>Laser</h2><p>"
-        + ("The scenario gives a drafting fraction, not a formation, so there is no laser layout "
-           "to project. Name a formation in <code>[drafting]</code> to get one.</p>"),
+        _formation_section(formation, formation_uri, laser, laser_uri, result),
         "<h2>Drinks by bike</h2>"
         f"<p>Sweat rate {drinks.sweat_rate_l_h:.2f} L/h from the heat balance (metabolic heat "
         f"{drinks.metabolic_heat_w:.0f} W against the weather; shade, bare skin)"
