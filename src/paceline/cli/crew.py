@@ -1,5 +1,244 @@
-"""`paceline crew ...` commands (in progress)."""
+"""`paceline crew ...`: plan, check and re-plan pacer rotations; cooperative drafting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-app = typer.Typer(help="crew commands.", no_args_is_help=True)
+from paceline.crew import (
+    OBJECTIVES,
+    CrewPlan,
+    CrewScheduler,
+    check_plan,
+    cooperative_drafting,
+    problem_from_scenario,
+)
+from paceline.errors import InputFileError, UnitError
+from paceline.io.roster import plan_to_dict, read_plan, read_roster, write_plan
+from paceline.io.scenario_file import load_courses, read_scenario
+from paceline.units import format_duration, format_pace, parse_distance_m
+
+app = typer.Typer(help="Crew: pacer rotation plans (who runs which stint, in which slot).",
+                  no_args_is_help=True)
+out = Console()
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a scenario key.")]
+
+
+def _problem(scenario: Path, roster: Path, *, formation: str, exchange_every_m: float | None,
+             exchange_points=None, margin: float, reserves: int, overrides=None,
+             target_time_s=None):
+    sc = read_scenario(scenario, overrides)
+    course, ref = load_courses(sc, scenario.parent)
+    from paceline.crew import get_crew_formation
+
+    slots = get_crew_formation(formation).slots
+    pacers, _ = read_roster(roster, slots=slots)
+    if not 0.0 <= margin < 1.0:
+        raise UnitError("safety margin must be a fraction 0–1", where="--margin", value=margin,
+                        valid="e.g. 0.1 for 10 %")
+    if reserves < 0 or reserves >= len(pacers):
+        raise UnitError("reserves must leave pacers to run", where="--reserves", value=reserves,
+                        valid=f"0 … {len(pacers) - 1}")
+    return problem_from_scenario(
+        sc, pacers, course=course, reference_course=ref, formation=formation,
+        exchange_every_m=exchange_every_m, exchange_points_m=exchange_points,
+        safety_margin_frac=margin, reserves=reserves, target_time_s_override=target_time_s)
+
+
+def _print_plan(plan: CrewPlan) -> None:
+    out.print(f"[bold]Crew plan[/bold] — {plan.formation}, target "
+              f"{format_duration(plan.target_time_s, decimals=1)} "
+              f"({format_pace(plan.speed_m_s, decimals=1)}), safety margin "
+              f"{plan.safety_margin_frac:.0%}")
+    gap = f"{plan.gap_frac:.1%}" if plan.gap_frac == plan.gap_frac else "—"
+    out.print(f"objective {plan.objective}: {plan.objective_value:.4g} — [bold]{plan.status}"
+              f"[/bold] (bound {plan.best_bound:.4g}, gap {gap}) in {plan.solve_time_s:.1f} s · "
+              f"{plan.pacers_used} pacers used, {plan.n_exchanges} hand-overs")
+    t = Table(title="Waves: who runs which slot, from km to km", padding=(0, 1))
+    t.add_column("km", justify="right", no_wrap=True)
+    for s in plan.slots:
+        t.add_column(s, no_wrap=True, min_width=len(s))
+    bounds = sorted({0.0, *plan.exchange_points_m, plan.distance_m})
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        row = []
+        for s in plan.slots:
+            who = [x.pacer for x in plan.stints if x.slot == s and x.from_m <= a + 0.5
+                   and x.to_m >= b - 0.5]
+            row.append(who[0] if who else "[red]—[/red]")
+        t.add_row(f"{a / 1000:.1f}–{b / 1000:.1f}", *row)
+    out.print(t)
+    m = Table(title="Pacers: lowest remaining capacity over the race")
+    for c in ("pacer", "stints", "km run", "planned use", "lowest remaining"):
+        m.add_column(c, justify="right" if c != "pacer" else "left")
+    used = {a.pacer for a in plan.stints}
+    for p in sorted(plan.pacers, key=lambda p: p.min_margin):
+        if p.name in used:
+            m.add_row(p.name, str(p.stints), f"{p.distance_m / 1000:.1f}",
+                      f"{p.planned_use:.0%}", f"{p.min_margin:.0%}")
+    out.print(m)
+    if plan.reserves:
+        out.print(f"Not used / reserves: {', '.join(plan.reserves)}")
+    for n in plan.notes:
+        out.print(f"[yellow]note:[/yellow] {n}")
+
+
+def _distance(text: str, where: str) -> float:
+    return parse_distance_m(text, where=where)
+
+
+@app.command("plan")
+def plan_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML (target pace from it).")],
+    roster: Annotated[Path, typer.Option("--roster", help="Roster CSV or TOML.")],
+    objective: Annotated[str, typer.Option(help="margin, pacers, exchanges or preferences")
+                         ] = "margin",
+    exchange_every: Annotated[str, typer.Option(help="Exchange spacing, e.g. 4.8km.")
+                              ] = "4.8km",
+    formation: Annotated[str, typer.Option(help="vienna-2019 or breaking2-2017")
+                         ] = "vienna-2019",
+    margin: Annotated[float, typer.Option(help="Safety margin: capacity kept (0–1).")] = 0.10,
+    reserves: Annotated[int, typer.Option(help="Pacers held back for drop-outs.")] = 0,
+    time_limit: Annotated[float, typer.Option(help="CP-SAT time limit [s].")] = 10.0,
+    png: Annotated[Path | None, typer.Option("--png", help="Write a Gantt chart PNG.")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the plan JSON.")] = None,
+    set_: SetOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Plan the rotation: every slot filled at every metre, nobody beyond his capacity."""
+    if objective not in OBJECTIVES:
+        raise UnitError("unknown objective", where="--objective", value=objective,
+                        valid=", ".join(OBJECTIVES))
+    every = _distance(exchange_every, "--exchange-every")
+    problem = _problem(scenario, roster, formation=formation, exchange_every_m=every,
+                       margin=margin, reserves=reserves, overrides=set_)
+    plan = CrewScheduler(problem, time_limit_s=time_limit).solve(objective)
+    paths = {"scenario": str(scenario.resolve()), "roster": str(roster.resolve())}
+    if out_file is not None:
+        write_plan(plan, out_file, **paths)
+    if png is not None:
+        from paceline.report.crew_plot import plot_crew_gantt
+
+        plot_crew_gantt(plan, png)
+    if json_:
+        print(json.dumps(plan_to_dict(plan, **paths), indent=2))
+        return
+    _print_plan(plan)
+
+
+def _problem_for_plan(plan_path: Path, scenario: Path | None, roster: Path | None):
+    plan, raw = read_plan(plan_path)
+    sc = scenario or (Path(raw["scenario"]) if raw.get("scenario") else None)
+    ro = roster or (Path(raw["roster"]) if raw.get("roster") else None)
+    if sc is None or ro is None:
+        raise InputFileError("the plan does not name its scenario and roster",
+                             where=str(plan_path), fix="pass --scenario and --roster")
+    problem = _problem(sc, ro, formation=plan.formation, exchange_every_m=None,
+                       exchange_points=plan.exchange_points_m, margin=plan.safety_margin_frac,
+                       reserves=0, target_time_s=plan.target_time_s)
+    return plan, problem, {"scenario": str(sc), "roster": str(ro)}
+
+
+@app.command("check")
+def check_cmd(
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan JSON.")],
+    scenario: Annotated[Path | None, typer.Option(help="Scenario (default: the plan's).")
+                        ] = None,
+    roster: Annotated[Path | None, typer.Option(help="Roster (default: the plan's).")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Replay a plan through the capacity model: every pacer's remaining capacity."""
+    plan, problem, _ = _problem_for_plan(plan_file, scenario, roster)
+    rep = check_plan(problem, plan.stints)
+    used = {a.pacer for a in plan.stints}
+    if json_:
+        print(json.dumps({
+            "ok": rep.ok, "problems": list(rep.problems),
+            "pacers": [{"name": t.name, "min_margin": t.min_remaining_frac, "stints": t.stints,
+                        "trace": [{"distance_m": float(d), "remaining": float(r)} for d, r in
+                                  zip(t.distance_m[::25], t.remaining_frac[::25], strict=False)]}
+                       for t in rep.pacers if t.name in used]}, indent=2))
+        return
+    t = Table(title=f"Check of {plan_file.name}: remaining capacity")
+    for c in ("pacer", "stints", "lowest remaining", "at finish"):
+        t.add_column(c)
+    for tr in sorted(rep.pacers, key=lambda x: x.min_remaining_frac):
+        if tr.name in used:
+            t.add_row(tr.name, str(tr.stints), f"{tr.min_remaining_frac:.0%}",
+                      f"{tr.remaining_frac[-1]:.0%}")
+    out.print(t)
+    if rep.ok:
+        out.print("[green]OK[/green]: every slot filled, nobody in two places, every pacer "
+                  f"above the {plan.safety_margin_frac:.0%} margin.")
+    else:
+        for p in rep.problems:
+            out.print(f"[red]problem:[/red] {p}")
+        raise typer.Exit(1)
+
+
+@app.command("replan")
+def replan_cmd(
+    plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan JSON.")],
+    dropped: Annotated[str, typer.Option(help="Name of the pacer who dropped out.")],
+    at: Annotated[str, typer.Option(help="Where, e.g. 23.4km.")],
+    time_limit: Annotated[float, typer.Option(help="CP-SAT time limit [s].")] = 1.0,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the new plan JSON.")
+                        ] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Write a Gantt chart PNG.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Re-plan the rest of the race after a drop-out (≤ 1 s)."""
+    at_m = _distance(at, "--at")
+    plan, problem, paths = _problem_for_plan(plan_file, None, None)
+    new = CrewScheduler(problem, time_limit_s=time_limit).replan(plan, dropped, at_m)
+    if out_file is not None:
+        write_plan(new, out_file, **paths)
+    if png is not None:
+        from paceline.report.crew_plot import plot_crew_gantt
+
+        plot_crew_gantt(new, png)
+    if json_:
+        print(json.dumps(plan_to_dict(new, **paths), indent=2))
+        return
+    _print_plan(new)
+
+
+@app.command("coop")
+def coop_cmd(
+    roster: Annotated[Path, typer.Argument(help="The team (roster CSV or TOML).")],
+    distance: Annotated[str, typer.Option(help="Race distance.")] = "marathon",
+    follower_reduction: Annotated[float, typer.Option(
+        help="Drag removed for runners not leading (Beaumont et al. 2019: 0.33).")] = 0.33,
+    turn: Annotated[str, typer.Option(help="Length of a turn at the front.")] = "1km",
+    json_: JsonOpt = False,
+) -> None:
+    """Cooperative drafting: the team shares the lead; fastest finish of its best finisher."""
+    pacers, _ = read_roster(roster)
+    if not 0.0 <= follower_reduction < 1.0:
+        raise UnitError("drag reduction must be a fraction 0–1", where="--follower-reduction",
+                        value=follower_reduction)
+    d = _distance(distance, "--distance")
+    r = cooperative_drafting(pacers, d, follower_drag_reduction_frac=follower_reduction,
+                             turn_m=_distance(turn, "--turn"))
+    if json_:
+        print(json.dumps({"finisher": r.finisher, "finish_time_s": r.finish_time_s,
+                          "speed_m_s": r.speed_m_s, "solo_times_s": r.solo_times_s,
+                          "dropped_at_m": r.dropped_at_m,
+                          "leads": [{"runner": a, "from_m": b, "to_m": c} for a, b, c in r.leads],
+                          "follower_drag_reduction": r.follower_drag_reduction_frac,
+                          "turn_m": r.turn_m}, indent=2))
+        return
+    best_solo = min(r.solo_times_s.values())
+    out.print(f"Cooperative drafting, {len(pacers)} runners, followers −"
+              f"{r.follower_drag_reduction_frac:.0%} drag, turns of {r.turn_m:g} m")
+    out.print(f"[bold green]{r.finisher} finishes in {format_duration(r.finish_time_s, 1)}"
+              f"[/bold green] ({format_pace(r.speed_m_s, decimals=1)}); best solo "
+              f"{format_duration(best_solo, 1)} ({best_solo - r.finish_time_s:+.0f} s saved)")
+    for name, at_m in sorted(r.dropped_at_m.items(), key=lambda x: x[1]):
+        out.print(f"  {name} leaves the group at {at_m / 1000:.1f} km")

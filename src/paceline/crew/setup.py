@@ -1,0 +1,45 @@
+"""Build a CrewProblem from a scenario: target pace and the course's conditions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from paceline.course import Course
+from paceline.crew.formations import get_crew_formation
+from paceline.crew.problem import CourseConditions, CrewProblem, exchange_points_every
+from paceline.crew.roster import Pacer
+from paceline.scenario import Scenario
+from paceline.sim import RaceModel
+
+__all__ = ["target_time_s", "problem_from_scenario"]
+
+
+def target_time_s(scenario: Scenario, course: Course | None = None,
+                  reference_course: Course | None = None) -> tuple[float, RaceModel]:
+    """The pace to hold: race.target_time if set, else the race model's predicted finish."""
+    model = RaceModel(scenario, course, reference_course)
+    if scenario.race.target_time_s is not None:
+        return float(scenario.race.target_time_s), model
+    return float(model.solve().finish_time_s), model
+
+
+def problem_from_scenario(
+    scenario: Scenario, pacers: Sequence[Pacer], *, course: Course | None = None,
+    reference_course: Course | None = None, formation: str = "vienna-2019",
+    exchange_every_m: float | None = 4800.0,
+    exchange_points_m: Sequence[float] | None = None, safety_margin_frac: float = 0.10,
+    reserves: int = 0, target_time_s_override: float | None = None,
+) -> CrewProblem:
+    """Compile the crew problem for a scenario (even pace at the target or predicted time)."""
+    t, model = target_time_s(scenario, course, reference_course)
+    if target_time_s_override is not None:
+        t = target_time_s_override
+    cond = CourseConditions.from_segments(model.segments)
+    if exchange_points_m is None:
+        exchange_points_m = exchange_points_every(cond.distance_m, exchange_every_m or 4800.0)
+    return CrewProblem(
+        pacers=tuple(pacers), formation=get_crew_formation(formation),
+        speed_m_s=cond.distance_m / t, conditions=cond,
+        exchange_points_m=tuple(exchange_points_m), safety_margin_frac=safety_margin_frac,
+        reserves=reserves,
+    )

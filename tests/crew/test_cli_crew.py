@@ -1,0 +1,126 @@
+"""`paceline crew`: the JSON contract, check/replan round trip, and bad input → exit 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paceline.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+SCEN = str(ROOT / "scenarios/vienna-2019.toml")
+VIENNA = str(ROOT / "rosters/vienna-2019-pacers.csv")
+runner = CliRunner()
+
+
+def run_main(*args):
+    return subprocess.run([sys.executable, "-m", "paceline", "crew", *args],
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def vienna_plan(tmp_path_factory):
+    d = tmp_path_factory.mktemp("plan")
+    out, png = d / "plan.json", d / "gantt.png"
+    res = runner.invoke(app, ["crew", "plan", SCEN, "--roster", VIENNA, "--reserves", "6",
+                              "--time-limit", "2", "--json", "--out", str(out), "--png",
+                              str(png)])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.output), out, png
+
+
+def test_vienna_plan_json_contract(vienna_plan):
+    data, out, png = vienna_plan
+    assert {"pacer", "slot", "from_m", "to_m"} <= set(data["stints"][0])
+    assert len(data["pacers"]) == 41
+    assert all(0.0 <= p["min_margin"] <= 1.0 for p in data["pacers"])
+    used = {s["pacer"] for s in data["stints"]}
+    assert len(used) <= 35 and len(data["reserves"]) >= 6
+    assert min(p["min_margin"] for p in data["pacers"] if p["name"] in used) >= 0.1 - 1e-9
+    assert data["status"] in ("optimal", "feasible")
+    # every slot covers the whole race
+    for slot in data["slots"]:
+        cover = sum(s["to_m"] - s["from_m"] for s in data["stints"] if s["slot"] == slot)
+        assert cover == pytest.approx(data["distance_m"])
+    assert png.stat().st_size > 10_000 and json.loads(out.read_text())["stints"]
+
+
+def test_check_agrees_with_plan(vienna_plan):
+    data, out, _ = vienna_plan
+    res = runner.invoke(app, ["crew", "check", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.output)
+    assert rep["ok"], rep["problems"]
+    planned = {p["name"]: p["min_margin"] for p in data["pacers"]}
+    for p in rep["pacers"]:
+        assert p["min_margin"] == pytest.approx(planned[p["name"]], abs=1e-9)
+
+
+def test_replan_and_table(vienna_plan):
+    data, out, _ = vienna_plan
+    victim = next(s["pacer"] for s in data["stints"] if s["from_m"] < 23400 < s["to_m"])
+    res = runner.invoke(app, ["crew", "replan", str(out), "--dropped", victim, "--at",
+                              "23.4km"])
+    assert res.exit_code == 0, res.output
+    assert "re-planned after" in res.output and "Waves" in res.output
+
+
+def test_plan_table_output(tmp_path):
+    res = runner.invoke(app, ["crew", "plan", SCEN, "--roster", VIENNA, "--time-limit", "1",
+                              "--objective", "pacers"])
+    assert res.exit_code == 0, res.output
+    for text in ("Waves", "front-1", "back-2", "lowest remaining", "objective pacers"):
+        assert text in res.output
+
+
+def _bad(tmp_path, rows, header="name,mass_kg,height_m,pb_5000m,pb_10000m"):
+    p = tmp_path / "r.csv"
+    p.write_text(header + "\n" + "\n".join(rows) + "\n")
+    return str(p)
+
+
+def test_weak_roster_exit_2_says_stint_slot_fix(tmp_path):
+    roster = _bad(tmp_path, [f"S{i},60,1.75,14:30,30:20" for i in range(12)])
+    r = run_main("plan", SCEN, "--roster", roster, "--time-limit", "1")
+    assert r.returncode == 2, r.stderr
+    assert "stint 1" in r.stderr and "slot" in r.stderr and "Fix:" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_small_roster_exit_2_says_how_many(tmp_path):
+    roster = _bad(tmp_path, [f"S{i},60,1.75,12:50,26:50" for i in range(9)])
+    r = run_main("plan", SCEN, "--roster", roster, "--time-limit", "1")
+    assert r.returncode == 2, r.stderr
+    assert "more pacers" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("rows, header, expect", [
+    (["A,58,1.72,13:05,27:20"], "name,mass_kg,height_m,pb_5000m,pb_10k", "unknown column"),
+    (["A,58,1.72,13:05,26:00"], "name,mass_kg,height_m,pb_5000m,pb_10000m", "impossible PBs"),
+    (["A,58,1.72,13:05,27:20", "A,58,1.72,13:05,27:20"],
+     "name,mass_kg,height_m,pb_5000m,pb_10000m", "duplicate name"),
+])
+def test_bad_roster_exit_2(tmp_path, rows, header, expect):
+    r = run_main("plan", SCEN, "--roster", _bad(tmp_path, rows, header))
+    assert r.returncode == 2 and expect in r.stderr and "Traceback" not in r.stderr
+    assert "r.csv" in r.stderr
+
+
+def test_bad_options_exit_2(tmp_path):
+    r = run_main("plan", SCEN, "--roster", VIENNA, "--objective", "speed")
+    assert r.returncode == 2 and "unknown objective" in r.stderr and "Traceback" not in r.stderr
+    r = run_main("check", str(tmp_path / "missing.json"))
+    assert r.returncode == 2 and "plan file not found" in r.stderr
+
+
+def test_coop_command(tmp_path):
+    p = tmp_path / "team.csv"
+    p.write_text("name,mass_kg,height_m,pb_5000m,pb_10000m,pb_marathon\n" + "\n".join(
+        f"K{i},52,1.67,12:46.53,26:49.02,2:01:39" for i in range(4)) + "\n")
+    res = runner.invoke(app, ["crew", "coop", str(p), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["finish_time_s"] < min(data["solo_times_s"].values())

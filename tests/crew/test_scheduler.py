@@ -1,0 +1,123 @@
+"""Scheduler wiring: feasibility, objectives, the checker agreeing, re-planning, refusals."""
+
+import time
+
+import pytest
+
+from paceline.crew import CrewProblem, CrewScheduler, check_plan
+from paceline.errors import ImpossibleScenarioError
+
+from .conftest import make_pacer
+
+
+def _agree(problem, plan):
+    rep = check_plan(problem, plan.stints)
+    assert rep.ok, rep.problems
+    # the checker (with D′ recovery) never finds less capacity than the scheduler planned
+    for p in plan.pacers:
+        if p.stints:
+            assert p.min_margin >= 1 - p.planned_use - 1e-6
+            assert p.min_margin >= problem.safety_margin_frac - 1e-6
+    return rep
+
+
+@pytest.mark.parametrize("objective", ["margin", "pacers", "exchanges", "preferences"])
+def test_every_objective_gives_a_checked_plan(small_problem, objective):
+    plan = CrewScheduler(small_problem, time_limit_s=2.0).solve(objective)
+    assert plan.status in ("optimal", "feasible")
+    assert plan.best_bound == plan.best_bound
+    _agree(small_problem, plan)
+
+
+def test_objectives_do_what_they_say(small_problem):
+    s = CrewScheduler(small_problem, time_limit_s=2.0)
+    fewest = s.solve("pacers")
+    margin = s.solve("margin")
+    exch = s.solve("exchanges")
+    assert fewest.pacers_used <= margin.pacers_used
+    assert margin.min_margin >= fewest.min_margin - 1e-9
+    assert exch.n_exchanges <= margin.n_exchanges
+
+
+def test_progress_callback(small_problem):
+    calls = []
+    CrewScheduler(small_problem, time_limit_s=1.0).solve("pacers",
+                                                           progress=lambda d, t: calls.append(d))
+    assert calls[0] == 0 and calls[-1] == 3
+
+
+def test_reserves_and_availability(small_problem):
+    pacers = list(small_problem.pacers)
+    pacers[0] = make_pacer("P00", 770, 1610, earliest_m=5000.0)
+    pr = CrewProblem(pacers=tuple(pacers), formation=small_problem.formation,
+                     speed_m_s=small_problem.speed_m_s, conditions=small_problem.conditions,
+                     exchange_points_m=small_problem.exchange_points_m, reserves=2)
+    plan = CrewScheduler(pr, time_limit_s=2.0).solve("margin")
+    assert plan.pacers_used <= 10 and len(plan.reserves) >= 2
+    assert all(a.from_m >= 5000.0 for a in plan.stints if a.pacer == "P00")
+    _agree(pr, plan)
+
+
+def test_checker_catches_a_bad_plan(small_problem):
+    plan = CrewScheduler(small_problem, time_limit_s=1.0).solve("pacers")
+    stints = list(plan.stints)
+    a = stints.pop()  # leave a slot empty
+    rep = check_plan(small_problem, stints)
+    assert not rep.ok and any(a.slot in p and "empty" in p for p in rep.problems)
+    twice = stints + [a.__class__(stints[0].pacer, a.slot, a.from_m, a.to_m)]
+    rep2 = check_plan(small_problem, twice)
+    assert any("at once" in p or "two pacers" in p for p in rep2.problems)
+
+
+def test_replan_after_drop_out_is_fast_and_checked(small_problem):
+    s = CrewScheduler(small_problem, time_limit_s=1.0)
+    plan = s.solve("margin")
+    victim = next(a for a in plan.stints if a.from_m < 6000 < a.to_m)
+    t0 = time.perf_counter()
+    new = s.replan(plan, victim.pacer, 6000.0)
+    assert time.perf_counter() - t0 < 2.0
+    assert all(a.pacer != victim.pacer or a.to_m <= 6000.0 + 1e-6 for a in new.stints)
+    # everything before 6 km is as planned
+    def who(p, slot, d):
+        return next(a.pacer for a in p.stints if a.slot == slot and a.from_m <= d < a.to_m)
+
+    for d in (1000.0, 3000.0, 5900.0):
+        for slot in plan.slots:
+            assert who(plan, slot, d) == who(new, slot, d)
+    assert 6000.0 in new.exchange_points_m
+    _agree(small_problem, new)
+
+
+def test_replan_says_what_is_lost():
+    from paceline.crew import CourseConditions, get_crew_formation
+
+    pacers = [make_pacer(f"P{i}", 770, 1610, max_stints=1) for i in range(7)]
+    pr = CrewProblem(pacers=tuple(pacers), formation=get_crew_formation("vienna-2019"),
+                     speed_m_s=1000 / 170, conditions=CourseConditions.flat(4000.0, 1.2, 10.0),
+                     exchange_points_m=(2000.0,))
+    s = CrewScheduler(pr, time_limit_s=1.0)
+    plan = s.solve("margin")
+    new = s.replan(plan, "P0", 1000.0)
+    assert any("stay empty" in n for n in new.notes)
+
+
+def test_too_weak_roster_names_stint_slot_and_fix(small_problem):
+    weak = [make_pacer(f"W{i}", 1000, 2100) for i in range(10)]
+    pr = CrewProblem(pacers=tuple(weak), formation=small_problem.formation,
+                     speed_m_s=small_problem.speed_m_s, conditions=small_problem.conditions,
+                     exchange_points_m=small_problem.exchange_points_m)
+    with pytest.raises(ImpossibleScenarioError) as exc:
+        CrewScheduler(pr, time_limit_s=1.0).solve()
+    msg = str(exc.value)
+    assert "stint 1" in msg and "slot front-1" in msg and "add at least 7 pacers" in msg
+    assert "5000 m ≤" in msg
+
+
+def test_too_small_roster_says_how_many_more(small_problem):
+    few = small_problem.pacers[:8]
+    pr = CrewProblem(pacers=few, formation=small_problem.formation,
+                     speed_m_s=small_problem.speed_m_s, conditions=small_problem.conditions,
+                     exchange_points_m=small_problem.exchange_points_m, reserves=2)
+    with pytest.raises(ImpossibleScenarioError) as exc:
+        CrewScheduler(pr, time_limit_s=1.0).solve()
+    assert "more pacers" in str(exc.value)
