@@ -1,5 +1,350 @@
-"""`paceline log ...` commands (in progress)."""
+"""`paceline log ...`: the training log (import, list, show, note, stats, fitness, bests,
+profile, export, delete). Parses, calls paceline.store / paceline.log, renders."""
 
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
-app = typer.Typer(help="log commands.", no_args_is_help=True)
+from paceline import log as analytics
+from paceline.errors import InputFileError, UnitError
+from paceline.store.logbook import TrainingLog
+from paceline.units import format_distance, format_duration, format_pace, parse_distance_m
+
+app = typer.Typer(help="The training log: every workout kept, fitness read from it.",
+                  no_args_is_help=True)
+out = Console()
+
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", help="Database URL (default $PACELINE_DB or ~/.local/share/paceline/log.sqlite); "
+                 "e.g. sqlite:///log.sqlite, postgresql+psycopg://user@host/db")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+AthleteOpt = Annotated[str, typer.Option(help="Athlete name in the log.")]
+SportOpt = Annotated[str | None, typer.Option(help="Only this sport (e.g. running).")]
+
+
+def _date(text: str | None, where: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UnitError("bad date", where=where, value=text, fix="write YYYY-MM-DD") from None
+
+
+def _fmt(x, f) -> str:
+    return "—" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f(x)
+
+
+@app.command("import")
+def import_cmd(paths: Annotated[list[Path], typer.Argument(help="Files or folders.")],
+               db: DbOpt = None, json_: JsonOpt = False, athlete: AthleteOpt = "default",
+               workers: Annotated[int | None, typer.Option(help="Decoding processes.")] = None,
+               ) -> None:
+    """Import FIT/GPX/TCX/CSV files (gzip'd too); idempotent, one transaction per file."""
+    from paceline.store.importer import import_paths
+
+    with TrainingLog(db) as lg:
+        if json_:
+            summary = import_paths(lg, paths, athlete=athlete, workers=workers)
+            print(json.dumps(summary.as_json(), indent=2))
+            return
+        with Progress(TextColumn("import"), BarColumn(), TextColumn("{task.completed}/"
+                      "{task.total}"), TimeRemainingColumn(), console=Console(stderr=True),
+                      transient=True) as prog:
+            task = prog.add_task("import", total=None)
+            summary = import_paths(lg, paths, athlete=athlete, workers=workers,
+                                   progress=lambda d, t: prog.update(task, completed=d, total=t))
+    t = Table(title="Import")
+    t.add_column("outcome")
+    t.add_column("file")
+    t.add_column("reason")
+    for o in summary.outcomes:
+        if o.status != "imported" or o.reason:
+            t.add_row(o.status, Path(o.file).name, o.reason or "")
+    if t.row_count:
+        out.print(t)
+    out.print(f"imported {len(summary.imported)} · duplicate {len(summary.duplicate)} · "
+              f"skipped {len(summary.skipped)} · failed {len(summary.failed)}")
+
+
+@app.command("list")
+def list_cmd(db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = None,
+             since: Annotated[str | None, typer.Option(help="From date YYYY-MM-DD.")] = None,
+             until: Annotated[str | None, typer.Option(help="Before date YYYY-MM-DD.")] = None,
+             ) -> None:
+    """List activities (oldest first)."""
+    with TrainingLog(db) as lg:
+        rows = lg.list_activities(since=_date(since, "--since"), until=_date(until, "--until"),
+                                  sport=sport)
+    if json_:
+        print(json.dumps([r.as_json() for r in rows]))
+        return
+    t = Table(title=f"{len(rows)} activities")
+    for c in ("id", "start (UTC)", "sport", "distance", "moving", "elapsed", "pace"):
+        t.add_column(c, justify="right" if c not in ("sport", "start (UTC)") else "left")
+    for r in rows:
+        pace = (format_pace(r.distance_m / r.moving_time_s) if r.distance_m and r.moving_time_s
+                else "—")
+        t.add_row(str(r.id), r.start_utc.strftime("%Y-%m-%d %H:%M"), r.sport,
+                  _fmt(r.distance_m, format_distance), _fmt(r.moving_time_s, format_duration),
+                  _fmt(r.elapsed_time_s, format_duration), pace)
+    out.print(t)
+
+
+@app.command()
+def show(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None,
+         json_: JsonOpt = False) -> None:
+    """Show one activity: summary, laps, best efforts."""
+    with TrainingLog(db) as lg:
+        d = lg.get(activity_id)
+    if json_:
+        print(json.dumps(d, indent=2, default=str))
+        return
+    out.print(f"[bold]#{d['id']} {d['sport']}[/bold] {d['start_utc']} · "
+              f"{_fmt(d['distance_m'], format_distance)} · moving "
+              f"{_fmt(d['moving_time_s'], format_duration)} · elapsed "
+              f"{_fmt(d['elapsed_time_s'], format_duration)} · ascent "
+              f"{_fmt(d['ascent_m'], lambda x: f'{x:.0f} m')} · HR "
+              f"{_fmt(d['avg_heart_rate_bpm'], lambda x: f'{x:.0f}')}/"
+              f"{_fmt(d['max_heart_rate_bpm'], lambda x: f'{x:.0f}')} bpm")
+    out.print(f"device {d['device'] or '—'} · file {d['source_file']} ({d['source_format']}, "
+              f"{d['decoder'] or '—'}) · {d['n_samples']} samples")
+    if d["warnings"]:
+        out.print(f"[yellow]warnings:[/yellow] {d['warnings']}")
+    if d["laps"]:
+        t = Table(title="Laps")
+        for c in ("lap", "distance", "moving", "HR"):
+            t.add_column(c, justify="right")
+        for lp in d["laps"]:
+            t.add_row(str(lp["index"] + 1), _fmt(lp["distance_m"], format_distance),
+                      _fmt(lp["moving_time_s"], format_duration),
+                      _fmt(lp["avg_heart_rate_bpm"], lambda x: f"{x:.0f}"))
+        out.print(t)
+    if d["best_efforts"]:
+        out.print("best efforts: " + ", ".join(
+            f"{format_distance(e['distance_m'])} {format_duration(e['time_s'])}"
+            for e in d["best_efforts"]))
+
+
+@app.command()
+def note(day: Annotated[str, typer.Argument(metavar="DATE")],
+         text: Annotated[str, typer.Argument(metavar="TEXT")], db: DbOpt = None,
+         athlete: AthleteOpt = "default") -> None:
+    """Write a journal note for a day."""
+    with TrainingLog(db) as lg:
+        nid = lg.add_note(_date(day, "DATE"), text, athlete)
+    out.print(f"note {nid} saved for {day}")
+
+
+@app.command()
+def stats(weekly: Annotated[bool, typer.Option("--weekly")] = False,
+          monthly: Annotated[bool, typer.Option("--monthly")] = False,
+          db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = None) -> None:
+    """Volume per week (default) or month."""
+    if weekly and monthly:
+        raise UnitError("choose one period", where="--weekly/--monthly",
+                        fix="give --weekly or --monthly")
+    period = "month" if monthly else "week"
+    with TrainingLog(db) as lg:
+        inp = lg.load_inputs(sport=sport)
+    rows = analytics.volume(inp["start_utc"], inp["distance_m"], inp["moving_time_s"], period)
+    if json_:
+        print(json.dumps(rows, indent=2))
+        return
+    t = Table(title=f"Volume per {period}")
+    for c in (period, "activities", "distance", "time"):
+        t.add_column(c, justify="right")
+    for r in rows:
+        t.add_row(r["period_start"], str(r["activities"]), format_distance(r["distance_m"]),
+                  format_duration(r["moving_time_s"]))
+    out.print(t)
+
+
+def _loads(lg: TrainingLog, athlete: str, sport: str | None):
+    a = lg.athlete(athlete)
+    inp = lg.load_inputs(sport=sport)
+    thr = a["threshold_speed_m_s"]
+    if not thr:
+        cs, _, n = analytics.critical_speed_from_bests(lg.best_efforts())
+        thr = cs if n >= 2 and np.isfinite(cs) else None
+    return analytics.daily_loads(inp, hr_rest_bpm=a["hr_rest_bpm"], hr_max_bpm=a["hr_max_bpm"],
+                                 threshold_speed_m_s=thr, sex=a["sex"] or "men")
+
+
+@app.command()
+def fitness(out_png: Annotated[Path, typer.Option("--out", help="PNG file to write.")] =
+            Path("fitness.png"), db: DbOpt = None, json_: JsonOpt = False,
+            athlete: AthleteOpt = "default", sport: SportOpt = None,
+            tau_fitness: Annotated[float, typer.Option(help="CTL time constant [days].")] = 42.0,
+            tau_fatigue: Annotated[float, typer.Option(help="ATL time constant [days].")] = 7.0,
+            since: Annotated[str | None, typer.Option(
+                help="Chart from this date YYYY-MM-DD (the model still runs on all).")] = None,
+            ) -> None:
+    """Fitness (CTL), fatigue (ATL) and form (TSB); writes a PMC chart PNG."""
+    with TrainingLog(db) as lg:
+        start, load_, kind = _loads(lg, athlete, sport)
+    if start.size == 0:
+        raise InputFileError("the log is empty", where="--db",
+                             fix="import activities first: paceline log import FOLDER")
+    p = analytics.pmc(start, load_, tau_fitness_d=tau_fitness, tau_fatigue_d=tau_fatigue)
+    first = _date(since, "--since")
+    if first is not None:
+        keep = p.day >= np.datetime64(first)
+        if not keep.any():
+            raise UnitError("no days after --since", where="--since", value=since,
+                            fix=f"give a date before {p.day[-1]}")
+        p = analytics.Pmc(p.day[keep], p.load[keep], p.ctl[keep], p.atl[keep], p.tsb[keep])
+    kinds = {k: int((kind == k).sum()) for k in ("trimp", "speed", "none")}
+    from paceline.report.log_plots import plot_pmc
+
+    plot_pmc(p, out_png, load_label="TRIMP" if kinds["trimp"] >= kinds["speed"] else "TSS")
+    last = {"day": str(p.day[-1]), "ctl": float(p.ctl[-1]), "atl": float(p.atl[-1]),
+            "tsb": float(p.tsb[-1])}
+    if json_:
+        print(json.dumps({"png": str(out_png), "load_kinds": kinds, "last": last}, indent=2))
+        return
+    out.print(f"{last['day']}: fitness {last['ctl']:.1f} · fatigue {last['atl']:.1f} · "
+              f"form {last['tsb']:+.1f}  (loads: {kinds['trimp']} HR TRIMP, {kinds['speed']} "
+              f"speed TSS, {kinds['none']} none) → {out_png}")
+    if kinds["none"]:
+        out.print("[yellow]some activities have no load:[/yellow] set hr_rest/hr_max or a "
+                  "threshold speed (paceline log profile --help)")
+
+
+@app.command()
+def bests(db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = "running",
+          since: Annotated[str | None, typer.Option(help="From date YYYY-MM-DD.")] = None,
+          until: Annotated[str | None, typer.Option(help="Before date YYYY-MM-DD.")] = None,
+          ) -> None:
+    """Best efforts and mean-maximal speed (400 m … marathon), CS/D′, race predictions."""
+    with TrainingLog(db) as lg:
+        b = lg.best_efforts(since=_date(since, "--since"), until=_date(until, "--until"),
+                            sport=sport)
+    cs, dp, n = analytics.critical_speed_from_bests(b)
+    ref = analytics.reference_effort(b)
+    preds = analytics.race_predictions(ref, [5000.0, 10000.0, 21097.5, 42195.0]) if ref else []
+    if json_:
+        print(json.dumps({"bests": [{**e, "speed_m_s": e["distance_m"] / e["time_s"]}
+                                    for e in b],
+                          "critical_speed_m_s": cs if n >= 2 else None,
+                          "d_prime_m": dp if n >= 2 else None, "cs_efforts": n,
+                          "reference": ref, "predictions": preds}, indent=2))
+        return
+    t = Table(title="Best efforts")
+    for c in ("distance", "time", "pace", "activity", "date"):
+        t.add_column(c, justify="right")
+    for e in b:
+        t.add_row(format_distance(e["distance_m"]), format_duration(e["time_s"], decimals=1),
+                  format_pace(e["distance_m"] / e["time_s"]), str(e["activity_id"]),
+                  e["start_utc"][:10])
+    out.print(t)
+    if n >= 2:
+        out.print(f"critical speed {cs:.2f} m/s ({format_pace(cs)}), D′ {dp:.0f} m "
+                  f"from {n} efforts of 2–15 min")
+    if ref:
+        out.print(f"reference: {format_distance(ref['distance_m'])} in "
+                  f"{format_duration(ref['time_s'])} (VDOT {ref['vdot']:.1f}); predictions: " +
+                  ", ".join(f"{format_distance(p['distance_m'])} "
+                            f"{format_duration(p['vdot_time_s'])} (VDOT) / "
+                            f"{format_duration(p['riegel_time_s'])} (Riegel)" for p in preds))
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, str):
+        return json.dumps(v)
+    return repr(v)
+
+
+@app.command()
+def profile(out_toml: Annotated[Path, typer.Option("--out", help="TOML file to write.")],
+            temperature_c: Annotated[float, typer.Option(
+                help="Air temperature of the reference effort [°C] (the log does not know).")],
+            relative_humidity: Annotated[float, typer.Option(
+                help="Relative humidity of the reference effort, fraction 0–1.")],
+            db: DbOpt = None, athlete: AthleteOpt = "default",
+            mass_kg: Annotated[float | None, typer.Option(help="Body mass [kg] (stored).")] =
+            None,
+            height_m: Annotated[float | None, typer.Option(help="Height [m] (stored).")] = None,
+            sex: Annotated[str | None, typer.Option(help="men or women (stored).")] = None,
+            since: Annotated[str | None, typer.Option(
+                help="Reference from efforts since YYYY-MM-DD (default: all).")] = None,
+            ) -> None:
+    """Export the athlete block of a scenario: mass, height, best recent race-like effort."""
+    if sex is not None and sex not in ("men", "women"):
+        raise UnitError("unknown sex", where="--sex", value=sex, valid="men, women")
+    with TrainingLog(db) as lg:
+        lg.update_athlete(athlete, mass_kg=mass_kg, height_m=height_m, sex=sex)
+        a = lg.athlete(athlete)
+        b = lg.best_efforts(since=_date(since, "--since"))
+    if a["mass_kg"] is None or a["height_m"] is None:
+        raise InputFileError("the athlete's mass and height are not in the log",
+                             where="--mass-kg/--height-m",
+                             fix="give them once: --mass-kg 57 --height-m 1.67")
+    ref = analytics.reference_effort(b)
+    if ref is None:
+        raise InputFileError("no race-like running effort (3 km … marathon) in the log",
+                             where="--db", fix="import running activities first")
+    block = analytics.athlete_block(name=athlete, mass_kg=a["mass_kg"], height_m=a["height_m"],
+                                    sex=a["sex"] or "men", ref=ref, temperature_c=temperature_c,
+                                    relative_humidity=relative_humidity)
+    ref_tbl = block.pop("reference")
+    cond = ref_tbl.pop("conditions")
+    lines = [f"# athlete profile from the training log: reference = best "
+             f"{format_distance(ref['distance_m'])} effort (activity {ref['activity_id']}, "
+             f"{ref['start_utc'][:10]}, VDOT {ref['vdot']:.1f})", "[athlete]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in block.items()]
+    lines += ["", "[athlete.reference]"] + [f"{k} = {_toml_value(v)}" for k, v in
+                                            ref_tbl.items()]
+    lines += ["", "[athlete.reference.conditions]"] + [f"{k} = {_toml_value(v)}"
+                                                       for k, v in cond.items()]
+    out_toml.write_text("\n".join(lines) + "\n")
+    out.print(f"wrote {out_toml}: reference {format_distance(ref['distance_m'])} in "
+              f"{format_duration(ref['time_s'], decimals=1)}")
+
+
+@app.command()
+def export(out_file: Annotated[Path | None, typer.Option(
+               "--out", help="CSV file (default: standard output).")] = None,
+           db: DbOpt = None, sport: SportOpt = None) -> None:
+    """Export the activity list as CSV (Parquet needs pyarrow, which is not a dependency)."""
+    if out_file is not None and out_file.suffix.lower() == ".parquet":
+        raise InputFileError("Parquet export needs pyarrow, which is not installed",
+                             where="--out", value=str(out_file),
+                             fix="write .csv, or install pyarrow")
+    with TrainingLog(db) as lg:
+        rows = lg.list_activities(sport=sport)
+    fh = out_file.open("w", newline="") if out_file else sys.stdout
+    try:
+        w = csv.writer(fh)
+        w.writerow(["id", "start_utc", "sport", "distance_m", "moving_time_s",
+                    "elapsed_time_s"])
+        for r in rows:
+            j = r.as_json()
+            w.writerow([j[k] if j[k] is not None else "" for k in
+                        ("id", "start_utc", "sport", "distance_m", "moving_time_s",
+                         "elapsed_time_s")])
+    finally:
+        if out_file:
+            fh.close()
+
+
+@app.command()
+def delete(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None) -> None:
+    """Delete an activity (its laps, stream, best efforts and tags go with it)."""
+    with TrainingLog(db) as lg:
+        lg.delete(activity_id)
+    out.print(f"deleted activity {activity_id}")
+
+
+__all__ = ["app", "parse_distance_m"]

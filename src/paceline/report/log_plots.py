@@ -1,0 +1,63 @@
+"""Training-log charts (matplotlib, Agg backend, imported lazily by the CLI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["plot_pmc"]
+
+
+def plot_pmc(pmc, out: str | Path, *, title: str = "Fitness and fatigue",
+             load_label: str = "load") -> Path:
+    """Write the performance-management chart as a PNG.
+
+    Top: fitness (CTL, thick) and fatigue (ATL, thin) on the left axis; the daily loads as
+    light bars on their own right axis (a long ride would otherwise squash the curves).
+    Bottom: form (TSB = CTL − ATL), green when fresh, orange when fatigued.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    out = Path(out)
+    days = pmc.day.astype("datetime64[D]").astype(object)
+    long_span = pmc.day.size > 730
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True,
+                                  gridspec_kw={"height_ratios": [3, 1.3]})
+    axl = ax.twinx()
+    axl.bar(days, pmc.load, width=1.0, color="0.45", alpha=0.6, linewidth=0)
+    axl.set_ylim(0, max(float(np.nanmax(pmc.load, initial=0)) * 2.2, 1.0))  # lower half
+    axl.set_ylabel(f"daily {load_label} (bars)", color="0.4")
+    axl.tick_params(axis="y", colors="0.4")
+    ax.set_zorder(axl.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    ax.plot(days, pmc.atl, color="tab:pink", lw=0.7 if long_span else 1.2,
+            alpha=0.7 if long_span else 1.0, label="fatigue: ATL (τ = 7 d)")
+    ax.plot(days, pmc.ctl, color="tab:blue", lw=2.2, label="fitness: CTL (τ = 42 d)")
+    top = max(float(np.nanmax(pmc.atl, initial=0)), float(np.nanmax(pmc.ctl, initial=0)))
+    ax.set_ylim(0, max(top * 1.08, 1.0))
+    ax.set_ylabel(f"{load_label} per day (CTL, ATL)")
+    first, last = str(pmc.day[0]), str(pmc.day[-1])
+    ax.set_title(f"{title} — {first} to {last}", loc="left")
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.06), frameon=False, ncol=2,
+              borderaxespad=0.0, fontsize=9)
+    ax.grid(alpha=0.3)
+    ax2.fill_between(days, pmc.tsb, 0, where=pmc.tsb >= 0, color="tab:green", alpha=0.55,
+                     step="mid", linewidth=0, label="fresh (TSB > 0)")
+    ax2.fill_between(days, pmc.tsb, 0, where=pmc.tsb < 0, color="tab:orange", alpha=0.55,
+                     step="mid", linewidth=0, label="fatigued (TSB < 0)")
+    ax2.axhline(0, color="0.3", lw=0.8)
+    ax2.set_ylabel("form: TSB = CTL − ATL")
+    ax2.legend(loc="lower left", frameon=False, ncol=2, fontsize=8)
+    ax2.grid(alpha=0.3)
+    loc = mdates.AutoDateLocator()
+    ax2.xaxis.set_major_locator(loc)
+    ax2.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return out

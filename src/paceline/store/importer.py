@@ -1,0 +1,268 @@
+"""Import activity files into the training log: parallel decoding, one transaction per file.
+
+1. Paths are expanded (folders recursively: ``.fit .gpx .tcx .csv``, optionally ``.gz``).
+2. Files are decoded and *prepared* (streams encoded, best efforts, HR histogram, Σv²Δt) in a
+   :class:`~concurrent.futures.ProcessPoolExecutor` over the available cores; a worker never
+   touches the database.
+3. The main process writes each file in **one transaction**: every activity of the file, its
+   laps, stream and best efforts, or nothing. A content hash already in the log makes the
+   activity a *duplicate* (never stored twice; the UNIQUE constraint backs the check).
+4. The summary lists each file as imported, duplicate, skipped (valid but not a workout) or
+   failed (corrupt/unreadable), with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from paceline.errors import InputFileError, PacelineError
+from paceline.io.activities import (
+    Activity,
+    NotAnActivityError,
+    is_activity_file,
+    read_activities,
+)
+from paceline.models.load import best_effort_times_s
+from paceline.store.codec import encode_streams
+from paceline.store.schema import ActivityRow, BestEffortRow, LapRow, StreamRow
+
+__all__ = ["EFFORT_DISTANCES_M", "ImportSummary", "FileOutcome", "expand_paths", "prepare_file",
+           "import_paths", "GAP_FACTOR"]
+
+#: Best-effort distances precomputed per activity [m]: 400 m … marathon.
+EFFORT_DISTANCES_M = (400.0, 800.0, 1000.0, 1500.0, 1609.344, 3000.0, 5000.0, 10000.0,
+                      15000.0, 21097.5, 30000.0, 42195.0)
+#: A sample interval longer than GAP_FACTOR × the median interval is a pause: it counts in
+#: elapsed time but not in the HR histogram or Σv²Δt (stated assumption, docs/log.md).
+GAP_FACTOR = 5.0
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file: str
+    status: str  # imported | duplicate | skipped | failed
+    reason: str | None = None
+    activity_ids: tuple[int, ...] = ()
+
+
+@dataclass
+class ImportSummary:
+    """Outcome of an import, file by file."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def _of(self, status: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def imported(self) -> list[FileOutcome]:
+        return self._of("imported")
+
+    @property
+    def duplicate(self) -> list[FileOutcome]:
+        return self._of("duplicate")
+
+    @property
+    def skipped(self) -> list[FileOutcome]:
+        return self._of("skipped")
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return self._of("failed")
+
+    def as_json(self) -> dict:
+        """``{imported, duplicate, skipped, failed}``: lists of ``{file, reason?}``."""
+        def item(o: FileOutcome) -> dict:
+            d: dict = {"file": o.file}
+            if o.reason is not None:
+                d["reason"] = o.reason
+            if o.activity_ids:
+                d["ids"] = list(o.activity_ids)
+            return d
+        return {k: [item(o) for o in self._of(k)]
+                for k in ("imported", "duplicate", "skipped", "failed")}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An activity ready to write (built in a worker process)."""
+
+    activity: Activity  # samples dropped (they travel encoded in ``stream``)
+    n_samples: int
+    stream: bytes | None
+    efforts: tuple[tuple[float, float], ...]
+    hr_histogram: bytes | None
+    speed2_dt_m2_s: float | None
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus activity files found recursively in folders (sorted)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and is_activity_file(f)))
+        else:
+            out.append(p)
+    return out
+
+
+def _weights(t: np.ndarray) -> np.ndarray:
+    dt = np.diff(t, append=t[-1]) if t.size else t
+    if dt.size > 1:
+        med = float(np.median(dt[:-1]))
+        dt = np.where(dt > GAP_FACTOR * max(med, 1e-9), 0.0, dt)
+    return np.clip(dt, 0.0, None)
+
+
+def prepare(activity: Activity) -> Prepared:
+    s = activity.samples
+    t = s.get("time_s")
+    bare = replace(activity, samples={})
+    if t is None or t.size == 0:
+        return Prepared(bare, 0, None, (), None, None)
+    w = _weights(t)
+    hist = None
+    if "heart_rate_bpm" in s:
+        hr = np.round(s["heart_rate_bpm"])
+        ok = np.isfinite(hr) & (hr >= 0) & (hr < 256)
+        h = np.bincount(hr[ok].astype(int), weights=w[ok], minlength=256)
+        hist = np.round(h).astype("<u4").tobytes()
+    speed = s.get("speed_m_s")
+    if speed is None and "distance_m" in s and t.size > 1:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            speed = np.append(np.diff(s["distance_m"]) / np.diff(t), np.nan)
+    s2 = None
+    if speed is not None:
+        ok = np.isfinite(speed)
+        s2 = float(np.sum(speed[ok] ** 2 * w[ok])) if ok.any() else None
+    efforts: tuple[tuple[float, float], ...] = ()
+    if "distance_m" in s:
+        best = best_effort_times_s(t, s["distance_m"], EFFORT_DISTANCES_M)
+        efforts = tuple((d, float(b)) for d, b in zip(EFFORT_DISTANCES_M, best, strict=True)
+                        if np.isfinite(b) and b > 0)
+    return Prepared(bare, int(t.size), encode_streams(s), efforts, hist, s2)
+
+
+def prepare_file(path: str | Path, fit_decoder: str = "auto"
+                 ) -> tuple[str, str, str | None, list[Prepared]]:
+    """Decode and prepare one file: ``(file, status, reason, prepared)``; never raises for
+    bad input (status ``skipped``/``failed`` with the reason)."""
+    name = str(path)
+    try:
+        acts = read_activities(path, fit_decoder=fit_decoder)
+        return name, "ok", None, [prepare(a) for a in acts]
+    except NotAnActivityError as exc:
+        return name, "skipped", str(exc), []
+    except PacelineError as exc:
+        return name, "failed", str(exc), []
+    except Exception as exc:  # a decoder bug must not stop the batch
+        return name, "failed", f"{type(exc).__name__}: {exc}", []
+
+
+def _write(session, athlete_id: int, p: Prepared) -> int | None:
+    a, m = p.activity, p.activity.meta
+    exists = session.scalar(select(ActivityRow.id).where(ActivityRow.content_hash ==
+                                                          a.content_hash))
+    if exists is not None:
+        return None
+    row = ActivityRow(
+        athlete_id=athlete_id, start_utc=m.start_utc.astimezone(UTC).replace(tzinfo=None),
+        utc_offset_s=m.utc_offset_s, sport=m.sport[:40], sub_sport=m.sub_sport,
+        name=m.name, distance_m=m.distance_m, moving_time_s=m.moving_time_s,
+        elapsed_time_s=m.elapsed_time_s, ascent_m=m.ascent_m,
+        avg_heart_rate_bpm=m.avg_heart_rate_bpm, max_heart_rate_bpm=m.max_heart_rate_bpm,
+        avg_power_w=m.avg_power_w, max_power_w=m.max_power_w,
+        device=None if m.device is None else str(m.device)[:200],
+        source_file=a.source_file[:500], source_format=m.source_format, decoder=m.decoder,
+        content_hash=a.content_hash, n_samples=p.n_samples, hr_histogram=p.hr_histogram,
+        speed2_dt_m2_s=p.speed2_dt_m2_s, notes=m.notes,
+        warnings="\n".join(m.warnings) or None,
+        imported_utc=datetime.now(UTC).replace(tzinfo=None))
+    row.laps = [LapRow(index=i, start_s=lp.start_s, distance_m=lp.distance_m,
+                       moving_time_s=lp.moving_time_s, elapsed_time_s=lp.elapsed_time_s,
+                       avg_heart_rate_bpm=lp.avg_heart_rate_bpm,
+                       max_heart_rate_bpm=lp.max_heart_rate_bpm, avg_power_w=lp.avg_power_w)
+                for i, lp in enumerate(a.laps)]
+    session.add(row)
+    session.flush()
+    if p.stream is not None:
+        session.add(StreamRow(activity_id=row.id, codec="PLS1", data=p.stream))
+    session.add_all([BestEffortRow(activity_id=row.id, distance_m=d, time_s=t)
+                     for d, t in p.efforts])
+    session.flush()
+    return row.id
+
+
+def write_file(log, name: str, prepared: list[Prepared], athlete_id: int) -> FileOutcome:
+    """Write one file's activities in one transaction (all or nothing)."""
+    ids: list[int] = []
+    dups = 0
+    try:
+        with log.Session.begin() as session:
+            for p in prepared:
+                new = _write(session, athlete_id, p)
+                if new is None:
+                    dups += 1
+                else:
+                    ids.append(new)
+    except IntegrityError:
+        return FileOutcome(name, "duplicate", "same content already in the log (concurrent "
+                                              "import)")
+    except (SQLAlchemyError, ValueError) as exc:
+        return FileOutcome(name, "failed", f"database write failed, nothing kept: {exc}")
+    if not ids:
+        return FileOutcome(name, "duplicate", "same content already in the log")
+    reason = f"{dups} of {len(prepared)} rows were already in the log" if dups else None
+    return FileOutcome(name, "imported", reason, tuple(ids))
+
+
+def import_paths(log, paths: Iterable[str | Path], *, athlete: str = "default",
+                 workers: int | None = None,
+                 progress: Callable[[int, int], None] | None = None,
+                 fit_decoder: str = "auto") -> ImportSummary:
+    """Import files and folders into ``log`` (a :class:`paceline.store.TrainingLog`).
+
+    Parameters
+    ----------
+    workers : int, optional
+        Decoding processes; default the available cores; 1 decodes in this process.
+    progress : callable(done, total), optional
+        Called after each file is written.
+    """
+    files = expand_paths(paths)
+    summary = ImportSummary()
+    for f in files:
+        if not f.exists():
+            raise InputFileError("no such file or folder", where=str(f),
+                                 fix="check the path")
+    athlete_id = log.athlete_id(athlete)
+    total = len(files)
+    n_workers = workers or len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else (workers or os.cpu_count() or 1)
+    n_workers = max(1, min(n_workers, total or 1))
+
+    def consume(results: Iterable[tuple[str, str, str | None, list[Prepared]]]) -> None:
+        for done, (name, status, reason, prepared) in enumerate(results, start=1):
+            if status == "ok":
+                summary.outcomes.append(write_file(log, name, prepared, athlete_id))
+            else:
+                summary.outcomes.append(FileOutcome(name, status, reason))
+            if progress is not None:
+                progress(done, total)
+
+    if n_workers == 1:
+        consume(prepare_file(f, fit_decoder) for f in files)
+    else:
+        chunk = max(1, min(16, total // (n_workers * 4)))
+        with ProcessPoolExecutor(max_workers=n_workers) as pool:
+            consume(pool.map(prepare_file, files, [fit_decoder] * total, chunksize=chunk))
+    return summary

@@ -1,0 +1,246 @@
+"""The training log: a thin facade over the database (queries return plain data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import numpy as np
+from sqlalchemy import Engine, delete, func, select
+
+from paceline.errors import InputFileError
+from paceline.store.codec import decode_streams
+from paceline.store.db import open_engine, session_factory
+from paceline.store.schema import (
+    ActivityRow,
+    ActivityTagRow,
+    AthleteRow,
+    BestEffortRow,
+    LapRow,
+    NoteRow,
+    StreamRow,
+    TagRow,
+)
+
+__all__ = ["TrainingLog", "ActivitySummary", "LIST_FIELDS"]
+
+LIST_FIELDS = ("id", "start_utc", "sport", "distance_m", "moving_time_s", "elapsed_time_s")
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    id: int
+    start_utc: datetime
+    sport: str
+    distance_m: float | None
+    moving_time_s: float | None
+    elapsed_time_s: float | None
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "start_utc": self.start_utc.replace(tzinfo=UTC).isoformat(),
+                "sport": self.sport, "distance_m": self.distance_m,
+                "moving_time_s": self.moving_time_s, "elapsed_time_s": self.elapsed_time_s}
+
+
+def _naive_utc(t: datetime | date | None) -> datetime | None:
+    if t is None:
+        return None
+    if not isinstance(t, datetime):
+        t = datetime(t.year, t.month, t.day)
+    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t
+
+
+class TrainingLog:
+    """A training log in a database (``url``: SQLAlchemy URL; default SQLite file).
+
+    Open with ``TrainingLog(url)``; the schema is migrated on open. Use as a context manager
+    or call :meth:`close`.
+    """
+
+    def __init__(self, url: str | None = None, *, schema: str | None = None,
+                 engine: Engine | None = None) -> None:
+        self.engine = engine or open_engine(url, schema=schema)
+        self.Session = session_factory(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> TrainingLog:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # athletes -----------------------------------------------------------------------------
+    def athlete_id(self, name: str = "default") -> int:
+        with self.Session.begin() as s:
+            aid = s.scalar(select(AthleteRow.id).where(AthleteRow.name == name))
+            if aid is None:
+                row = AthleteRow(name=name)
+                s.add(row)
+                s.flush()
+                aid = row.id
+            return aid
+
+    def athlete(self, name: str = "default") -> dict:
+        aid = self.athlete_id(name)
+        with self.Session() as s:
+            a = s.get(AthleteRow, aid)
+            return {c: getattr(a, c) for c in ("id", "name", "sex", "mass_kg", "height_m",
+                                               "hr_rest_bpm", "hr_max_bpm",
+                                               "threshold_speed_m_s")}
+
+    def update_athlete(self, name: str = "default", **fields) -> None:
+        aid = self.athlete_id(name)
+        with self.Session.begin() as s:
+            a = s.get(AthleteRow, aid)
+            for k, v in fields.items():
+                if v is not None:
+                    setattr(a, k, v)
+
+    # activities ---------------------------------------------------------------------------
+    def _filtered(self, q, since, until, sport):
+        if since is not None:
+            q = q.where(ActivityRow.start_utc >= _naive_utc(since))
+        if until is not None:
+            q = q.where(ActivityRow.start_utc < _naive_utc(until))
+        if sport:
+            q = q.where(ActivityRow.sport == sport)
+        return q
+
+    def list_activities(self, *, since=None, until=None, sport: str | None = None,
+                        limit: int | None = None) -> list[ActivitySummary]:
+        cols = [getattr(ActivityRow, f) for f in LIST_FIELDS]
+        q = self._filtered(select(*cols), since, until, sport).order_by(
+            ActivityRow.start_utc, ActivityRow.id)
+        if limit:
+            q = q.limit(limit)
+        with self.engine.connect() as c:
+            return [ActivitySummary(*r) for r in c.execute(q)]
+
+    def count(self) -> int:
+        with self.engine.connect() as c:
+            return int(c.scalar(select(func.count(ActivityRow.id))))
+
+    def _row(self, s, activity_id: int) -> ActivityRow:
+        row = s.get(ActivityRow, activity_id)
+        if row is None:
+            raise InputFileError("no such activity", where="ID", value=activity_id,
+                                 fix="see `paceline log list` for the ids")
+        return row
+
+    def get(self, activity_id: int) -> dict:
+        """Every stored field of an activity, its laps, tags and best efforts."""
+        with self.Session() as s:
+            r = self._row(s, activity_id)
+            d = {c.key: getattr(r, c.key) for c in ActivityRow.__mapper__.column_attrs
+                 if c.key != "hr_histogram"}
+            d["start_utc"] = r.start_utc.replace(tzinfo=UTC).isoformat()
+            d["imported_utc"] = r.imported_utc.replace(tzinfo=UTC).isoformat()
+            d["laps"] = [{"index": lp.index, "start_s": lp.start_s,
+                          "distance_m": lp.distance_m, "moving_time_s": lp.moving_time_s,
+                          "elapsed_time_s": lp.elapsed_time_s,
+                          "avg_heart_rate_bpm": lp.avg_heart_rate_bpm} for lp in r.laps]
+            d["best_efforts"] = [
+                {"distance_m": e.distance_m, "time_s": e.time_s}
+                for e in s.scalars(select(BestEffortRow).where(
+                    BestEffortRow.activity_id == activity_id).order_by(
+                    BestEffortRow.distance_m))]
+            d["tags"] = list(s.scalars(select(TagRow.name).join(
+                ActivityTagRow, ActivityTagRow.tag_id == TagRow.id).where(
+                ActivityTagRow.activity_id == activity_id)))
+            return d
+
+    def streams(self, activity_id: int, channels: tuple[str, ...] | None = None
+                ) -> dict[str, np.ndarray]:
+        with self.Session() as s:
+            self._row(s, activity_id)
+            blob = s.scalar(select(StreamRow.data).where(StreamRow.activity_id == activity_id))
+        return {} if blob is None else decode_streams(blob, channels)
+
+    def delete(self, activity_id: int) -> None:
+        """Delete an activity and everything that hangs on it (one transaction)."""
+        with self.Session.begin() as s:
+            self._row(s, activity_id)
+            for table in (StreamRow, BestEffortRow, LapRow, ActivityTagRow):
+                s.execute(delete(table).where(table.activity_id == activity_id))
+            s.execute(delete(ActivityRow).where(ActivityRow.id == activity_id))
+
+    def tag(self, activity_id: int, name: str) -> None:
+        with self.Session.begin() as s:
+            self._row(s, activity_id)
+            tid = s.scalar(select(TagRow.id).where(TagRow.name == name))
+            if tid is None:
+                t = TagRow(name=name)
+                s.add(t)
+                s.flush()
+                tid = t.id
+            if s.get(ActivityTagRow, (activity_id, tid)) is None:
+                s.add(ActivityTagRow(activity_id=activity_id, tag_id=tid))
+
+    # journal ------------------------------------------------------------------------------
+    def add_note(self, day: date, text: str, athlete: str = "default") -> int:
+        aid = self.athlete_id(athlete)
+        with self.Session.begin() as s:
+            n = NoteRow(athlete_id=aid, day=day, text=text,
+                        created_utc=datetime.now(UTC).replace(tzinfo=None))
+            s.add(n)
+            s.flush()
+            return n.id
+
+    def notes(self, since: date | None = None, until: date | None = None) -> list[dict]:
+        q = select(NoteRow.day, NoteRow.text).order_by(NoteRow.day, NoteRow.id)
+        if since:
+            q = q.where(NoteRow.day >= since)
+        if until:
+            q = q.where(NoteRow.day < until)
+        with self.engine.connect() as c:
+            return [{"day": d.isoformat(), "text": t} for d, t in c.execute(q)]
+
+    # analytics inputs (arrays; the analytics themselves live in paceline.log) -------------
+    def load_inputs(self, *, since=None, until=None, sport: str | None = None) -> dict:
+        """Per-activity arrays: start (datetime64[s]), sport, duration, Σv²Δt, HR histograms."""
+        q = self._filtered(select(ActivityRow.start_utc, ActivityRow.sport,
+                                  ActivityRow.distance_m, ActivityRow.moving_time_s,
+                                  ActivityRow.elapsed_time_s, ActivityRow.speed2_dt_m2_s,
+                                  ActivityRow.hr_histogram), since, until, sport
+                           ).order_by(ActivityRow.start_utc)
+        with self.engine.connect() as c:
+            rows = c.execute(q).all()
+        n = len(rows)
+        hist = np.zeros((n, 256))
+        has_hr = np.zeros(n, dtype=bool)
+        for i, r in enumerate(rows):
+            if r[6] is not None:
+                hist[i] = np.frombuffer(r[6], dtype="<u4")
+                has_hr[i] = True
+
+        def f(j: int) -> np.ndarray:
+            return np.array([np.nan if r[j] is None else r[j] for r in rows], dtype=float)
+
+        return {"start_utc": np.array([r[0] for r in rows], dtype="datetime64[s]"),
+                "sport": np.array([r[1] for r in rows], dtype=object),
+                "distance_m": f(2), "moving_time_s": f(3), "elapsed_time_s": f(4),
+                "speed2_dt_m2_s": f(5), "hr_histogram_s": hist, "has_hr": has_hr}
+
+    def best_efforts(self, *, since=None, until=None, sport: str | None = "running"
+                     ) -> list[dict]:
+        """Best time per effort distance over the period: ``{distance_m, time_s,
+        activity_id, start_utc}`` (one SQL query on the precomputed table)."""
+        inner = self._filtered(
+            select(BestEffortRow.distance_m, func.min(BestEffortRow.time_s).label("t"))
+            .join(ActivityRow, ActivityRow.id == BestEffortRow.activity_id),
+            since, until, sport).group_by(BestEffortRow.distance_m).subquery()
+        q = self._filtered(
+            select(BestEffortRow.distance_m, BestEffortRow.time_s, BestEffortRow.activity_id,
+                   ActivityRow.start_utc)
+            .join(ActivityRow, ActivityRow.id == BestEffortRow.activity_id)
+            .join(inner, (inner.c.distance_m == BestEffortRow.distance_m)
+                  & (inner.c.t == BestEffortRow.time_s)), since, until, sport
+        ).order_by(BestEffortRow.distance_m, ActivityRow.start_utc)
+        out: dict[float, dict] = {}
+        with self.engine.connect() as c:
+            for d, t, aid, start in c.execute(q):
+                out.setdefault(d, {"distance_m": d, "time_s": t, "activity_id": aid,
+                                   "start_utc": start.replace(tzinfo=UTC).isoformat()})
+        return list(out.values())

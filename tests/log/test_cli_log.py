@@ -1,0 +1,102 @@
+"""`paceline log ...`: JSON contracts, tables, PNG, profile → predict, errors → exit 2."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paceline.cli import app
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'log.sqlite'}"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    f = tmp_path / "in"
+    f.mkdir()
+    for rel in ["fit/run/activity-small-fenix2-run.fit", "fit/run/2013-02-06-12-11-14.fit",
+                "fit/run/developer-types-sample.fit", "fit/odd/activity-filecrc.fit",
+                "fit/non_activity/Settings.fit", "tcx/test.tcx"]:
+        shutil.copy(DATA / rel, f / Path(rel).name)
+    return f
+
+
+def _ok(args):
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def test_import_and_list_json_contract(db, folder):
+    s = json.loads(_ok(["log", "import", str(folder), "--db", db, "--json", "--workers", "1"]))
+    assert set(s) == {"imported", "duplicate", "skipped", "failed"}
+    assert len(s["imported"]) == 4 and len(s["failed"]) == 1 and len(s["skipped"]) == 1
+    assert "CRC" in s["failed"][0]["reason"] and s["skipped"][0]["reason"]
+    again = json.loads(_ok(["log", "import", str(folder), "--db", db, "--json",
+                            "--workers", "1"]))
+    assert len(again["duplicate"]) == 4 and not again["imported"]
+    rows = json.loads(_ok(["log", "list", "--db", db, "--json"]))
+    assert len(rows) == 4
+    assert set(rows[0]) == {"id", "start_utc", "sport", "distance_m", "moving_time_s",
+                            "elapsed_time_s"}
+    assert rows[0]["start_utc"].endswith("+00:00")
+
+
+def test_tables_show_stats_bests_export_delete(db, folder, tmp_path):
+    _ok(["log", "import", str(folder), "--db", db, "--workers", "1"])
+    assert "activities" in _ok(["log", "list", "--db", db])
+    assert "Laps" in _ok(["log", "show", "1", "--db", db])
+    assert "Volume per month" in _ok(["log", "stats", "--monthly", "--db", db])
+    assert "Volume per week" in _ok(["log", "stats", "--db", db])
+    out = _ok(["log", "bests", "--db", db])
+    assert "Best efforts" in out and "reference" in out
+    b = json.loads(_ok(["log", "bests", "--db", db, "--json"]))
+    assert b["bests"] and b["predictions"]
+    csv_out = tmp_path / "a.csv"
+    _ok(["log", "export", "--db", db, "--out", str(csv_out)])
+    assert len(csv_out.read_text().splitlines()) == 5
+    _ok(["log", "note", "2024-03-01", "long run felt easy", "--db", db])
+    _ok(["log", "delete", "1", "--db", db])
+    assert len(json.loads(_ok(["log", "list", "--db", db, "--json"]))) == 3
+
+
+def test_fitness_writes_png(db, folder, tmp_path):
+    _ok(["log", "import", str(folder), "--db", db, "--workers", "1"])
+    png = tmp_path / "pmc.png"
+    res = json.loads(_ok(["log", "fitness", "--db", db, "--out", str(png), "--json"]))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert res["load_kinds"]["speed"] >= 1
+
+
+def test_profile_feeds_predict(db, folder, tmp_path):
+    _ok(["log", "import", str(folder), "--db", db, "--workers", "1"])
+    prof = tmp_path / "athlete.toml"
+    _ok(["log", "profile", "--out", str(prof), "--db", db, "--mass-kg", "60",
+         "--height-m", "1.75", "--temperature-c", "15", "--relative-humidity", "0.6"])
+    sc = tmp_path / "scenario.toml"
+    sc.write_text(prof.read_text() + '\n[race]\ndistance = "marathon"\n\n[conditions]\n'
+                  "temperature_c = 12\nrelative_humidity = 0.6\n")
+    r = json.loads(_ok(["predict", str(sc), "--json"]))
+    assert 2 * 3600 < r["finish_time_s"] < 6 * 3600
+
+
+def test_errors_exit_2_without_traceback(tmp_path):
+    db = f"sqlite:///{tmp_path / 'e.sqlite'}"
+    for args in (["log", "show", "42", "--db", db],
+                 ["log", "import", str(tmp_path / "nope.fit"), "--db", db],
+                 ["log", "note", "01/03/2024", "x", "--db", db],
+                 ["log", "export", "--out", str(tmp_path / "a.parquet"), "--db", db]):
+        p = subprocess.run([sys.executable, "-m", "paceline", *args], capture_output=True,
+                           text=True)
+        assert p.returncode == 2, (args, p.stderr)
+        assert "Traceback" not in p.stderr and "error:" in p.stderr
