@@ -18,8 +18,14 @@ from rich.table import Table
 
 from paceline import log as analytics
 from paceline.errors import InputFileError, UnitError
-from paceline.store.logbook import TrainingLog
 from paceline.units import format_distance, format_duration, format_pace, parse_distance_m
+
+
+def TrainingLog(*args, **kwargs):  # noqa: N802 - stands in for the class, imported on use
+    """Open the training log; SQLAlchemy (~0.2 s to import) loads only for log commands."""
+    from paceline.store.logbook import TrainingLog as _TrainingLog
+
+    return _TrainingLog(*args, **kwargs)
 
 app = typer.Typer(help="The training log: every workout kept, fitness read from it.",
                   no_args_is_help=True)

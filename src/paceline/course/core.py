@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 
 from paceline.errors import CourseError
 
@@ -146,6 +145,14 @@ def _local_east_north_m(lat_deg: np.ndarray, lon_deg: np.ndarray) -> tuple[np.nd
 def _wrap180(angle_deg: np.ndarray) -> np.ndarray:
     """Angle wrapped to [−180, 180) [degrees]."""
     return (np.asarray(angle_deg) + 180.0) % 360.0 - 180.0
+
+
+def gaussian_filter1d(values, sigma, mode):
+    """scipy.ndimage.gaussian_filter1d, imported on first use (it costs ~0.2 s to import and
+    preset courses never need it)."""
+    from scipy.ndimage import gaussian_filter1d as _gf
+
+    return _gf(values, sigma, mode=mode)
 
 
 def _smooth(values: np.ndarray, sigma_samples: float, *, loop: bool, odd: bool) -> np.ndarray:

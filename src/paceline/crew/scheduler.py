@@ -24,7 +24,6 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from ortools.sat.python import cp_model
 
 from paceline.crew.checker import check_plan
 from paceline.crew.plan import Assignment, CrewPlan, PacerMargin
@@ -116,6 +115,8 @@ class CrewScheduler:
         n_c = len(classes)
         size = [len(g) for g in members]
         ucls = np.stack([use[:, :, g[0]] for g in members], axis=-1)  # (p, s, c)
+        from ortools.sat.python import cp_model  # imported here: ~0.2 s, only when solving
+
         m = cp_model.CpModel()
         u_int = np.ceil(ucls * SCALE).astype(np.int64)
         b_int = np.floor(np.asarray(budget) * SCALE).astype(np.int64)

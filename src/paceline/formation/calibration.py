@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
-from scipy.optimize import least_squares
 
 from paceline.errors import InputFileError
 from paceline.models import drafting as dm
@@ -124,6 +123,8 @@ def fit(cases=None) -> CalibrationResult:
 
     def f(theta):
         return _model_reductions(used, dict(zip(names, theta, strict=True))) - obs
+
+    from scipy.optimize import least_squares  # lazy: ~0.25 s to import
 
     sol = least_squares(f, x0, bounds=(lo, hi), x_scale=hi - lo)
     return residuals(dict(zip(names, (float(v) for v in sol.x), strict=True)), cases)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import differential_evolution
 
 from paceline.errors import ScenarioError
 from paceline.formation.core import (
@@ -148,6 +147,8 @@ def optimize(
         gen["n"] += 1
         if progress is not None:
             progress(gen["n"], maxiter)
+
+    from scipy.optimize import differential_evolution  # lazy: ~0.25 s to import
 
     sol = differential_evolution(
         objective, bounds, vectorized=True, updating="deferred", popsize=12, maxiter=maxiter,
