@@ -31,6 +31,7 @@ __all__ = [
     "Race",
     "Scenario",
     "Uncertainty",
+    "PlanSpec",
     "scenario_from_dict",
 ]
 
@@ -330,6 +331,36 @@ class Uncertainty(_Strict):
     drag_reduction_sd: float = Field(default=0.05, ge=0, le=0.5)
 
 
+class PlanSpec(_Strict):
+    """What ``paceline plan`` adds to the race: the formation the pace car's lasers lay out,
+    and the pacer roster to rotate. Neither changes the prediction (drafting does that)."""
+
+    formation: str | None = Field(
+        default=None, description="formation preset for the laser layout and drawing when "
+        "[drafting] gives a drag_reduction rather than a formation")
+    roster: str | None = Field(default=None,
+                               description="pacer roster CSV/TOML, relative to the scenario")
+    crew_formation: str = Field(default="vienna-2019",
+                                description="slot layout of the rotation: vienna-2019 (5+2) or "
+                                "breaking2-2017")
+    exchange_every_m: float = Field(default=4800.0, alias="exchange_every")
+    safety_margin: float = Field(default=0.10, ge=0.0, lt=1.0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("formation")
+    @classmethod
+    def _known_formation(cls, v: str | None) -> str | None:
+        if v is not None:
+            _formation_positions(v)  # ValueError listing the valid names
+        return v
+
+    @field_validator("exchange_every_m", mode="before")
+    @classmethod
+    def _every(cls, v: Any) -> float:
+        return _distance(v, "plan.exchange_every")
+
+
 class Scenario(_Strict):
     """A whole scenario. Build it with :func:`scenario_from_dict` for readable errors."""
 
@@ -342,6 +373,7 @@ class Scenario(_Strict):
     drafting: Drafting = Drafting()
     shoes: Shoes = Shoes()
     uncertainty: Uncertainty = Uncertainty()
+    plan: PlanSpec = PlanSpec()
 
 
 def _format_errors(exc: ValidationError, data: dict[str, Any]) -> str:

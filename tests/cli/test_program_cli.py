@@ -66,6 +66,12 @@ def test_plan_writes_report_and_files(scenarios_dir, tmp_path):
     # self-contained: no external scripts, styles or images
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "Drinks by bike" in html and "Pace car" in html and "Wristband card" in html
+    # [plan] of the scenario: the Vienna formation's laser lines and the crew rotation
+    assert 'alt="laser"' in html and 'alt="crew rotation"' in html
+    crew = json.loads((out / "crew_plan.json").read_text())
+    slots = {s["slot"] for s in crew["stints"]}
+    assert len(slots) == 7  # 5 ahead + 2 behind, every slot filled
+    assert all(0.0 <= p["min_margin"] <= 1.0 for p in crew["pacers"])
     plan = json.loads((out / "plan.json").read_text())
     assert plan["uncertainty"]["p10_s"] < plan["uncertainty"]["p90_s"]
     gpx = (out / "schedule.gpx").read_text()

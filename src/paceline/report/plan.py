@@ -23,7 +23,7 @@ import numpy as np
 
 from paceline.course import preset_info
 from paceline.errors import ImpossibleScenarioError, InputFileError
-from paceline.formation import evaluate, formation_for_drafting
+from paceline.formation import evaluate, formation_for_drafting, load_preset
 from paceline.io.scenario_file import load_courses, read_scenario
 from paceline.io.schedule_gpx import east_north_to_lat_lon, write_schedule_gpx
 from paceline.program import (
@@ -39,7 +39,7 @@ from paceline.units import format_distance, format_duration, format_pace
 
 __all__ = ["PlanOutput", "write_plan"]
 
-STEPS = 8
+STEPS = 9
 
 
 @dataclass
@@ -101,7 +101,28 @@ def _laser_figure(laser, plt) -> str:
     return uri
 
 
-def _formation_section(formation, formation_uri, laser, laser_uri, result) -> str:
+def _crew_section(crew_plan, crew_uri) -> str:
+    if crew_plan is None:
+        return ("<h2>Crew rotation</h2><p>No roster: set <code>[plan] roster = ...</code> in the "
+                "scenario (or run <code>paceline crew plan</code>) for the rotation.</p>")
+    p = crew_plan
+    gap = f"{p.gap_frac:.1%}" if p.gap_frac == p.gap_frac else "—"
+    used = {a.pacer for a in p.stints}
+    lowest = min((m.min_margin for m in p.pacers if m.name in used), default=float("nan"))
+    rows = [[a.pacer, a.slot, f"{a.from_m / 1000:.1f} km", f"{a.to_m / 1000:.1f} km"]
+            for a in sorted(p.stints, key=lambda a: (a.from_m, a.slot))]
+    return ("<h2>Crew rotation</h2>"
+            f"<p>{len(used)} pacers used in the {html.escape(p.formation)} slots, exchanges at "
+            f"{', '.join(f'{d / 1000:.1f}' for d in p.exchange_points_m)} km; safety margin "
+            f"{p.safety_margin_frac:.0%}; lowest remaining capacity of any pacer {lowest:.0%}. "
+            f"Solver: {html.escape(p.status)} (gap to bound {gap}).</p>"
+            f'<img alt="crew rotation" src="{crew_uri}">'
+            "<details><summary>Who runs where</summary>"
+            + _table(["pacer", "slot", "from", "to"], rows) + "</details>")
+
+
+def _formation_section(formation, formation_uri, laser, laser_uri, result, *,
+                       from_plan: bool = False, drafting=None) -> str:
     if formation is None:
         return ("<h2>Formation and laser</h2><p>The scenario gives a drafting fraction "
                 f"({result.pacing}), not a formation, so there is no formation to draw and no "
@@ -109,9 +130,14 @@ def _formation_section(formation, formation_uri, laser, laser_uri, result) -> st
                 "(see <code>paceline formation show</code>).</p>")
     rows = [[ln.label, ln.kind, f"{ln.lateral_m:+.2f} m", f"{ln.behind_from_m:.2f} m",
              f"{ln.behind_to_m:.2f} m"] for ln in laser.lines]
+    note = ""
+    if from_plan and drafting is not None:
+        note = (f" The prediction uses the scenario's drafting ({drafting.drag_reduction:.0%} "
+                "drag reduction); the drawing shows what the formation model rates this shape "
+                "(docs/formation.md explains where the two disagree).")
     return ("<h2>Formation and laser</h2>"
             f"<p>{html.escape(formation.title or formation.name)} — {formation.n_pacers} pacers."
-            " Lateral offsets are + to the left of the car's centre line.</p>"
+            " Lateral offsets are + to the left of the car's centre line." + note + "</p>"
             f'<div class=cols><img alt="formation" style="max-width:48%" src="{formation_uri}">'
             f'<img alt="laser" style="max-width:40%" src="{laser_uri}"></div>'
             + _table(["line", "kind", "lateral", "behind car from", "to"], rows))
@@ -119,7 +145,7 @@ def _formation_section(formation, formation_uri, laser, laser_uri, result) -> st
 
 def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
                overrides: list[str] | None = None, draws: int = 20000, seed: int = 2019,
-               force: bool = False, overwrite: bool = False,
+               force: bool = False, overwrite: bool = False, crew_time_limit_s: float = 4.0,
                progress: Callable[[int, int, str], None] | None = None) -> PlanOutput:
     """Write report.html, plan.json, CSV tables and a GPX schedule into ``out_dir``."""
     scenario_path = Path(scenario_path)
@@ -170,11 +196,30 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
     tick("pace car")
     drinks = plan_drinks(model, result)
     formation = formation_for_drafting(sc.drafting)
+    formation_from_plan = formation is None and sc.plan.formation is not None
+    if formation_from_plan:
+        formation = load_preset(sc.plan.formation)
     laser = None
     if formation is not None:
         laser = laser_layout(list(formation.runner_names), formation.x_m, formation.y_m,
                              offset_m=car.offset_m)
     tick("drinks")
+    crew_plan = None
+    if sc.plan.roster is not None:
+        from paceline.crew import CrewScheduler, get_crew_formation, problem_from_scenario
+        from paceline.io.roster import read_roster
+
+        roster_path = Path(sc.plan.roster)
+        if not roster_path.is_absolute():
+            roster_path = scenario_path.parent / roster_path
+        slots = get_crew_formation(sc.plan.crew_formation).slots
+        pacers, _ = read_roster(roster_path, slots=slots)
+        problem = problem_from_scenario(
+            free_sc, pacers, course=course, reference_course=ref_course,
+            formation=sc.plan.crew_formation, exchange_every_m=sc.plan.exchange_every_m,
+            safety_margin_frac=sc.plan.safety_margin, target_time_s_override=result.finish_time_s)
+        crew_plan = CrewScheduler(problem, time_limit_s=crew_time_limit_s).solve("margin")
+    tick("crew")
 
     if out.exists() and overwrite:
         shutil.rmtree(out)
@@ -207,6 +252,12 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
                              "taken_ml", "notes"],
               [[h.number, f"{h.distance_m:.0f}", f"{h.elapsed_s:.0f}", f"{h.volume_ml:.0f}",
                 f"{h.carbohydrate_g:.1f}", "", ""] for h in drinks.handoffs])
+    if crew_plan is not None:
+        from paceline.io.roster import write_plan as write_crew_plan
+
+        write_crew_plan(crew_plan, out / "crew_plan.json", scenario=str(scenario_path),
+                        roster=str(roster_path))
+        files.append(out / "crew_plan.json")
     if laser is not None:
         write_csv("laser.csv", ["kind", "label", "lateral_m", "behind_car_from_m",
                                 "behind_car_to_m", "half_width_m"],
@@ -291,6 +342,14 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
             tmp.read_bytes()).decode("ascii")
         tmp.unlink()
         laser_uri = _laser_figure(laser, plt)
+    crew_uri = None
+    if crew_plan is not None:
+        from paceline.report.crew_plot import plot_crew_gantt
+
+        tmp = out / ".crew.png"
+        plot_crew_gantt(crew_plan, tmp)
+        crew_uri = "data:image/png;base64," + base64.b64encode(tmp.read_bytes()).decode("ascii")
+        tmp.unlink()
     tick("figures")
 
     # --- HTML ----------------------------------------------------------------------------
@@ -369,7 +428,9 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
         + _table(["checkpoint gap", "over", "speed change", "ramp"], corr_rows)
         + f"<details><summary>Set speeds ({len(changes)} changes)</summary>"
         + _table(["group at", "set speed"], change_rows) + "</details>",
-        _formation_section(formation, formation_uri, laser, laser_uri, result),
+        _formation_section(formation, formation_uri, laser, laser_uri, result,
+                           from_plan=formation_from_plan, drafting=sc.drafting),
+        _crew_section(crew_plan, crew_uri),
         "<h2>Drinks by bike</h2>"
         f"<p>Sweat rate {drinks.sweat_rate_l_h:.2f} L/h from the heat balance (metabolic heat "
         f"{drinks.metabolic_heat_w:.0f} W against the weather; shade, bare skin)"
