@@ -345,8 +345,17 @@ class PlanSpec(_Strict):
                                 "breaking2-2017")
     exchange_every_m: float = Field(default=4800.0, alias="exchange_every")
     safety_margin: float = Field(default=0.10, ge=0.0, lt=1.0)
+    target_time_s: float | None = Field(
+        default=None, alias="target_time",
+        description="the attempt's target: the pace car, splits and drinks run at this even "
+        "pace while the prediction stays the model's own")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("target_time_s", mode="before")
+    @classmethod
+    def _target(cls, v: Any) -> float | None:
+        return None if v is None else _duration(v, "plan.target_time")
 
     @field_validator("formation")
     @classmethod

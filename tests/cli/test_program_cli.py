@@ -74,6 +74,13 @@ def test_plan_writes_report_and_files(scenarios_dir, tmp_path):
     assert all(0.0 <= p["min_margin"] <= 1.0 for p in crew["pacers"])
     plan = json.loads((out / "plan.json").read_text())
     assert plan["uncertainty"]["p10_s"] < plan["uncertainty"]["p90_s"]
+    # the real event's structure: an even 2:50/km, 5 km splits 14:10–14:14
+    fives = [r for r in plan["splits"]["5km"] if r["label"] != "finish"]
+    seg = [b["elapsed_s"] - a["elapsed_s"]
+           for a, b in zip([{"elapsed_s": 0}] + fives[:-1], fives, strict=True)]
+    assert all(850 <= x <= 854 for x in seg)
+    assert plan["finish_time_s"] == pytest.approx(7180.0)
+    assert plan["prediction_s"] < plan["finish_time_s"]
     gpx = (out / "schedule.gpx").read_text()
     assert "2019-10-12T06:15:00Z" in gpx  # 08:15 Vienna time
 

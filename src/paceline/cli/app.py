@@ -415,8 +415,11 @@ def plan(
                          overwrite=overwrite,
                          progress=lambda d, t, label: prog.update(task, completed=d,
                                                                   description=label))
-    out.print(f"Plan written to [bold]{res.directory}[/bold]: predicted "
-              f"{format_duration(res.finish_time_s, decimals=1)}")
+    same = abs(res.finish_time_s - res.prediction_s) < 0.05
+    out.print(f"Plan written to [bold]{res.directory}[/bold]: schedule "
+              f"{format_duration(res.finish_time_s, decimals=1)}"
+              + ("" if same else f" (the model predicts "
+                 f"{format_duration(res.prediction_s, decimals=1)})"))
     if res.target_shortfall_frac is not None:
         out.print(f"[yellow]The target is out of reach by {res.target_shortfall_frac:.1%} "
                   "of time; the plan was written for it because of --force.[/yellow]")

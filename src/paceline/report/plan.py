@@ -46,7 +46,8 @@ STEPS = 9
 class PlanOutput:
     directory: Path
     files: list[Path] = field(default_factory=list)
-    finish_time_s: float = float("nan")
+    finish_time_s: float = float("nan")  # of the plan's schedule [s]
+    prediction_s: float = float("nan")  # the model's own prediction [s]
     target_shortfall_frac: float | None = None  # > 0: the target needs more than capacity
 
 
@@ -164,7 +165,8 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
 
     sc = read_scenario(scenario_path, overrides)
     course, ref_course = load_courses(sc, scenario_path.parent)
-    target = sc.race.target_time_s
+    target = sc.race.target_time_s or sc.plan.target_time_s
+    target_key = "race.target_time" if sc.race.target_time_s else "plan.target_time"
     # the athlete's own best (no target): for the uncertainty, what-if and the shortfall
     free_sc = sc.model_copy(update={"race": sc.race.model_copy(update={"target_time_s": None})})
     model = RaceModel(free_sc, course, ref_course)
@@ -179,11 +181,12 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
                     f"the target {format_duration(target)} is out of reach: the model's best "
                     f"even-paced time is {format_duration(best, decimals=1)}, {shortfall:.1%} "
                     f"slower ({result.effort_frac:.1%} of sustainable power needed)",
-                    where="race.target_time", value=format_duration(target),
+                    where=target_key, value=format_duration(target),
                     fix="set a slower target, or pass --force to write the plan for the "
                     "target anyway")
+        prediction = model.solve()
     else:
-        result = model.solve()
+        result = prediction = model.solve()
     tick("prediction")
     mc = MonteCarlo(model).run(draws, np.random.default_rng(seed))
     pct = mc.percentiles()
@@ -284,6 +287,7 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
     plan = {
         "scenario": sc.name, "athlete": sc.athlete.name, "course": model.course.name,
         "finish_time_s": result.finish_time_s, "pacing": result.pacing,
+        "prediction_s": prediction.finish_time_s, "target_time_s": target,
         "target_shortfall_frac": shortfall,
         "uncertainty": {"draws": draws, "seed": seed, "p10_s": pct[10], "p50_s": pct[50],
                         "p90_s": pct[90]},
@@ -354,10 +358,17 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
 
     # --- HTML ----------------------------------------------------------------------------
     c = sc.conditions
-    summary_rows = [
-        ["Predicted finish", format_duration(result.finish_time_s, decimals=1)
-         + f" ({format_pace(result.distance_m / result.finish_time_s, decimals=1)})"],
-        ["Half way", format_duration(result.half_way_s, decimals=1)],
+    summary_rows = []
+    if target is not None:
+        summary_rows.append(
+            ["Target (this plan's schedule)", format_duration(target, decimals=1)
+             + f" ({format_pace(result.distance_m / target, decimals=2)}, even pace; "
+             f"{result.effort_frac:.1%} of the power the model says he can sustain)"])
+    summary_rows += [
+        ["Model's prediction", format_duration(prediction.finish_time_s, decimals=1)
+         + f" ({format_pace(prediction.distance_m / prediction.finish_time_s, decimals=1)}, "
+         f"{prediction.pacing})"],
+        ["Half way (schedule)", format_duration(result.half_way_s, decimals=1)],
         ["Uncertainty (P10 / P50 / P90)", " / ".join(format_duration(pct[k], decimals=0)
                                                      for k in (10, 50, 90))
          + f"  ({draws} draws, seed {seed})"],
@@ -478,4 +489,5 @@ border-bottom:1px solid #999}
     files.append(report)
     tick("report")
     return PlanOutput(directory=out, files=files, finish_time_s=result.finish_time_s,
+                      prediction_s=prediction.finish_time_s,
                       target_shortfall_frac=shortfall)
