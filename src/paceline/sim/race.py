@@ -246,9 +246,10 @@ class RaceModel:
             / hypoxia.vo2max_factor_wehrlin_hallen2006(ref_altitude))
 
     # --- capacity -------------------------------------------------------------------------
-    def _power(self, speed, seg: Segments, saving: float):
-        return en.metabolic_power_w_kg(
-            speed, cost_ref_j_kg_m=self.cost_ref_j_kg_m, mass_kg=self.mass_kg,
+    def _model_inputs(self, seg: Segments, saving: float) -> dict:
+        """Keyword arguments of the energetics model for a compiled course."""
+        return dict(
+            cost_ref_j_kg_m=self.cost_ref_j_kg_m, mass_kg=self.mass_kg,
             speed_ref_m_s=self.speed_ref_m_s, grade_frac=seg.grade_frac,
             curvature_1_m=seg.curvature_1_m, air_density_kg_m3=seg.air_density_kg_m3,
             drag_area_m2=self.drag_area_m2, headwind_m_s=seg.headwind_m_s,
@@ -256,15 +257,13 @@ class RaceModel:
             metabolic_saving_frac=saving,
         )
 
+    def _power(self, speed, seg: Segments, saving: float):
+        return en.metabolic_power_w_kg(speed, **self._model_inputs(seg, saving))
+
     def _speeds(self, power, seg: Segments, saving: float, guess=None, iterations=8):
         return en.speed_at_metabolic_power_m_s(
-            power, cost_ref_j_kg_m=self.cost_ref_j_kg_m, mass_kg=self.mass_kg,
-            speed_ref_m_s=self.speed_ref_m_s, grade_frac=seg.grade_frac,
-            curvature_1_m=seg.curvature_1_m, air_density_kg_m3=seg.air_density_kg_m3,
-            drag_area_m2=self.drag_area_m2, headwind_m_s=seg.headwind_m_s,
-            crosswind_m_s=seg.crosswind_m_s, drag_reduction_frac=seg.drag_reduction_frac,
-            metabolic_saving_frac=saving, initial_speed_m_s=guess, iterations=iterations,
-        )
+            power, initial_speed_m_s=guess, iterations=iterations,
+            **self._model_inputs(seg, saving))
 
     def _time_at_effort(self, power, seg, saving, guess=None):
         v = self._speeds(power, seg, saving, guess, iterations=8 if guess is None else 4)
