@@ -121,3 +121,34 @@ def test_too_small_roster_says_how_many_more(small_problem):
     with pytest.raises(ImpossibleScenarioError) as exc:
         CrewScheduler(pr, time_limit_s=1.0).solve()
     assert "more pacers" in str(exc.value)
+
+
+def test_pattern_cuts_hold_for_every_reachable_count():
+    import itertools
+
+    import numpy as np
+
+    from paceline.crew.scheduler import _pattern_cuts, _pattern_table
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        cost = rng.integers(800, 3000, size=(7, 2)).astype(np.int64)
+        cost[:, 1] = np.minimum(cost[:, 1], cost[:, 0])
+        budget = int(rng.integers(2000, 9000))
+        cuts = _pattern_cuts(cost, budget)
+        table = _pattern_table(cost, budget)
+        # brute force: every assignment of stints to (none, class 0, class 1) within budget
+        for pick in itertools.product((None, 0, 1), repeat=7):
+            tot = sum(cost[s, c] for s, c in enumerate(pick) if c is not None)
+            if tot > budget:
+                continue
+            n = (pick.count(0), pick.count(1))
+            assert table[n] <= tot
+            for coef, rhs in cuts:
+                assert coef[0] * n[0] + coef[1] * n[1] <= rhs
+
+
+def test_fewest_pacers_is_proved_and_checked(small_problem):
+    plan = CrewScheduler(small_problem, time_limit_s=5.0).solve("pacers")
+    assert plan.status == "optimal" and plan.gap_frac == 0.0
+    _agree(small_problem, plan)

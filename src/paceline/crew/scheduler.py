@@ -15,6 +15,12 @@ points) in slot k.
 Objectives: "margin" (maximize the smallest margin m, Σ u·x ≤ 1 − m), "pacers" (fewest
 used), "exchanges" (fewest hand-overs y[s,k] ≥ x[p,s,k] − x[p,s+1,k]), "preferences"
 (most slot-stints in a preferred slot). Capacity uses are integers in 1/10 000.
+
+Redundant cuts tighten the bound without removing any plan (:func:`_build`): Σ_c x ≤ used_p
+per stint, load ≤ budget·used_p, the convex hull of the (front, back) slot-stint counts each
+pacer can reach within his budget (:func:`_pattern_cuts`), dominance used_b ≤ used_a (keeps
+an optimal plan), and run-length cuts for "exchanges" (:func:`_stays`). "margin" ends with
+feasibility probes at fixed margins (``_margin_probes``).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -98,14 +105,21 @@ class CrewScheduler:
     # ------------------------------------------------------------------------------
     def _solve_cp(self, objective, *, budget, eligible, max_entries, fixed, prev_running,
                   boundaries, use, max_used, soft=False):
-        """One CP-SAT solve. use: (pacer, stint, slot) fractions. Returns None if none.
+        """One plan by CP-SAT. use: (pacer, stint, slot) fractions. Returns None if none.
 
         Slots with the same drag reduction are interchangeable, so the model assigns pacers
         to slot *classes* (x[p,s,c], Σ_p x = number of slots in c) — this removes the
         symmetry of permuting identical slots — and names the slots afterwards, keeping a
         pacer in his slot across an exchange point and giving preferred slots when free.
         fixed: {(p, 0, slot index): 1} pacers who must stay in a slot in the first stint.
+
+        For ``margin`` the model maximizes the margin for part of the time limit, then
+        proves a bound by feasibility probes: "is there a plan with margin ≥ m?" is the same
+        model with every pacer's budget lowered to 1 − m, where the capacity cuts
+        (:func:`_pattern_cuts`) are much tighter than with a free margin variable.
         """
+        from ortools.sat.python import cp_model  # imported here: ~0.2 s, only when solving
+
         pr = self.problem
         n_p, n_s, n_k = use.shape
         slots = pr.formation.slots
@@ -115,157 +129,82 @@ class CrewScheduler:
         n_c = len(classes)
         size = [len(g) for g in members]
         ucls = np.stack([use[:, :, g[0]] for g in members], axis=-1)  # (p, s, c)
-        from ortools.sat.python import cp_model  # imported here: ~0.2 s, only when solving
-
-        m = cp_model.CpModel()
         u_int = np.ceil(ucls * SCALE).astype(np.int64)
         b_int = np.floor(np.asarray(budget) * SCALE).astype(np.int64)
         fixed_cls = {(p, s, classes.index(red[k])): v for (p, s, k), v in fixed.items()}
-        x = {}
-        for p in range(n_p):
-            for s in range(n_s):
-                if not eligible[p, s]:
-                    continue
-                for c in range(n_c):
-                    if u_int[p, s, c] <= b_int[p] or (p, s, c) in fixed_cls:
-                        x[p, s, c] = m.new_bool_var(f"x{p}_{s}_{c}")
-        for (p, s, c), val in fixed_cls.items():
-            m.add(x[p, s, c] == val)
-        cover = []
-        for s in range(n_s):
-            for c in range(n_c):
-                terms = [x[p, s, c] for p in range(n_p) if (p, s, c) in x]
-                if soft:
-                    cv = m.new_int_var(0, size[c], f"cov{s}_{c}")
-                    m.add(sum(terms) == cv)
-                    cover.append(cv)
-                elif len(terms) < size[c]:
-                    return None
-                else:
-                    m.add(sum(terms) == size[c])
-        used = []
-        for p in range(n_p):
-            mine = [(s, c) for s in range(n_s) for c in range(n_c) if (p, s, c) in x]
-            if not mine:
-                continue
-            z = []
-            for s in range(n_s):
-                row = [x[p, s, c] for c in range(n_c) if (p, s, c) in x]
-                if row:
-                    m.add_at_most_one(row)
-                z.append(row)
-            up = m.new_bool_var(f"used{p}")
-            for s, c in mine:
-                m.add_implication(x[p, s, c], up)
-            m.add_bool_or([x[p, s, c] for s, c in mine]).only_enforce_if(up)
-            used.append(up)
-            if max_entries[p] is not None:
-                entries = []
-                for s in range(n_s):
-                    if not z[s]:
-                        continue
-                    prev = z[s - 1] if s > 0 else []
-                    if s == 0 and p in prev_running:
-                        continue  # continuing his stint across the re-plan point
-                    e = m.new_bool_var(f"e{p}_{s}")
-                    m.add(e >= sum(z[s]) - sum(prev))
-                    entries.append(e)
-                m.add(sum(entries) <= max_entries[p])
-        if max_used < n_p:
-            m.add(sum(used) <= max_used)
-        margin_var = None
-        if objective == "margin" and not soft:
-            margin_var = m.new_int_var(int(round(pr.safety_margin_frac * SCALE)), SCALE, "margin")
-        for p in range(n_p):
-            terms = [(int(u_int[p, s, c]), x[p, s, c]) for s in range(n_s) for c in range(n_c)
-                     if (p, s, c) in x]
-            if not terms:
-                continue
-            load = sum(w * v for w, v in terms)
-            if margin_var is not None:
-                # remaining after the plan ≥ margin, measured from the full capacity
-                spent = SCALE - int(b_int[p]) - int(round(pr.safety_margin_frac * SCALE))
-                m.add(load + spent + margin_var <= SCALE)
-            else:
-                m.add(load <= int(b_int[p]))
-        stays = []
-        if objective == "exchanges" and not soft:
-            for s in range(n_s - 1):
-                for c in range(n_c):
-                    here = []
-                    for p in range(n_p):
-                        if (p, s, c) in x and (p, s + 1, c) in x:
-                            w = m.new_bool_var(f"w{p}_{s}_{c}")
-                            m.add_implication(w, x[p, s, c])
-                            m.add_implication(w, x[p, s + 1, c])
-                            here.append(w)
-                    if here:
-                        m.add(sum(here) <= size[c])
-                    stays.extend(here)
-        n_boundaries = (n_s - 1) * n_k
-        pref = {}
-        for p in range(n_p):
-            for c in range(n_c):
-                pref[p, c] = min(size[c], sum(1 for k in members[c]
-                                              if slots[k] in pr.pacers[p].preferred_slots))
-        if soft:
-            m.maximize(sum(cover))
-        elif objective == "margin":
-            m.maximize(margin_var)
-        elif objective == "pacers":
-            m.minimize(sum(used))
-        elif objective == "exchanges":
-            m.minimize(n_boundaries - sum(stays))
-        else:
-            m.maximize(sum(x[p, s, c] for (p, s, c) in x if pref[p, c]))
-        solver = cp_model.CpSolver()
-        # the margin objective keeps 40 % of the time for the bound probe below
-        share = 0.6 if margin_var is not None else 1.0
-        solver.parameters.max_time_in_seconds = float(self.time_limit_s) * share
-        solver.parameters.num_workers = int(self.num_workers)
+        pref = np.array([[min(size[c], sum(1 for k in members[c]
+                                           if slots[k] in pr.pacers[p].preferred_slots))
+                          for c in range(n_c)] for p in range(n_p)], dtype=np.int64)
+        margin0 = int(round(pr.safety_margin_frac * SCALE))
+        spec = _Spec(u_int=u_int, eligible=np.asarray(eligible, bool),
+                     max_entries=list(max_entries), fixed=fixed_cls,
+                     prev_running=set(prev_running), max_used=int(max_used), size=size,
+                     pref=pref)
         t0 = time.perf_counter()
+        is_margin = objective == "margin" and not soft
+        built = _build(cp_model, spec, b_int, "soft" if soft else objective,
+                       margin_floor=margin0 if is_margin else None, margin0=margin0)
+        if built is None:
+            return None
+        m, x = built.model, built.x
+        # the margin objective keeps part of the time for the bound probes below
+        share = 0.4 if is_margin else 1.0
+        solver = self._solver(cp_model, float(self.time_limit_s) * share)
         st = solver.solve(m)
-        wall = time.perf_counter() - t0
-        bound_lp = solver.best_objective_bound if st in (cp_model.OPTIMAL,
-                                                         cp_model.FEASIBLE) else None
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        if margin_var is not None and st == cp_model.FEASIBLE:
-            # Probe: is a margin 1 % (relative) above the one found possible? A proof of
-            # infeasibility is a tighter bound than the LP's (reported as best_bound).
-            found = int(solver.objective_value)
-            probe = found + max(1, int(np.ceil(0.01 * found)))
-            left = self.time_limit_s - wall
-            if left > 0.2 and probe < solver.best_objective_bound:
-                m2 = m.clone()
-                m2.clear_objective()
-                m2.add(m2.get_int_var_from_proto_index(margin_var.index) >= probe)
-                s2 = cp_model.CpSolver()
-                s2.parameters.max_time_in_seconds = float(left)
-                s2.parameters.num_workers = int(self.num_workers)
-                st2 = s2.solve(m2)
-                wall = time.perf_counter() - t0
-                if st2 == cp_model.INFEASIBLE:
-                    probe_bound = probe - 1
-                    chosen = {key for key, var in x.items() if solver.value(var)}
-                    stints = self._name_slots(chosen, n_s, members, boundaries, fixed)
-                    status = "optimal" if probe_bound <= found else "feasible"
-                    return stints, status, found / SCALE, probe_bound / SCALE, wall
-                if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    solver, x = s2, {key: m2.get_bool_var_from_proto_index(var.index)
-                                     for key, var in x.items()}
-                    margin_var = m2.get_int_var_from_proto_index(margin_var.index)
-                    chosen = {key for key, var in x.items() if solver.value(var)}
-                    stints = self._name_slots(chosen, n_s, members, boundaries, fixed)
-                    val = solver.value(margin_var)
-                    return stints, "feasible", val / SCALE, bound_lp / SCALE, wall
-        chosen = {(p, s, c) for (p, s, c), var in x.items() if solver.value(var)}
-        stints = self._name_slots(chosen, n_s, members, boundaries, fixed)
+        chosen = {key for key, var in x.items() if solver.value(var)}
         status = "optimal" if st == cp_model.OPTIMAL else "feasible"
         obj, bound = solver.objective_value, solver.best_objective_bound
-        if margin_var is not None:
-            obj, bound = obj / SCALE, bound / SCALE
-        return stints, status, obj, bound, wall
+        if is_margin:
+            found, bound_i = int(round(obj)), int(math.floor(bound + 1e-9))
+            if st == cp_model.FEASIBLE:
+                found, bound_i, chosen = self._margin_probes(
+                    cp_model, spec, b_int, margin0, found, bound_i, chosen, t0)
+            status = "optimal" if bound_i <= found else "feasible"
+            obj, bound = found / SCALE, bound_i / SCALE
+        stints = self._name_slots(chosen, n_s, members, boundaries, fixed)
+        return stints, status, obj, bound, time.perf_counter() - t0
+
+    def _solver(self, cp_model, seconds):
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, float(seconds))
+        solver.parameters.num_workers = int(self.num_workers)
+        return solver
+
+    def _margin_probes(self, cp_model, spec, b_int, margin0, found, bound, chosen, t0):
+        """Raise the incumbent or lower the bound of the margin by feasibility probes.
+
+        A probe at margin m is the plan model with every pacer's budget at 1 − m (no margin
+        variable, so the capacity cuts are tight). An infeasible probe proves the bound
+        m − 1/SCALE; a feasible one is a better plan. The first probe is 1 % above the
+        incumbent (the issue's target when refused), then just above it (optimality).
+        """
+        deadline = t0 + float(self.time_limit_s)
+        while found < bound:
+            left = deadline - time.perf_counter()
+            if left < 0.1:
+                break
+            one_pct = found + max(1, int(0.01 * found))
+            probe = found + 1 if bound <= one_pct else one_pct
+            built = _build(cp_model, spec, b_int + margin0 - probe, "feasible")
+            if built is None:  # a slot-stint nobody can run with that margin
+                bound = probe - 1
+                continue
+            solver = self._solver(cp_model, left)
+            st = solver.solve(built.model)
+            if st == cp_model.INFEASIBLE:
+                bound = probe - 1
+            elif st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                chosen = {key for key, var in built.x.items() if solver.value(var)}
+                # as in the model: every pacer who could run counts, used or not
+                loads = dict.fromkeys(built.pacers, 0)
+                for (p, s, c) in chosen:
+                    loads[p] += int(spec.u_int[p, s, c])
+                found = min(SCALE, int(min(b_int[p] + margin0 - ld for p, ld in loads.items())))
+            else:
+                break
+        return found, max(bound, found), chosen
 
     def _name_slots(self, chosen, n_s, members, boundaries, fixed):
         """Give each chosen (pacer, stint, class) a slot name: stay put, then preferences."""
@@ -531,6 +470,276 @@ class CrewScheduler:
                            np.array([0.0, *sorted(set(pr.exchange_points_m) | {at_m}),
                                      pr.distance_m]), notes=notes)
         return plan2
+
+
+@dataclass
+class _Spec:
+    """What every CP-SAT model of one plan shares (class-level uses in 1/SCALE)."""
+
+    u_int: np.ndarray  # (pacer, stint, class)
+    eligible: np.ndarray  # (pacer, stint)
+    max_entries: list
+    fixed: dict
+    prev_running: set
+    max_used: int
+    size: list
+    pref: np.ndarray  # (pacer, class): preferred slots in the class
+
+
+@dataclass
+class _Built:
+    model: object
+    x: dict
+    margin_var: object = None
+    pacers: tuple = ()  # pacers with at least one x variable
+
+
+def _pattern_table(cost: np.ndarray, budget: int) -> np.ndarray:
+    """Least total cost of running f stints in class 0 and b in class 1 (distinct stints).
+
+    cost: (stint, class) integer uses, a huge value where the pacer may not run. Returns a
+    (n_s + 1, n_s + 1) table (one class: (n_s + 1, 1)); entries above ``budget`` are not
+    feasible for him.
+    """
+    n_s, n_c = cost.shape
+    big = np.iinfo(np.int64).max // 4
+    dp = np.full((n_s + 1, n_s + 1 if n_c == 2 else 1), big, dtype=np.int64)
+    dp[0, 0] = 0
+    for s in range(n_s):
+        new = dp.copy()
+        if cost[s, 0] < big:
+            new[1:, :] = np.minimum(new[1:, :], dp[:-1, :] + cost[s, 0])
+        if n_c == 2 and cost[s, 1] < big:
+            new[:, 1:] = np.minimum(new[:, 1:], dp[:, :-1] + cost[s, 1])
+        dp = np.minimum(new, big)
+    return dp
+
+
+def _pattern_cuts(cost: np.ndarray, budget: int) -> list[tuple[tuple[int, ...], int]]:
+    """Valid inequalities Σ_c a_c·n_c ≤ r on a pacer's slot-stint counts n_c per class.
+
+    The counts he can reach within his budget (cheapest stints first, one class per stint)
+    form a down-closed set; the facets of its convex hull with non-negative normals are
+    returned (one class: n ≤ cap; more than two classes: only the total Σ n ≤ cap).
+    Multiplied by used_p they cut off the fractional "a bit of every pacer" LP solutions.
+    """
+    n_s, n_c = cost.shape
+    if n_c > 2:
+        cheapest = np.sort(cost.min(axis=1))
+        cap = int((np.cumsum(cheapest) <= budget).sum())
+        return [((1,) * n_c, cap)]
+    dp = _pattern_table(cost, budget)
+    ok = np.argwhere(dp <= budget)
+    if n_c == 1:
+        return [((1,), int(ok[:, 0].max()))]
+    pts = sorted({(int(a), int(b)) for a, b in ok})
+    if len(pts) == 1:
+        return [((1, 0), 0), ((0, 1), 0)]
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower, upper = [], []
+    for q in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], q) <= 0:
+            lower.pop()
+        lower.append(q)
+    for q in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], q) <= 0:
+            upper.pop()
+        upper.append(q)
+    hull = lower[:-1] + upper[:-1]  # counter-clockwise
+    cuts = []
+    for i, p1 in enumerate(hull):
+        p2 = hull[(i + 1) % len(hull)]
+        a, b = p2[1] - p1[1], p1[0] - p2[0]  # outward normal of a counter-clockwise edge
+        if a < 0 or b < 0 or (a == 0 and b == 0):
+            continue
+        g = math.gcd(a, b)
+        a, b = a // g, b // g
+        cuts.append(((a, b), a * p1[0] + b * p1[1]))
+    if len(hull) <= 2:  # a segment: add the box
+        cuts += [((1, 0), max(q[0] for q in pts)), ((0, 1), max(q[1] for q in pts))]
+    return cuts
+
+
+def _dominance(spec: _Spec, bud: np.ndarray, present: np.ndarray, objective: str
+               ) -> list[tuple[int, int]]:
+    """Pairs (a, b): pacer a can take over pacer b's whole plan at no loss.
+
+    a dominates b when a may run every (stint, class) b may, at no higher use, has at least
+    b's budget and stint limit (and, for ``preferences``, prefers at least as many slots of
+    each class); neither is fixed by a re-plan. Then some optimal plan uses a whenever it
+    uses b, so used_b ≤ used_a is a valid symmetry-breaking cut. Ties go by roster order.
+    """
+    n_p = spec.u_int.shape[0]
+    big = np.iinfo(np.int64).max // 4
+    u = np.where(present, spec.u_int, big)
+    pinned = {p for (p, _s, _c) in spec.fixed} | set(spec.prev_running)
+    inf_e = [math.inf if e is None else e for e in spec.max_entries]
+    pairs = []
+    for a in range(n_p):
+        if a in pinned or not present[a].any():
+            continue
+        for b in range(n_p):
+            if b == a or b in pinned or not present[b].any():
+                continue
+            if bud[a] < bud[b] or inf_e[a] < inf_e[b]:
+                continue
+            if objective == "preferences" and (spec.pref[a] < spec.pref[b]).any():
+                continue
+            if not (u[a] <= u[b]).all():
+                continue
+            mutual = ((u[b] <= u[a]).all() and bud[a] == bud[b] and inf_e[a] == inf_e[b]
+                      and (objective != "preferences" or (spec.pref[a] == spec.pref[b]).all()))
+            if mutual and b < a:
+                continue
+            pairs.append((a, b))
+    return pairs
+
+
+def _stays(m, spec: _Spec, bud: np.ndarray, present: np.ndarray, x: dict, used: dict) -> list:
+    """Stay variables w[p,s,c] (p in class c on both sides of exchange point s) and cuts.
+
+    Cuts, all valid for any plan: a pacer's stays are his slot-stints minus his runs, and
+    he runs at least once when used (Σ w ≤ Σ x − used_p); no pacer stays through a window
+    of exchange points whose contiguous run would exceed his budget; per class, every slot
+    needs ⌈stints / longest feasible run⌉ runs.
+    """
+    u_int = spec.u_int
+    n_p, n_s, n_c = u_int.shape
+    w = {}
+    for s in range(n_s - 1):
+        for c in range(n_c):
+            here = []
+            for p in range(n_p):
+                if present[p, s, c] and present[p, s + 1, c]:
+                    v = m.new_bool_var(f"w{p}_{s}_{c}")
+                    m.add_implication(v, x[p, s, c])
+                    m.add_implication(v, x[p, s + 1, c])
+                    w[p, s, c] = v
+                    here.append(v)
+            if here:
+                m.add(sum(here) <= spec.size[c])
+    longest = [0] * n_c
+    for p in used:
+        mine_w = [v for (q, _s, _c), v in w.items() if q == p]
+        if mine_w:
+            m.add(sum(mine_w) <= sum(v for key, v in x.items() if key[0] == p) - used[p])
+        for c in range(n_c):
+            for a in range(n_s):  # runs a..b (stints) in class c
+                tot = 0
+                for b in range(a, n_s):
+                    if not present[p, b, c]:
+                        break
+                    tot += int(u_int[p, b, c])
+                    if tot > bud[p]:
+                        # he cannot run a..b: not every exchange point a..b−1 is a stay
+                        m.add(sum(w[p, t, c] for t in range(a, b)) <= b - a - 1)
+                        break
+                    longest[c] = max(longest[c], b - a + 1)
+    for c in range(n_c):
+        if longest[c]:
+            runs = math.ceil(n_s / longest[c])
+            mine = [v for (_p, _s, c2), v in w.items() if c2 == c]
+            if mine:
+                m.add(sum(mine) <= spec.size[c] * (n_s - runs))
+    return list(w.values())
+
+
+def _build(cp_model, spec: _Spec, bud: np.ndarray, objective: str, *,
+           margin_floor: int | None = None, margin0: int = 0) -> _Built | None:
+    """The CP-SAT model of one plan with per-pacer budgets ``bud`` (1/SCALE).
+
+    objective: margin, pacers, exchanges, preferences, soft (most slot-stints covered) or
+    feasible (no objective: a margin probe). None when some slot-stint has too few pacers.
+    """
+    m = cp_model.CpModel()
+    u_int = spec.u_int
+    n_p, n_s, n_c = u_int.shape
+    size = spec.size
+    bud = np.asarray(bud, dtype=np.int64)
+    present = np.zeros((n_p, n_s, n_c), bool)
+    for p in range(n_p):
+        for s in range(n_s):
+            if not spec.eligible[p, s]:
+                continue
+            for c in range(n_c):
+                if u_int[p, s, c] <= bud[p] or (p, s, c) in spec.fixed:
+                    present[p, s, c] = True
+    keys = [tuple(int(i) for i in key) for key in np.argwhere(present)]
+    x = {key: m.new_bool_var("x{}_{}_{}".format(*key)) for key in keys}
+    for key, val in spec.fixed.items():
+        m.add(x[key] == val)
+    cover = []
+    for s in range(n_s):
+        for c in range(n_c):
+            terms = [x[p, s, c] for p in range(n_p) if present[p, s, c]]
+            if objective == "soft":
+                cv = m.new_int_var(0, size[c], f"cov{s}_{c}")
+                m.add(sum(terms) == cv)
+                cover.append(cv)
+            elif len(terms) < size[c]:
+                return None
+            else:
+                m.add(sum(terms) == size[c])
+    big = np.iinfo(np.int64).max // 4
+    used = {}
+    for p in range(n_p):
+        if not present[p].any():
+            continue
+        up = m.new_bool_var(f"used{p}")
+        used[p] = up
+        z = []
+        for s in range(n_s):
+            row = [x[p, s, c] for c in range(n_c) if present[p, s, c]]
+            if row:
+                m.add(sum(row) <= up)  # at most one slot at a time, and only if used
+            z.append(row)
+        mine = [(p, s, c) for s in range(n_s) for c in range(n_c) if present[p, s, c]]
+        m.add_bool_or([x[key] for key in mine]).only_enforce_if(up)
+        # capacity cuts: the slot-stint counts he can reach within his budget
+        counts = [sum(x[p, s, c] for s in range(n_s) if present[p, s, c]) for c in range(n_c)]
+        cost = np.where(present[p], u_int[p], big)
+        for coef, rhs in _pattern_cuts(cost, int(bud[p])):
+            if rhs < n_s * max(coef):
+                m.add(sum(a * n for a, n in zip(coef, counts, strict=True) if a) <= rhs * up)
+        if spec.max_entries[p] is not None:
+            entries = []
+            for s in range(n_s):
+                if not z[s]:
+                    continue
+                prev = z[s - 1] if s > 0 else []
+                if s == 0 and p in spec.prev_running:
+                    continue  # continuing his stint across the re-plan point
+                e = m.new_bool_var(f"e{p}_{s}")
+                m.add(e >= sum(z[s]) - sum(prev))
+                entries.append(e)
+            m.add(sum(entries) <= spec.max_entries[p])
+    if spec.max_used < n_p:
+        m.add(sum(used.values()) <= spec.max_used)
+    for a, b in _dominance(spec, bud, present, objective):
+        m.add_implication(used[b], used[a])
+    margin_var = None
+    if objective == "margin":
+        margin_var = m.new_int_var(int(margin_floor), SCALE, "margin")
+    for p in used:
+        load = sum(int(u_int[key]) * x[key] for key in x if key[0] == p)
+        if margin_var is not None:
+            # remaining after the plan ≥ margin: load ≤ budget + margin0 − margin
+            m.add(load + margin_var <= int(bud[p]) + margin0)
+        m.add(load <= int(bud[p]) * used[p])  # nothing at all when unused (a tighter LP)
+    if objective == "soft":
+        m.maximize(sum(cover))
+    elif objective == "margin":
+        m.maximize(margin_var)
+    elif objective == "pacers":
+        m.minimize(sum(used.values()))
+    elif objective == "exchanges":
+        m.minimize((n_s - 1) * sum(size) - sum(_stays(m, spec, bud, present, x, used)))
+    elif objective == "preferences":
+        m.maximize(sum(x[p, s, c] for (p, s, c) in x if spec.pref[p, c]))
+    return _Built(m, x, margin_var, tuple(used))
 
 
 def _merge_rows(rows: list[Assignment]) -> list[Assignment]:
