@@ -132,14 +132,17 @@ class CrewScheduler:
         u_int = np.ceil(ucls * SCALE).astype(np.int64)
         b_int = np.floor(np.asarray(budget) * SCALE).astype(np.int64)
         fixed_cls = {(p, s, classes.index(red[k])): v for (p, s, k), v in fixed.items()}
-        pref = np.array([[min(size[c], sum(1 for k in members[c]
-                                           if slots[k] in pr.pacers[p].preferred_slots))
-                          for c in range(n_c)] for p in range(n_p)], dtype=np.int64)
+        pref_slots = [frozenset(k for k in range(n_k) if slots[k] in pr.pacers[p].preferred_slots)
+                      for p in range(n_p)]
+        pref = np.array([[len(pref_slots[p] & set(members[c])) for c in range(n_c)]
+                         for p in range(n_p)], dtype=np.int64)
+        # per class, how many slots anyone prefers: at most that many preferred slot-stints
+        pref_union = [len(set(members[c]) & set().union(*pref_slots)) for c in range(n_c)]
         margin0 = int(round(pr.safety_margin_frac * SCALE))
         spec = _Spec(u_int=u_int, eligible=np.asarray(eligible, bool),
                      max_entries=list(max_entries), fixed=fixed_cls,
                      prev_running=set(prev_running), max_used=int(max_used), size=size,
-                     pref=pref)
+                     pref=pref, pref_slots=pref_slots, pref_union=pref_union)
         t0 = time.perf_counter()
         is_margin = objective == "margin" and not soft
         built = _build(cp_model, spec, b_int, "soft" if soft else objective,
@@ -147,8 +150,11 @@ class CrewScheduler:
         if built is None:
             return None
         m, x = built.model, built.x
-        # the margin objective keeps part of the time for the bound probes below
-        share = 0.4 if is_margin else 1.0
+        # column generation (colgen.py) proves bounds the compact model's LP cannot; it
+        # needs a plan to start from and is not used for re-plans (pinned pacers)
+        use_cg = (objective in ("margin", "exchanges", "preferences") and not soft
+                  and not fixed and not prev_running)
+        share = 0.3 if use_cg else (0.4 if is_margin else 1.0)
         solver = self._solver(cp_model, float(self.time_limit_s) * share)
         st = solver.solve(m)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -158,12 +164,26 @@ class CrewScheduler:
         obj, bound = solver.objective_value, solver.best_objective_bound
         if is_margin:
             found, bound_i = int(round(obj)), int(math.floor(bound + 1e-9))
-            if st == cp_model.FEASIBLE:
+            if st == cp_model.FEASIBLE and use_cg:
+                found, bound_i, chosen = self._margin_colgen(spec, b_int, margin0, found,
+                                                             bound_i, chosen, t0)
+            if found < bound_i:
                 found, bound_i, chosen = self._margin_probes(
                     cp_model, spec, b_int, margin0, found, bound_i, chosen, t0)
             status = "optimal" if bound_i <= found else "feasible"
             obj, bound = found / SCALE, bound_i / SCALE
-        stints = self._name_slots(chosen, n_s, members, boundaries, fixed)
+        elif use_cg and st == cp_model.FEASIBLE:
+            obj, bound, chosen = self._colgen(objective, spec, b_int, obj, bound, chosen, t0)
+            status = "optimal" if abs(obj - bound) < 0.5 else "feasible"
+        stints = self._name_slots(chosen, n_s, members, boundaries, fixed,
+                                  prefer_first=objective == "preferences")
+        if objective == "preferences":
+            # what the named plan achieves; the model's count is an upper bound when pacers
+            # of one class prefer different slots
+            got = sum(1 for a in stints if a.slot in pr.pacers[self.problem.index_of(
+                a.pacer)].preferred_slots)
+            if got < obj:
+                obj, status = float(got), "feasible"
         return stints, status, obj, bound, time.perf_counter() - t0
 
     def _solver(self, cp_model, seconds):
@@ -171,6 +191,64 @@ class CrewScheduler:
         solver.parameters.max_time_in_seconds = max(0.05, float(seconds))
         solver.parameters.num_workers = int(self.num_workers)
         return solver
+
+    def _cg(self, spec, objective):
+        from paceline.crew.colgen import ColumnGeneration
+
+        return ColumnGeneration(spec.u_int, spec.eligible, spec.size, spec.max_used,
+                                spec.max_entries, objective, preferred=spec.pref > 0,
+                                preferred_cap=spec.pref_union)
+
+    def _colgen(self, objective, spec, b_int, obj, bound, chosen, t0):
+        """Fewest hand-overs or most preferred slot-stints: Dantzig–Wolfe bound, then the
+        best plan over the pool of generated schedules (and, for hand-overs, every single
+        run) (colgen.py). Preferences: the master minimizes their negative."""
+        limit = float(self.time_limit_s)
+        cg = self._cg(spec, objective)
+        cg.add_plan(chosen)
+        lb, _ = cg.lower_bound(b_int, deadline=t0 + 0.7 * limit)
+        sign = 1 if objective == "exchanges" else -1  # as the master minimizes
+        if sign > 0:
+            bound = max(bound, math.ceil(lb - 1e-6))  # integer objectives
+        else:
+            bound = min(bound, math.floor(-lb + 1e-6))
+        if abs(obj - bound) < 0.5:
+            return obj, bound, chosen
+        cg.add_single_runs(b_int)
+        left = t0 + limit - time.perf_counter()
+        if left > 0.1:
+            res = cg.best_plan(b_int, time_limit_s=left, num_workers=self.num_workers,
+                               hint=chosen, stop_at=sign * bound)
+            if res is not None and sign * res[1] < sign * obj:
+                obj, chosen = sign * res[1], res[0]
+        return obj, bound, chosen
+
+    def _margin_colgen(self, spec, b_int, margin0, found, bound, chosen, t0):
+        """Largest margin: bisect the margin with Dantzig–Wolfe feasibility bounds (a bound
+        > 0 proves no plan keeps that margin), then search the pool of schedules the
+        bisection generated for the best plan (colgen.py). Integers in 1/SCALE."""
+        limit = float(self.time_limit_s)
+        ref = b_int + margin0  # remaining capacity = ref − load
+        cg = self._cg(spec, "feasible")
+        cg.add_plan(chosen)
+        lo, hi = found, bound
+        deadline = t0 + 0.7 * limit
+        while hi - lo > max(1, int(0.001 * found)) and time.perf_counter() < deadline:
+            mid = (lo + hi + 1) // 2
+            lb, done = cg.lower_bound(ref - mid, deadline=deadline)
+            if lb > 1e-6:
+                hi = mid - 1  # proved: no plan keeps margin mid
+            elif done:
+                lo = mid  # the LP relaxation has a plan: look higher
+            else:
+                break
+        left = t0 + limit - time.perf_counter()
+        if left > 0.1 and found < hi:
+            res = cg.best_plan(ref - found, time_limit_s=left, num_workers=self.num_workers,
+                               margin_ref=ref, hint=chosen, stop_at=hi)
+            if res is not None and int(round(res[1])) > found:
+                chosen, found = res[0], int(round(res[1]))
+        return found, max(hi, found), chosen
 
     def _margin_probes(self, cp_model, spec, b_int, margin0, found, bound, chosen, t0):
         """Raise the incumbent or lower the bound of the margin by feasibility probes.
@@ -206,8 +284,9 @@ class CrewScheduler:
                 break
         return found, max(bound, found), chosen
 
-    def _name_slots(self, chosen, n_s, members, boundaries, fixed):
-        """Give each chosen (pacer, stint, class) a slot name: stay put, then preferences."""
+    def _name_slots(self, chosen, n_s, members, boundaries, fixed, prefer_first=False):
+        """Give each chosen (pacer, stint, class) a slot name: stay put, then preferences
+        (preferences first when they are the objective)."""
         pr = self.problem
         slots = pr.formation.slots
         where_prev: dict[int, int] = {}
@@ -221,19 +300,15 @@ class CrewScheduler:
                 ps = sorted(p for (p, s2, c2) in chosen if s2 == s and c2 == c)
                 free = list(ks)
                 placed = {}
-                for p in ps:  # keep his slot
-                    k = where_prev.get(p)
-                    if k in free:
-                        placed[p] = k
-                        free.remove(k)
-                for p in ps:  # preferred slot if free
-                    if p in placed:
-                        continue
-                    for k in free:
-                        if slots[k] in pr.pacers[p].preferred_slots:
-                            placed[p] = k
-                            free.remove(k)
-                            break
+
+                prefs = {p: pr.pacers[p].preferred_slots for p in ps}
+                if prefer_first:
+                    _keep_slot(ps, free, placed, where_prev, slots, prefs)
+                    _take_preferred(ps, free, placed, slots, prefs)
+                    _keep_slot(ps, free, placed, where_prev, slots, None)
+                else:
+                    _keep_slot(ps, free, placed, where_prev, slots, None)
+                    _take_preferred(ps, free, placed, slots, prefs)
                 for p in ps:
                     if p not in placed:
                         placed[p] = free.pop(0)
@@ -484,6 +559,8 @@ class _Spec:
     max_used: int
     size: list
     pref: np.ndarray  # (pacer, class): preferred slots in the class
+    pref_slots: list = None  # per pacer: frozenset of preferred slot indices
+    pref_union: list = None  # per class: slots that someone prefers
 
 
 @dataclass
@@ -568,7 +645,7 @@ def _dominance(spec: _Spec, bud: np.ndarray, present: np.ndarray, objective: str
     """Pairs (a, b): pacer a can take over pacer b's whole plan at no loss.
 
     a dominates b when a may run every (stint, class) b may, at no higher use, has at least
-    b's budget and stint limit (and, for ``preferences``, prefers at least as many slots of
+    b's budget and stint limit (and, for ``preferences``, prefers every slot b prefers
     each class); neither is fixed by a re-plan. Then some optimal plan uses a whenever it
     uses b, so used_b ≤ used_a is a valid symmetry-breaking cut. Ties go by roster order.
     """
@@ -586,12 +663,13 @@ def _dominance(spec: _Spec, bud: np.ndarray, present: np.ndarray, objective: str
                 continue
             if bud[a] < bud[b] or inf_e[a] < inf_e[b]:
                 continue
-            if objective == "preferences" and (spec.pref[a] < spec.pref[b]).any():
+            if objective == "preferences" and not spec.pref_slots[a] >= spec.pref_slots[b]:
                 continue
             if not (u[a] <= u[b]).all():
                 continue
             mutual = ((u[b] <= u[a]).all() and bud[a] == bud[b] and inf_e[a] == inf_e[b]
-                      and (objective != "preferences" or (spec.pref[a] == spec.pref[b]).all()))
+                      and (objective != "preferences"
+                           or spec.pref_slots[a] == spec.pref_slots[b]))
             if mutual and b < a:
                 continue
             pairs.append((a, b))
@@ -738,8 +816,41 @@ def _build(cp_model, spec: _Spec, bud: np.ndarray, objective: str, *,
     elif objective == "exchanges":
         m.minimize((n_s - 1) * sum(size) - sum(_stays(m, spec, bud, present, x, used)))
     elif objective == "preferences":
-        m.maximize(sum(x[p, s, c] for (p, s, c) in x if spec.pref[p, c]))
+        # pacers preferring a slot of class c count, but no more than the slots of c that
+        # anyone prefers (five pacers who all like front-3 fill it once per stint)
+        got = []
+        for s in range(n_s):
+            for c in range(n_c):
+                terms = [x[p, s, c] for p in range(n_p) if present[p, s, c] and spec.pref[p, c]]
+                if terms and spec.pref_union[c]:
+                    y = m.new_int_var(0, min(len(terms), spec.pref_union[c]), f"pref{s}_{c}")
+                    m.add(y <= sum(terms))
+                    got.append(y)
+        m.maximize(sum(got))
     return _Built(m, x, margin_var, tuple(used))
+
+
+def _keep_slot(ps, free, placed, where_prev, slots, prefs) -> None:
+    """Pacers keep the slot they ran the stint before (with ``prefs``: only a preferred one)."""
+    for p in ps:
+        k = where_prev.get(p)
+        if p in placed or k not in free:
+            continue
+        if prefs is None or slots[k] in prefs[p]:
+            placed[p] = k
+            free.remove(k)
+
+
+def _take_preferred(ps, free, placed, slots, prefs) -> None:
+    """Pacers not placed yet take a free preferred slot."""
+    for p in ps:
+        if p in placed:
+            continue
+        for k in free:
+            if slots[k] in prefs[p]:
+                placed[p] = k
+                free.remove(k)
+                break
 
 
 def _merge_rows(rows: list[Assignment]) -> list[Assignment]:

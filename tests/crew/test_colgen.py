@@ -1,0 +1,128 @@
+"""Column generation: exact pricing, valid Dantzig–Wolfe bounds, plans from the pool."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from paceline.crew import CourseConditions, CrewProblem, CrewScheduler, get_crew_formation
+from paceline.crew.colgen import ColumnGeneration, price_schedule, schedule_entries, schedule_runs
+
+from .conftest import make_pacer
+
+SCALE = 10_000
+
+
+def _brute(value, cost, budget, max_entries, run_penalty):
+    n_s, n_c = cost.shape
+    best = 0.0
+    for col in itertools.product(range(-1, n_c), repeat=n_s):
+        if sum(cost[s, c] for s, c in enumerate(col) if c >= 0) > budget:
+            continue
+        if max_entries is not None and schedule_entries(col) > max_entries:
+            continue
+        v = sum(value[s, c] for s, c in enumerate(col) if c >= 0)
+        best = max(best, v - run_penalty * schedule_runs(col))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pricing_is_exact_against_enumeration(seed):
+    rng = np.random.default_rng(seed)
+    n_s, n_c = 6, 2
+    value = rng.normal(0.3, 0.4, (n_s, n_c))
+    cost = rng.integers(5, 40, (n_s, n_c))
+    cost[rng.random((n_s, n_c)) < 0.15] = 10**6  # some pairs forbidden
+    budget = int(rng.integers(30, 120))
+    for max_entries in (None, 1, 2):
+        for pen in (0.0, 0.35):
+            got, col = price_schedule(value, cost, budget, max_entries=max_entries,
+                                      run_penalty=pen)
+            want = _brute(value, cost, budget, max_entries, pen)
+            assert got == pytest.approx(want, abs=1e-9)
+            # the schedule returned is feasible and worth what is claimed
+            assert sum(cost[s, c] for s, c in enumerate(col) if c >= 0) <= budget
+            if max_entries is not None:
+                assert schedule_entries(col) <= max_entries
+            worth = sum(value[s, c] for s, c in enumerate(col) if c >= 0)
+            assert worth - pen * schedule_runs(col) == pytest.approx(got, abs=1e-9)
+
+
+def _class_use(problem):
+    """(pacer, stint, class) integer uses as the scheduler builds them (classes: 0.0, 0.33)."""
+    red = problem.formation.drag_reduction_frac
+    reps = [red.index(c) for c in sorted(set(red))]
+    return np.ceil(problem.use[:, :, reps] * SCALE).astype(np.int64), [5, 2]
+
+
+def _cg(problem, objective):
+    u, size = _class_use(problem)
+    n_p, n_s, _ = u.shape
+    return ColumnGeneration(u, np.ones((n_p, n_s), bool), size, n_p, [p.max_stints for p in
+                                                                     problem.pacers],
+                            objective)
+
+
+@pytest.fixture
+def half_marathon():
+    """16 pacers, Vienna formation, 20 km at 2:50/km, exchanges every 2.5 km: nobody can
+    run it all, so hand-overs are needed."""
+    pacers = [make_pacer(f"H{i:02d}", 770 + 5 * i, 1610 + 11 * i, max_stints=3)
+              for i in range(16)]
+    return CrewProblem(pacers=tuple(pacers), formation=get_crew_formation("vienna-2019"),
+                       speed_m_s=1000 / 170, conditions=CourseConditions.flat(20000.0, 1.2, 20.0),
+                       exchange_points_m=tuple(2500.0 * k for k in range(1, 8)),
+                       safety_margin_frac=0.1)
+
+
+def test_bound_never_exceeds_the_proved_optimum(half_marathon):
+    """A lower bound must hold: the fewest hand-overs and pacers CP-SAT proves optimal."""
+    pr = half_marathon
+    sched = CrewScheduler(pr, time_limit_s=20.0)
+    budget = np.full(len(pr.pacers), int((1 - pr.safety_margin_frac) * SCALE))
+    for objective in ("exchanges", "pacers"):
+        plan = sched.solve(objective)
+        assert plan.status == "optimal"
+        assert plan.objective_value > 0
+        lb, converged = _cg(pr, objective).lower_bound(budget)
+        assert converged
+        assert lb <= plan.objective_value + 1e-6
+        assert lb > 0.5 * plan.objective_value  # and it says something
+
+
+def test_margin_bound_refuses_the_impossible_and_admits_the_possible(small_problem):
+    plan = CrewScheduler(small_problem, time_limit_s=5.0).solve("margin")
+    assert plan.status == "optimal"
+    cg = _cg(small_problem, "feasible")
+    n_p = len(small_problem.pacers)
+    found = int(round(plan.objective_value * SCALE))
+    lb_ok, _ = cg.lower_bound(np.full(n_p, SCALE - found))
+    assert lb_ok <= 1e-6  # a plan with that margin exists: no proof of the contrary
+    lb_no, _ = cg.lower_bound(np.full(n_p, SCALE - 9000))  # 90 % margin for everybody
+    assert lb_no > 1e-3
+
+
+def test_best_plan_from_the_pool_is_a_full_plan(small_problem):
+    cg = _cg(small_problem, "exchanges")
+    n_p = len(small_problem.pacers)
+    budget = np.full(n_p, 9000)
+    lb, _ = cg.lower_bound(budget)
+    cg.add_single_runs(budget)
+    res = cg.best_plan(budget, time_limit_s=5.0, num_workers=2)
+    assert res is not None
+    chosen, value, _ = res
+    u, size = _class_use(small_problem)
+    n_s = u.shape[1]
+    for s in range(n_s):
+        for c in range(2):
+            assert sum(1 for (p, s2, c2) in chosen if (s2, c2) == (s, c)) == size[c]
+        for p in range(n_p):
+            assert sum(1 for (q, s2, _) in chosen if (q, s2) == (p, s)) <= 1
+    for p in range(n_p):
+        assert sum(u[q, s, c] for (q, s, c) in chosen if q == p) <= 9000
+    assert value >= lb - 1e-6
+    # the value is the hand-overs of the chosen schedules
+    cols = {}
+    for p, s, c in chosen:
+        cols.setdefault(p, [-1] * n_s)[s] = c
+    assert value == sum(schedule_runs(tuple(v)) for v in cols.values())
