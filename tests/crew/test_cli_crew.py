@@ -124,3 +124,23 @@ def test_coop_command(tmp_path):
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["finish_time_s"] < min(data["solo_times_s"].values())
+
+
+def test_plan_records_the_slot_drag_and_check_uses_it(vienna_plan, tmp_path):
+    data, out, _ = vienna_plan
+    assert data["slot_drag"] == "model"
+    assert data["drag_reduction"][-1] == pytest.approx(0.47)
+    # a plan made with the table is checked with the table: the margins must agree
+    tab = tmp_path / "table.json"
+    res = runner.invoke(app, ["crew", "plan", SCEN, "--roster", VIENNA, "--reserves", "6",
+                              "--time-limit", "2", "--slot-drag", "table", "--out", str(tab)])
+    assert res.exit_code == 0, res.output
+    saved = json.loads(tab.read_text())
+    assert saved["slot_drag"] == "table" and saved["drag_reduction"][-1] == pytest.approx(0.33)
+    res = runner.invoke(app, ["crew", "check", str(tab), "--json"])
+    rep = json.loads(res.output)
+    planned = {p["name"]: p["min_margin"] for p in saved["pacers"]}
+    for p in rep["pacers"]:
+        assert p["min_margin"] == pytest.approx(planned[p["name"]], abs=1e-9)
+    res = run_main("plan", SCEN, "--roster", VIENNA, "--slot-drag", "cfd")
+    assert res.returncode == 2 and "--slot-drag" in res.stderr + res.stdout

@@ -152,3 +152,24 @@ def test_fewest_pacers_is_proved_and_checked(small_problem):
     plan = CrewScheduler(small_problem, time_limit_s=5.0).solve("pacers")
     assert plan.status == "optimal" and plan.gap_frac == 0.0
     _agree(small_problem, plan)
+
+
+def test_preferences_count_each_preferred_slot_once_per_stint(small_problem):
+    """Five pacers who all prefer front-3 can fill it once per stint, not five times."""
+    pacers = [make_pacer(p.name, p.personal_bests[0].time_s, p.personal_bests[1].time_s,
+                         max_stints=3,
+                         preferred_slots=("front-3",) if i < 5 else ())
+              for i, p in enumerate(small_problem.pacers)]
+    pr = CrewProblem(pacers=tuple(pacers), formation=small_problem.formation,
+                     speed_m_s=small_problem.speed_m_s, conditions=small_problem.conditions,
+                     exchange_points_m=small_problem.exchange_points_m)
+    plan = CrewScheduler(pr, time_limit_s=5.0).solve("preferences")
+    prefer = {p.name for p in pacers[:5]}
+    got = 0
+    for s in range(pr.n_stints):
+        lo = pr.boundaries_m[s]
+        got += sum(1 for a in plan.stints if a.slot == "front-3" and a.pacer in prefer
+                   and a.from_m <= lo < a.to_m)
+    assert plan.objective_value == got == pr.n_stints  # at most (and here exactly) 4
+    assert plan.status == "optimal"
+    _agree(pr, plan)

@@ -33,7 +33,7 @@ SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a scen
 
 def _problem(scenario: Path, roster: Path, *, formation: str, exchange_every_m: float | None,
              exchange_points=None, margin: float, reserves: int, overrides=None,
-             target_time_s=None):
+             target_time_s=None, slot_drag: str = "model"):
     sc = read_scenario(scenario, overrides)
     course, ref = load_courses(sc, scenario.parent)
     from paceline.crew import get_crew_formation
@@ -49,7 +49,8 @@ def _problem(scenario: Path, roster: Path, *, formation: str, exchange_every_m: 
     return problem_from_scenario(
         sc, pacers, course=course, reference_course=ref, formation=formation,
         exchange_every_m=exchange_every_m, exchange_points_m=exchange_points,
-        safety_margin_frac=margin, reserves=reserves, target_time_s_override=target_time_s)
+        safety_margin_frac=margin, reserves=reserves, target_time_s_override=target_time_s,
+        slot_drag=slot_drag)
 
 
 def _print_plan(plan: CrewPlan) -> None:
@@ -57,6 +58,10 @@ def _print_plan(plan: CrewPlan) -> None:
               f"{format_duration(plan.target_time_s, decimals=1)} "
               f"({format_pace(plan.speed_m_s, decimals=1)}), safety margin "
               f"{plan.safety_margin_frac:.0%}")
+    if plan.drag_reduction_frac:
+        red = ", ".join(f"{s} {r:.2f}" for s, r in zip(plan.slots, plan.drag_reduction_frac,
+                                                        strict=True))
+        out.print(f"Slot drag reduction ({plan.slot_drag}): {red}")
     gap = f"{plan.gap_frac:.1%}" if plan.gap_frac == plan.gap_frac else "—"
     out.print(f"objective {plan.objective}: {plan.objective_value:.4g} — [bold]{plan.status}"
               f"[/bold] (bound {plan.best_bound:.4g}, gap {gap}) in {plan.solve_time_s:.1f} s · "
@@ -105,6 +110,8 @@ def plan_cmd(
                          ] = "vienna-2019",
     margin: Annotated[float, typer.Option(help="Safety margin: capacity kept (0–1).")] = 0.10,
     reserves: Annotated[int, typer.Option(help="Pacers held back for drop-outs.")] = 0,
+    slot_drag: Annotated[str, typer.Option(
+        help="Drag per slot: model (formation model) or table (stated table).")] = "model",
     time_limit: Annotated[float, typer.Option(help="CP-SAT time limit [s].")] = 10.0,
     png: Annotated[Path | None, typer.Option("--png", help="Write a Gantt chart PNG.")] = None,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the plan JSON.")] = None,
@@ -117,7 +124,7 @@ def plan_cmd(
                         valid=", ".join(OBJECTIVES))
     every = _distance(exchange_every, "--exchange-every")
     problem = _problem(scenario, roster, formation=formation, exchange_every_m=every,
-                       margin=margin, reserves=reserves, overrides=set_)
+                       margin=margin, reserves=reserves, overrides=set_, slot_drag=slot_drag)
     plan = CrewScheduler(problem, time_limit_s=time_limit).solve(objective)
     paths = {"scenario": str(scenario.resolve()), "roster": str(roster.resolve())}
     if out_file is not None:
@@ -141,7 +148,7 @@ def _problem_for_plan(plan_path: Path, scenario: Path | None, roster: Path | Non
                              where=str(plan_path), fix="pass --scenario and --roster")
     problem = _problem(sc, ro, formation=plan.formation, exchange_every_m=None,
                        exchange_points=plan.exchange_points_m, margin=plan.safety_margin_frac,
-                       reserves=0, target_time_s=plan.target_time_s)
+                       reserves=0, target_time_s=plan.target_time_s, slot_drag=plan.slot_drag)
     return plan, problem, {"scenario": str(sc), "roster": str(ro)}
 
 

@@ -55,6 +55,9 @@ class CrewPlan:
     solve_time_s: float
     reserves: tuple[str, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
+    #: where the slot drag came from: "model" (formation model) or "table"
+    slot_drag: str = "table"
+    drag_reduction_frac: tuple[float, ...] = field(default=())
 
     @property
     def speed_m_s(self) -> float:

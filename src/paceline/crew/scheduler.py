@@ -348,7 +348,8 @@ class CrewScheduler:
             safety_margin_frac=pr.safety_margin_frac, objective=objective, status=status,
             objective_value=float(obj), best_bound=float(bound), gap_frac=float(gap),
             solve_time_s=float(wall), reserves=reserves,
-            notes=tuple(notes) + tuple(report.problems),
+            notes=tuple(notes) + tuple(report.problems), slot_drag=pr.formation.slot_drag,
+            drag_reduction_frac=tuple(pr.formation.drag_reduction_frac),
         )
 
     # ------------------------------------------------------------------------------

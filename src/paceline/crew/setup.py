@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from paceline.course import Course
-from paceline.crew.formations import get_crew_formation
+from paceline.crew.formations import crew_formation
 from paceline.crew.problem import CourseConditions, CrewProblem, exchange_points_every
 from paceline.crew.roster import Pacer
 from paceline.scenario import Scenario
@@ -28,18 +28,24 @@ def problem_from_scenario(
     reference_course: Course | None = None, formation: str = "vienna-2019",
     exchange_every_m: float | None = 4800.0,
     exchange_points_m: Sequence[float] | None = None, safety_margin_frac: float = 0.10,
-    reserves: int = 0, target_time_s_override: float | None = None,
+    reserves: int = 0, target_time_s_override: float | None = None, slot_drag: str = "model",
 ) -> CrewProblem:
-    """Compile the crew problem for a scenario (even pace at the target or predicted time)."""
+    """Compile the crew problem for a scenario (even pace at the target or predicted time).
+
+    ``slot_drag``: "model" (the formation model's drag per slot where the formation has a
+    preset) or "table" (the stated table), see :mod:`paceline.crew.formations`.
+    """
     t, model = target_time_s(scenario, course, reference_course)
     if target_time_s_override is not None:
         t = target_time_s_override
     cond = CourseConditions.from_segments(model.segments)
     if exchange_points_m is None:
         exchange_points_m = exchange_points_every(cond.distance_m, exchange_every_m or 4800.0)
+    speed = cond.distance_m / t
     return CrewProblem(
-        pacers=tuple(pacers), formation=get_crew_formation(formation),
-        speed_m_s=cond.distance_m / t, conditions=cond,
+        pacers=tuple(pacers),
+        formation=crew_formation(formation, slot_drag=slot_drag, speed_m_s=speed),
+        speed_m_s=speed, conditions=cond,
         exchange_points_m=tuple(exchange_points_m), safety_margin_frac=safety_margin_frac,
         reserves=reserves,
     )

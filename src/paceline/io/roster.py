@@ -246,6 +246,8 @@ def plan_to_dict(plan: CrewPlan, *, scenario: str | None = None, roster: str | N
     return {
         "formation": plan.formation,
         "slots": list(plan.slots),
+        "slot_drag": plan.slot_drag,
+        "drag_reduction": list(plan.drag_reduction_frac),
         "distance_m": plan.distance_m,
         "target_time_s": plan.target_time_s,
         "speed_m_s": plan.speed_m_s,
@@ -292,7 +294,10 @@ def plan_from_dict(data: dict[str, Any], *, where: str = "plan") -> CrewPlan:
             best_bound=float(data.get("best_bound", math.nan)),
             gap_frac=math.inf if gap is None else float(gap),
             solve_time_s=float(data.get("solve_time_s", 0.0)),
-            reserves=tuple(data.get("reserves", ())), notes=tuple(data.get("notes", ())))
+            reserves=tuple(data.get("reserves", ())), notes=tuple(data.get("notes", ())),
+            # plans written before the formation model fed the crew used the table
+            slot_drag=str(data.get("slot_drag", "table")),
+            drag_reduction_frac=tuple(float(r) for r in data.get("drag_reduction", ())))
     except (KeyError, TypeError, ValueError) as exc:
         raise InputFileError(f"not a crew plan: {exc!r} missing or malformed", where=where,
                              fix="give a plan written by `paceline crew plan --out plan.json`"
