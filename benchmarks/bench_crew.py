@@ -24,6 +24,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--slot-drag", default="model", choices=("model", "table"))
     args = ap.parse_args()
     sc = read_scenario(ROOT / "scenarios/vienna-2019.toml")
     course, ref = load_courses(sc, ROOT / "scenarios")
@@ -34,8 +35,12 @@ def main() -> None:
     for every in (4800.0, 2400.0):
         t0 = time.perf_counter()
         pr = problem_from_scenario(sc, pacers, course=course, reference_course=ref,
-                                   exchange_every_m=every, reserves=6)
+                                   exchange_every_m=every, reserves=6,
+                                   slot_drag=args.slot_drag)
         build = time.perf_counter() - t0
+        if every == 4800.0:
+            red = ", ".join(f"{r:.2f}" for r in pr.formation.drag_reduction_frac)
+            print(f"slot drag ({pr.formation.slot_drag}): {red}")
         sched = CrewScheduler(pr, time_limit_s=args.time_limit, num_workers=args.workers)
         plan = None
         for obj in objectives:

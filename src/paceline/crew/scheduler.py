@@ -201,13 +201,14 @@ class CrewScheduler:
 
     def _colgen(self, objective, spec, b_int, obj, bound, chosen, t0):
         """Fewest hand-overs or most preferred slot-stints: Dantzig–Wolfe bound, then the
-        best plan over the pool of generated schedules (and, for hand-overs, every single
-        run) (colgen.py). Preferences: the master minimizes their negative."""
+        best plan over the pool of generated schedules and every single run (colgen.py).
+        Preferences: the master minimizes their negative. (Fewest pacers is left to the
+        compact model: its capacity-pattern cuts give the same bound at the root.)"""
         limit = float(self.time_limit_s)
         cg = self._cg(spec, objective)
         cg.add_plan(chosen)
         lb, _ = cg.lower_bound(b_int, deadline=t0 + 0.7 * limit)
-        sign = 1 if objective == "exchanges" else -1  # as the master minimizes
+        sign = -1 if objective == "preferences" else 1  # as the master minimizes
         if sign > 0:
             bound = max(bound, math.ceil(lb - 1e-6))  # integer objectives
         else:
