@@ -144,3 +144,13 @@ def test_plan_records_the_slot_drag_and_check_uses_it(vienna_plan, tmp_path):
         assert p["min_margin"] == pytest.approx(planned[p["name"]], abs=1e-9)
     res = run_main("plan", SCEN, "--roster", VIENNA, "--slot-drag", "cfd")
     assert res.returncode == 2 and "--slot-drag" in res.stderr + res.stdout
+
+
+def test_plans_written_before_the_slot_drag_field_are_read_as_table(vienna_plan):
+    from paceline.io.roster import plan_from_dict
+
+    data, _, _ = vienna_plan
+    old = {k: v for k, v in data.items() if k not in ("slot_drag", "drag_reduction")}
+    plan = plan_from_dict(old)
+    assert plan.slot_drag == "table" and plan.drag_reduction_frac == ()
+    assert plan_from_dict(data).slot_drag == "model"

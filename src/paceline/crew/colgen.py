@@ -228,9 +228,9 @@ class ColumnGeneration:
         if all(c < 0 for c in col) or (p, col) in self._seen:
             return False
         self._seen.add((p, col))
+        load, cost = self.load(p, col), self.column_cost(p, col)
         if not lp:
-            self.columns.append(_Column(p, col, self.load(p, col), self.column_cost(p, col),
-                                        None))
+            self.columns.append(_Column(p, col, load, cost, None))
             return True
         var = self._lp.NumVar(0.0, self._lp.infinity(), "")
         for s, c in enumerate(col):
@@ -240,9 +240,8 @@ class ColumnGeneration:
                     self._link[s, c].SetCoefficient(var, 1.0)
         self._conv[p].SetCoefficient(var, 1.0)
         self._used.SetCoefficient(var, 1.0)
-        cost = self.column_cost(p, col)
         self._obj.SetCoefficient(var, cost)
-        self.columns.append(_Column(p, col, self.load(p, col), cost, var))
+        self.columns.append(_Column(p, col, load, cost, var))
         return True
 
     def add_plan(self, chosen: set[tuple[int, int, int]]) -> None:
@@ -261,7 +260,7 @@ class ColumnGeneration:
         added = 0
         for p in range(n_p):
             for c in range(n_c):
-                cum = np.concatenate([[0], np.cumsum(np.minimum(self.cost[p, :, c], 1 << 40))])
+                cum = np.concatenate([[0], np.cumsum(self.cost[p, :, c])])  # int64
                 for a in range(n_s):
                     for b in range(a, n_s):
                         if cum[b + 1] - cum[a] > budget[p]:

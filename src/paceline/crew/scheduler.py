@@ -180,8 +180,8 @@ class CrewScheduler:
         if objective == "preferences":
             # what the named plan achieves; the model's count is an upper bound when pacers
             # of one class prefer different slots
-            got = sum(1 for a in stints if a.slot in pr.pacers[self.problem.index_of(
-                a.pacer)].preferred_slots)
+            prefers = {p.name: p.preferred_slots for p in pr.pacers}
+            got = sum(1 for a in stints if a.slot in prefers[a.pacer])
             if got < obj:
                 obj, status = float(got), "feasible"
         return stints, status, obj, bound, time.perf_counter() - t0
@@ -647,8 +647,8 @@ def _dominance(spec: _Spec, bud: np.ndarray, present: np.ndarray, objective: str
     """Pairs (a, b): pacer a can take over pacer b's whole plan at no loss.
 
     a dominates b when a may run every (stint, class) b may, at no higher use, has at least
-    b's budget and stint limit (and, for ``preferences``, prefers every slot b prefers
-    each class); neither is fixed by a re-plan. Then some optimal plan uses a whenever it
+    b's budget and stint limit (and, for ``preferences``, prefers every slot b prefers);
+    neither is fixed by a re-plan. Then some optimal plan uses a whenever it
     uses b, so used_b ≤ used_a is a valid symmetry-breaking cut. Ties go by roster order.
     """
     n_p = spec.u_int.shape[0]
