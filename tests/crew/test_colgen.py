@@ -1,12 +1,20 @@
 """Column generation: exact pricing, valid Dantzig–Wolfe bounds, plans from the pool."""
 
 import itertools
+import math
 
 import numpy as np
 import pytest
 
 from paceline.crew import CourseConditions, CrewProblem, CrewScheduler, get_crew_formation
-from paceline.crew.colgen import ColumnGeneration, price_schedule, schedule_entries, schedule_runs
+from paceline.crew.colgen import (
+    ColumnGeneration,
+    completion_table,
+    enumerate_schedules,
+    price_schedule,
+    schedule_entries,
+    schedule_runs,
+)
 
 from .conftest import make_pacer
 
@@ -126,3 +134,61 @@ def test_best_plan_from_the_pool_is_a_full_plan(small_problem):
     for p, s, c in chosen:
         cols.setdefault(p, [-1] * n_s)[s] = c
     assert value == sum(schedule_runs(tuple(v)) for v in cols.values())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_enumeration_returns_exactly_the_schedules_above_the_floor(seed):
+    """Every schedule worth ≥ floor, no other: against brute force, with stint limits and a
+    hand-over penalty; and the completion table's top equals the priced optimum."""
+    rng = np.random.default_rng(100 + seed)
+    n_s, n_c = 6, 2
+    value = rng.normal(0.2, 0.5, (n_s, n_c))
+    cost = rng.integers(5, 40, (n_s, n_c))
+    cost[rng.random((n_s, n_c)) < 0.1] = 10**6
+    budget = int(rng.integers(40, 120))
+    for max_entries in (None, 1, 2):
+        for pen in (0.0, 0.35):
+            worth = {}
+            for col in itertools.product(range(-1, n_c), repeat=n_s):
+                if sum(cost[s, c] for s, c in enumerate(col) if c >= 0) > budget:
+                    continue
+                if max_entries is not None and schedule_entries(col) > max_entries:
+                    continue
+                worth[col] = (sum(value[s, c] for s, c in enumerate(col) if c >= 0)
+                              - pen * schedule_runs(col))
+            best = max(worth.values())
+            table = completion_table(value, cost, budget, max_entries=max_entries,
+                                     run_penalty=pen)
+            assert table[0][0, 0, budget] == pytest.approx(best, abs=1e-9)
+            floor = best - 0.8
+            got = enumerate_schedules(value, cost, budget, floor, max_entries=max_entries,
+                                      run_penalty=pen)
+            want = sorted(c for c, w in worth.items() if w >= floor - 1e-9)
+            assert sorted(got) == want
+            assert enumerate_schedules(value, cost, budget, floor, max_entries=max_entries,
+                                       run_penalty=pen, limit=len(want) - 1) is None
+
+
+def test_reduced_cost_enumeration_proves_the_optimum(half_marathon):
+    """The exact search over the schedules within the gap finds a plan at the bound (so
+    proved optimal) and finds nothing below it; a limit refuses rather than truncates."""
+    pr = half_marathon
+    budget = np.full(len(pr.pacers), int((1 - pr.safety_margin_frac) * SCALE))
+    cg = _cg(pr, "exchanges")
+    lb, _ = cg.lower_bound(budget)
+    best = math.ceil(lb - 1e-6)
+    assert best >= 1  # hand-overs are needed (nobody can run 20 km)
+    for target, exists in ((best, True), (best - 1, False)):
+        pool, must = cg.schedules_within(target - cg.duals.bound + 1e-6)
+        res = cg.best_plan(budget, time_limit_s=20.0, num_workers=2, pool=pool,
+                           must_use=must, at_most=target)
+        if exists:
+            assert res is not None and res[1] == best and res[2]
+            assert must <= {p for p, _s, _c in res[0]}  # the pacers the bound needs run
+            for p in {p for p, _s, _c in res[0]}:
+                col = tuple(next((c for q, s2, c in res[0] if q == p and s2 == s), -1)
+                            for s in range(len(pr.boundaries_m) - 1))
+                assert (p, col) in set(pool)
+        else:
+            assert res is None and cg.proved_empty
+    assert cg.schedules_within(best - cg.duals.bound + 1e-6, limit=10) is None

@@ -41,6 +41,7 @@ __all__ = ["CrewScheduler", "OBJECTIVES"]
 
 OBJECTIVES = ("margin", "pacers", "exchanges", "preferences")
 SCALE = 10_000
+_ENUM_LIMIT = 30_000  # most schedules an exact search over enumerated columns takes
 Progress = Callable[[int, int], None]
 
 
@@ -152,7 +153,7 @@ class CrewScheduler:
         m, x = built.model, built.x
         # column generation (colgen.py) proves bounds the compact model's LP cannot; it
         # needs a plan to start from and is not used for re-plans (pinned pacers)
-        use_cg = (objective in ("margin", "exchanges", "preferences") and not soft
+        use_cg = (objective in ("margin", "pacers", "exchanges", "preferences") and not soft
                   and not fixed and not prev_running)
         share = 0.3 if use_cg else (0.4 if is_margin else 1.0)
         solver = self._solver(cp_model, float(self.time_limit_s) * share)
@@ -197,37 +198,70 @@ class CrewScheduler:
 
         return ColumnGeneration(spec.u_int, spec.eligible, spec.size, spec.max_used,
                                 spec.max_entries, objective, preferred=spec.pref > 0,
-                                preferred_cap=spec.pref_union)
+                                preferred_cap=spec.pref_union,
+                                price_limits=objective != "feasible")
 
     def _colgen(self, objective, spec, b_int, obj, bound, chosen, t0):
-        """Fewest hand-overs or most preferred slot-stints: Dantzig–Wolfe bound, then the
-        best plan over the pool of generated schedules and every single run (colgen.py).
-        Preferences: the master minimizes their negative. (Fewest pacers is left to the
-        compact model: its capacity-pattern cuts give the same bound at the root.)"""
+        """Fewest pacers, fewest hand-overs or most preferred slot-stints (colgen.py).
+
+        1. Dantzig–Wolfe bound (column generation with exact pricing);
+        2. reduced-cost enumeration: every schedule that can be in a plan better than the
+           incumbent, and an exact CP-SAT search over them (proves optimality or finds a
+           better plan) — when they are few enough;
+        3. otherwise the best plan over the pool of generated schedules and single runs
+           (then 2. again if time is left).
+        Preferences: the master minimizes their negative."""
         limit = float(self.time_limit_s)
         cg = self._cg(spec, objective)
         cg.add_plan(chosen)
-        lb, _ = cg.lower_bound(b_int, deadline=t0 + 0.7 * limit)
+        lb, _ = cg.lower_bound(b_int, deadline=t0 + 0.6 * limit)
         sign = -1 if objective == "preferences" else 1  # as the master minimizes
         if sign > 0:
             bound = max(bound, math.ceil(lb - 1e-6))  # integer objectives
         else:
             bound = min(bound, math.floor(-lb + 1e-6))
-        if abs(obj - bound) < 0.5:
-            return obj, bound, chosen
-        cg.add_single_runs(b_int)
-        left = t0 + limit - time.perf_counter()
-        if left > 0.1:
+        pooled, too_many = False, None
+        while abs(obj - bound) >= 0.5:
+            left = t0 + limit - time.perf_counter()
+            if left < 0.1:
+                break
+            target = sign * obj - 1  # a plan strictly better, in the master's sense
+            found = None
+            if cg.duals is not None and target != too_many:
+                found = cg.schedules_within(target - cg.duals.bound + 1e-6, limit=_ENUM_LIMIT)
+                if found is None:
+                    too_many = target
+            left = t0 + limit - time.perf_counter()
+            if found is not None and left > 0.1:
+                pool, must = found
+                res = cg.best_plan(b_int, time_limit_s=left, num_workers=self.num_workers,
+                                   pool=pool, must_use=must, at_most=target)
+                if res is None:
+                    if cg.proved_empty:  # no plan better than the incumbent exists
+                        bound = obj
+                    break
+                obj, chosen = sign * res[1], res[0]
+                if res[2]:  # optimal among every plan that beats the old incumbent
+                    bound = obj
+                continue
+            if pooled:
+                break
+            # too many candidates to enumerate: search the pool of generated schedules and
+            # single runs with the time left (then enumerate again if that got close)
+            pooled = True
+            cg.add_single_runs(b_int)
             res = cg.best_plan(b_int, time_limit_s=left, num_workers=self.num_workers,
                                hint=chosen, stop_at=sign * bound)
-            if res is not None and sign * res[1] < sign * obj:
-                obj, chosen = sign * res[1], res[0]
+            if res is None or sign * res[1] >= sign * obj:
+                break
+            obj, chosen = sign * res[1], res[0]
         return obj, bound, chosen
 
     def _margin_colgen(self, spec, b_int, margin0, found, bound, chosen, t0):
         """Largest margin: bisect the margin with Dantzig–Wolfe feasibility bounds (a bound
-        > 0 proves no plan keeps that margin), then search the pool of schedules the
-        bisection generated for the best plan (colgen.py). Integers in 1/SCALE."""
+        > 0 proves no plan keeps that margin; pricing without stint limits, fast), then
+        search the pool of schedules the bisection generated for the best plan (colgen.py).
+        Integers in 1/SCALE."""
         limit = float(self.time_limit_s)
         ref = b_int + margin0  # remaining capacity = ref − load
         cg = self._cg(spec, "feasible")
