@@ -73,6 +73,7 @@ class CrewScheduler:
         self.problem = problem
         self.time_limit_s = time_limit_s
         self.num_workers = num_workers
+        self._limit = float(time_limit_s)  # of the solve in progress [s]
 
     # ------------------------------------------------------------------------------
     def solve(self, objective: str = "margin", *, progress: Progress | None = None) -> CrewPlan:
@@ -156,7 +157,7 @@ class CrewScheduler:
         use_cg = (objective in ("margin", "pacers", "exchanges", "preferences") and not soft
                   and not fixed and not prev_running)
         share = 0.3 if use_cg else (0.4 if is_margin else 1.0)
-        solver = self._solver(cp_model, float(self.time_limit_s) * share)
+        solver = self._solver(cp_model, self._limit * share)
         st = solver.solve(m)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
@@ -211,7 +212,7 @@ class CrewScheduler:
         3. otherwise the best plan over the pool of generated schedules and single runs
            (then 2. again if time is left).
         Preferences: the master minimizes their negative."""
-        limit = float(self.time_limit_s)
+        limit = self._limit
         cg = self._cg(spec, objective)
         cg.add_plan(chosen)
         lb, _ = cg.lower_bound(b_int, deadline=t0 + 0.6 * limit)
@@ -262,7 +263,7 @@ class CrewScheduler:
         > 0 proves no plan keeps that margin; pricing without stint limits, fast), then
         search the pool of schedules the bisection generated for the best plan (colgen.py).
         Integers in 1/SCALE."""
-        limit = float(self.time_limit_s)
+        limit = self._limit
         ref = b_int + margin0  # remaining capacity = ref − load
         cg = self._cg(spec, "feasible")
         cg.add_plan(chosen)
@@ -293,7 +294,7 @@ class CrewScheduler:
         m − 1/SCALE; a feasible one is a better plan. The first probe is 1 % above the
         incumbent (the issue's target when refused), then just above it (optimality).
         """
-        deadline = t0 + float(self.time_limit_s)
+        deadline = t0 + self._limit
         while found < bound:
             left = deadline - time.perf_counter()
             if left < 0.1:
@@ -557,6 +558,9 @@ class CrewScheduler:
                 max_entries.append(max(0, p.max_stints - entries_so_far[p.name]))
         # reserves may be called on after a drop-out: that is what they are held for
         max_used = len(pr.pacers)
+        # the time limit covers the whole re-plan: the replay and set-up above, and ~0.2 s
+        # for building models, naming the slots and checking the new plan
+        self._limit = max(0.1, float(self.time_limit_s) - (time.perf_counter() - t0) - 0.2)
         res = self._solve_cp(objective, budget=budget, eligible=eligible,
                              max_entries=max_entries, fixed=fixed, prev_running=prev_running,
                              boundaries=bounds, use=use, max_used=max_used)
@@ -575,6 +579,7 @@ class CrewScheduler:
                     for s in range(n_s) for slot in pr.formation.slots
                     if (slot, float(bounds[s])) not in covered]
             notes.append("no full plan: these slot-stints stay empty — " + "; ".join(lost))
+        self._limit = float(self.time_limit_s)
         stints, status, obj, bound, _ = res
         wall = time.perf_counter() - t0
         plan2 = self._plan(before + stints, objective, status, obj, bound, wall,
