@@ -25,6 +25,7 @@ feasibility probes at fixed margins (``_margin_probes``).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -209,8 +210,8 @@ class CrewScheduler:
         2. reduced-cost enumeration: every schedule that can be in a plan better than the
            incumbent, and an exact CP-SAT search over them (proves optimality or finds a
            better plan) — when they are few enough;
-        3. otherwise the best plan over the pool of generated schedules and single runs
-           (then 2. again if time is left).
+        3. otherwise, for pacers, compact probes "one pacer fewer?"; for the others the
+           best plan over the pool of generated schedules and single runs (then 2. again).
         Preferences: the master minimizes their negative."""
         limit = self._limit
         cg = self._cg(spec, objective)
@@ -245,6 +246,28 @@ class CrewScheduler:
                 if res[2]:  # optimal among every plan that beats the old incumbent
                     bound = obj
                 continue
+            if objective == "pacers":
+                # too many candidates to enumerate: ask the compact model "is there a plan
+                # with one pacer fewer?" (its capacity-pattern cuts are strong for this)
+                from ortools.sat.python import cp_model
+
+                probe = dataclasses.replace(spec, max_used=min(spec.max_used, int(obj) - 1))
+                built = _build(cp_model, probe, b_int, "feasible")
+                left = t0 + limit - time.perf_counter()
+                if built is None:
+                    bound = obj
+                    break
+                if left < 0.1:
+                    break
+                solver = self._solver(cp_model, left)
+                st = solver.solve(built.model)
+                if st == cp_model.INFEASIBLE:
+                    bound = obj
+                elif st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    chosen = {key for key, v in built.x.items() if solver.value(v)}
+                    obj = float(len({p for p, _s, _c in chosen}))
+                    continue
+                break
             if pooled:
                 break
             # too many candidates to enumerate: search the pool of generated schedules and
