@@ -564,12 +564,12 @@ class ColumnGeneration:
         m = cp_model.CpModel()
         lam = [m.new_bool_var(f"l{j}") for j in range(len(cols))]
         mine: dict[int, list] = {}
-        cover: dict[tuple[int, int], list] = {}
+        cover_j: dict[tuple[int, int], list[int]] = {}  # columns running (stint, class)
         for j, k in enumerate(cols):
             mine.setdefault(k.pacer, []).append(lam[j])
             for s, c in enumerate(k.col):
                 if c >= 0:
-                    cover.setdefault((s, c), []).append(lam[j])
+                    cover_j.setdefault((s, c), []).append(j)
         must_use = must_use or set()
         for p in must_use - set(mine):
             mine[p] = []  # must run but has no schedule: no plan
@@ -580,16 +580,14 @@ class ColumnGeneration:
                 m.add_at_most_one(v)
         for s in range(n_s):
             for c in range(n_c):
-                m.add(sum(cover.get((s, c), [])) == self.size[c])
+                m.add(sum(lam[j] for j in cover_j.get((s, c), ())) == self.size[c])
         if self.max_used < n_p:
             m.add(sum(lam) <= self.max_used)
         if self.objective == "preferences":
             got = []
             for s in range(n_s):
                 for c in range(n_c):
-                    terms = [lam[j] for j, k in enumerate(cols)
-                             if k.col[s] == c and self.pref[k.pacer, c]] if self.pref[:, c].any() \
-                        else []
+                    terms = [lam[j] for j in cover_j.get((s, c), ()) if self.pref[cols[j].pacer, c]]
                     if terms and self.pref_cap[c]:
                         y = m.new_int_var(0, min(len(terms), self.pref_cap[c]), f"y{s}_{c}")
                         m.add(y <= sum(terms))

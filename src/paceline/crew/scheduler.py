@@ -581,28 +581,35 @@ class CrewScheduler:
                 max_entries.append(max(0, p.max_stints - entries_so_far[p.name]))
         # reserves may be called on after a drop-out: that is what they are held for
         max_used = len(pr.pacers)
-        # the time limit covers the whole re-plan: the replay and set-up above, and ~0.2 s
+        # the time limit covers the whole re-plan: the replay and set-up above, and ~0.3 s
         # for building models, naming the slots and checking the new plan
-        self._limit = max(0.1, float(self.time_limit_s) - (time.perf_counter() - t0) - 0.2)
-        res = self._solve_cp(objective, budget=budget, eligible=eligible,
-                             max_entries=max_entries, fixed=fixed, prev_running=prev_running,
-                             boundaries=bounds, use=use, max_used=max_used)
-        notes = [f"re-planned after {dropped} dropped at {_fmt_km(at_m)}"]
-        if res is None:
-            res = self._solve_cp("margin", budget=budget, eligible=eligible,
+        deadline = t0 + float(self.time_limit_s) - 0.3
+        try:
+            self._limit = max(0.1, deadline - time.perf_counter())
+            res = self._solve_cp(objective, budget=budget, eligible=eligible,
                                  max_entries=max_entries, fixed=fixed,
                                  prev_running=prev_running, boundaries=bounds, use=use,
-                                 max_used=max_used, soft=True)
-            if res is None:
-                raise ImpossibleScenarioError(
-                    "no re-plan: even a partial cover is impossible", where="--dropped",
-                    value=dropped, fix="check the roster and the plan")
+                                 max_used=max_used)
+            notes = [f"re-planned after {dropped} dropped at {_fmt_km(at_m)}"]
+            partial = res is None
+            if partial:  # no full plan: cover as many slot-stints as possible
+                self._limit = max(0.1, deadline - time.perf_counter())
+                res = self._solve_cp("margin", budget=budget, eligible=eligible,
+                                     max_entries=max_entries, fixed=fixed,
+                                     prev_running=prev_running, boundaries=bounds, use=use,
+                                     max_used=max_used, soft=True)
+        finally:
+            self._limit = float(self.time_limit_s)
+        if res is None:
+            raise ImpossibleScenarioError(
+                "no re-plan: even a partial cover is impossible", where="--dropped",
+                value=dropped, fix="check the roster and the plan")
+        if partial:
             covered = {(a.slot, a.from_m) for a in res[0]}
             lost = [f"{slot} {_fmt_km(bounds[s])}–{_fmt_km(bounds[s + 1])}"
                     for s in range(n_s) for slot in pr.formation.slots
                     if (slot, float(bounds[s])) not in covered]
             notes.append("no full plan: these slot-stints stay empty — " + "; ".join(lost))
-        self._limit = float(self.time_limit_s)
         stints, status, obj, bound, _ = res
         wall = time.perf_counter() - t0
         plan2 = self._plan(before + stints, objective, status, obj, bound, wall,
