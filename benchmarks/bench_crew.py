@@ -31,7 +31,7 @@ def main() -> None:
     pacers, _ = read_roster(ROOT / "rosters/vienna-2019-pacers.csv")
     objectives = ["margin"] if args.quick else ["margin", "pacers", "exchanges", "preferences"]
     print(f"{'every':>7} {'objective':<12} {'status':<9} {'value':>8} {'bound':>8} {'gap':>7} "
-          f"{'time s':>7} {'pacers':>6} {'hand-overs':>10}")
+          f"{'time s':>7} {'pacers':>6} {'hand-overs':>10} checker")
     for every in (4800.0, 2400.0):
         t0 = time.perf_counter()
         pr = problem_from_scenario(sc, pacers, course=course, reference_course=ref,
@@ -48,7 +48,8 @@ def main() -> None:
             plan = plan or p
             print(f"{every / 1000:>5.1f}km {obj:<12} {p.status:<9} {p.objective_value:>8.4g} "
                   f"{p.best_bound:>8.4g} {p.gap_frac:>7.2%} {p.solve_time_s:>7.2f} "
-                  f"{p.pacers_used:>6} {p.n_exchanges:>10}")
+                  f"{p.pacers_used:>6} {p.n_exchanges:>10} "
+                  f"{'agrees' if not p.notes else '; '.join(p.notes)}")
         victim = next(a for a in plan.stints if a.from_m < 23400.0 < a.to_m)
         rs = CrewScheduler(pr, time_limit_s=1.0, num_workers=args.workers)
         t0 = time.perf_counter()

@@ -10,8 +10,10 @@ from paceline.crew import CourseConditions, CrewProblem, CrewScheduler, get_crew
 from paceline.crew.colgen import (
     ColumnGeneration,
     completion_table,
+    dive,
     enumerate_schedules,
     price_schedule,
+    price_schedules,
     schedule_entries,
     schedule_runs,
 )
@@ -21,10 +23,12 @@ from .conftest import make_pacer
 SCALE = 10_000
 
 
-def _brute(value, cost, budget, max_entries, run_penalty):
+def _brute(value, cost, budget, max_entries, run_penalty, nonempty=False):
     n_s, n_c = cost.shape
-    best = 0.0
+    best = -math.inf if nonempty else 0.0
     for col in itertools.product(range(-1, n_c), repeat=n_s):
+        if nonempty and all(c < 0 for c in col):
+            continue
         if sum(cost[s, c] for s, c in enumerate(col) if c >= 0) > budget:
             continue
         if max_entries is not None and schedule_entries(col) > max_entries:
@@ -54,6 +58,18 @@ def test_pricing_is_exact_against_enumeration(seed):
                 assert schedule_entries(col) <= max_entries
             worth = sum(value[s, c] for s, c in enumerate(col) if c >= 0)
             assert worth - pen * schedule_runs(col) == pytest.approx(got, abs=1e-9)
+            # the best schedule that runs at least one stint (a pacer who must run)
+            first, (got1, col1) = price_schedules(value, cost, budget, max_entries=max_entries,
+                                                  run_penalty=pen, nonempty=True)
+            assert first[0] == pytest.approx(got, abs=1e-9)
+            assert got1 == pytest.approx(_brute(value, cost, budget, max_entries, pen, True),
+                                         abs=1e-9)
+            assert any(c >= 0 for c in col1)
+            assert sum(cost[s, c] for s, c in enumerate(col1) if c >= 0) <= budget
+            if max_entries is not None:
+                assert schedule_entries(col1) <= max_entries
+            worth1 = sum(value[s, c] for s, c in enumerate(col1) if c >= 0)
+            assert worth1 - pen * schedule_runs(col1) == pytest.approx(got1, abs=1e-9)
 
 
 def _class_use(problem):
@@ -192,3 +208,56 @@ def test_reduced_cost_enumeration_proves_the_optimum(half_marathon):
         else:
             assert res is None and cg.proved_empty
     assert cg.schedules_within(best - cg.duals.bound + 1e-6, limit=10) is None
+
+
+def test_dive_reaches_the_bound_with_a_valid_plan(half_marathon):
+    """Fewest pacers: the dive (fix the schedule the LP uses most, re-price, repeat) finds a
+    plan at the rounded-up bound — the optimum CP-SAT proves, 8 pacers — that fills every
+    slot exactly within every budget and stint limit; below the bound it finds nothing."""
+    pr = half_marathon
+    n_p = len(pr.pacers)
+    budget = np.full(n_p, int((1 - pr.safety_margin_frac) * SCALE))
+    cg = _cg(pr, "pacers")
+    lb, _ = cg.lower_bound(budget)
+    target = math.ceil(lb - 1e-6)
+    optimum = CrewScheduler(pr, time_limit_s=20.0).solve("pacers")
+    assert optimum.status == "optimal" and optimum.objective_value == target == 8
+    res = dive(cg, budget, target, deadline=math.inf)
+    assert res.status == "found" and res.value == target
+    cols = _check_plan(pr, res.plan, budget)
+    assert len(cols) == target
+    # the master is left as it was: the same bound again
+    assert cg.lower_bound(budget)[0] == pytest.approx(lb, abs=1e-6)
+    assert dive(cg, budget, target - 1, deadline=math.inf).plan is None
+
+
+def test_dive_finds_a_plan_at_a_margin_the_lp_allows(half_marathon):
+    """Margin: with relaxed pricing (as in the bisection) the LP may lean on schedules over
+    a stint limit; the dive prices within the limits, so its plan keeps them."""
+    pr = half_marathon
+    n_p = len(pr.pacers)
+    cg = _cg(pr, "feasible")
+    cg.price_limits = False
+    margin = 1500  # 15 %: more than the 10 % safety margin
+    budget = np.full(n_p, SCALE - margin)
+    lb, done = cg.lower_bound(budget)
+    assert done and lb <= 1e-6  # the LP has a plan at that margin
+    res = dive(cg, budget, 0.0, deadline=math.inf)
+    assert res.status == "found"
+    _check_plan(pr, res.plan, budget)
+    assert not cg.price_limits  # restored
+
+
+def _check_plan(pr, plan, budget):
+    u, size = _class_use(pr)
+    n_s = u.shape[1]
+    filled = np.zeros((n_s, 2), int)
+    cols = {p: [-1] * n_s for p, _s, _c in plan}
+    for p, s, c in plan:
+        filled[s, c] += 1
+        cols[p][s] = c
+    assert (filled == np.array(size)[None, :]).all()
+    for p, col in cols.items():
+        assert sum(u[p, s, c] for s, c in enumerate(col) if c >= 0) <= budget[p]
+        assert schedule_entries(tuple(col)) <= pr.pacers[p].max_stints
+    return cols

@@ -210,9 +210,12 @@ class CrewScheduler:
         2. reduced-cost enumeration: every schedule that can be in a plan better than the
            incumbent, and an exact CP-SAT search over them (proves optimality or finds a
            better plan) — when they are few enough;
-        3. otherwise, for pacers, compact probes "one pacer fewer?"; for the others the
-           best plan over the pool of generated schedules and single runs (then 2. again).
+        3. otherwise, for pacers, a dive (colgen.dive) for a plan one pacer smaller, then
+           compact probes "one pacer fewer?"; for the others the best plan over the pool of
+           generated schedules and single runs (then 2. again).
         Preferences: the master minimizes their negative."""
+        from paceline.crew.colgen import dive
+
         limit = self._limit
         cg = self._cg(spec, objective)
         cg.add_plan(chosen)
@@ -222,7 +225,7 @@ class CrewScheduler:
             bound = max(bound, math.ceil(lb - 1e-6))  # integer objectives
         else:
             bound = min(bound, math.floor(-lb + 1e-6))
-        pooled, too_many = False, None
+        pooled, too_many, dived = False, None, set()
         while abs(obj - bound) >= 0.5:
             left = t0 + limit - time.perf_counter()
             if left < 0.1:
@@ -246,9 +249,18 @@ class CrewScheduler:
                 if res[2]:  # optimal among every plan that beats the old incumbent
                     bound = obj
                 continue
+            if objective == "pacers" and target not in dived:
+                # too many candidates to enumerate: dive in the column-generation tree for
+                # a plan one better (fixing the schedules the LP likes best)
+                dived.add(target)
+                res = dive(cg, b_int, target, deadline=time.perf_counter() + 0.6 * left)
+                if res.plan is not None:
+                    chosen, obj = res.plan, float(round(res.value))
+                    continue
+                left = t0 + limit - time.perf_counter()
             if objective == "pacers":
-                # too many candidates to enumerate: ask the compact model "is there a plan
-                # with one pacer fewer?" (its capacity-pattern cuts are strong for this)
+                # ask the compact model "is there a plan with one pacer fewer?" (its
+                # capacity-pattern cuts are strong for this)
                 from ortools.sat.python import cp_model
 
                 probe = dataclasses.replace(spec, max_used=min(spec.max_used, int(obj) - 1))
@@ -283,9 +295,11 @@ class CrewScheduler:
 
     def _margin_colgen(self, spec, b_int, margin0, found, bound, chosen, t0):
         """Largest margin: bisect the margin with Dantzig–Wolfe feasibility bounds (a bound
-        > 0 proves no plan keeps that margin; pricing without stint limits, fast), then
-        search the pool of schedules the bisection generated for the best plan (colgen.py).
-        Integers in 1/SCALE."""
+        > 0 proves no plan keeps that margin; pricing without stint limits, fast), dive for
+        a plan at the highest margin the LP allows, then search the pool of schedules the
+        bisection generated for a better one (colgen.py). Integers in 1/SCALE."""
+        from paceline.crew.colgen import dive
+
         limit = self._limit
         ref = b_int + margin0  # remaining capacity = ref − load
         cg = self._cg(spec, "feasible")
@@ -300,6 +314,22 @@ class CrewScheduler:
             elif done:
                 lo = mid  # the LP relaxation has a plan: look higher
             else:
+                break
+        # dive for a plan at the highest margin the LP allows (colgen.dive), a little lower
+        # if that dive fails (it often fails just at the edge of LP feasibility)
+        for below in (0.0, 0.002, 0.005, 0.01):
+            level = lo - int(below * lo)
+            left = t0 + limit - time.perf_counter()
+            if level <= found or left < 0.1:
+                break
+            res = dive(cg, ref - level, 0.0, deadline=time.perf_counter() + 0.3 * left)
+            if res.plan is not None:
+                loads: dict[int, int] = {}
+                for p, s, c in res.plan:
+                    loads[p] = loads.get(p, 0) + int(spec.u_int[p, s, c])
+                got = int(min(ref[p] - ld for p, ld in loads.items()))
+                if got > found:
+                    chosen, found = res.plan, got
                 break
         left = t0 + limit - time.perf_counter()
         if left > 0.1 and found < hi:
