@@ -261,3 +261,12 @@ def _check_plan(pr, plan, budget):
         assert sum(u[p, s, c] for s, c in enumerate(col) if c >= 0) <= budget[p]
         assert schedule_entries(tuple(col)) <= pr.pacers[p].max_stints
     return cols
+
+
+def test_enumeration_gives_up_at_its_deadline():
+    """All 3^7 schedules qualify; with a deadline already past it refuses (None) rather than
+    returning a part of them as if it were all."""
+    value = np.zeros((7, 2))
+    cost = np.ones((7, 2), dtype=np.int64)
+    assert len(enumerate_schedules(value, cost, 100, 0.0)) == 3**7
+    assert enumerate_schedules(value, cost, 100, 0.0, deadline=0.0) is None

@@ -180,14 +180,15 @@ def completion_table(value: np.ndarray, cost: np.ndarray, budget: int, *,
 
 def enumerate_schedules(value: np.ndarray, cost: np.ndarray, budget: int, min_value: float, *,
                         max_entries: int | None = None, run_penalty: float = 0.0,
-                        limit: int = 100_000, tol: float = 1e-7
-                        ) -> list[tuple[int, ...]] | None:
+                        limit: int = 100_000, tol: float = 1e-7,
+                        deadline: float | None = None) -> list[tuple[int, ...]] | None:
     """Every schedule worth at least ``min_value`` (the empty one included if it qualifies).
 
     Depth-first over the stints, cutting a prefix as soon as its value plus the best
     completion (:func:`completion_table`) falls below ``min_value − tol``: the work is
     proportional to the schedules returned. Same arguments as :func:`price_schedule`.
-    Returns None when there are more than ``limit``.
+    Returns None when there are more than ``limit``, or when ``deadline`` (a
+    ``time.perf_counter()`` value) passes first.
     """
     n_s, n_c = cost.shape
     if budget < 0:
@@ -202,6 +203,8 @@ def enumerate_schedules(value: np.ndarray, cost: np.ndarray, budget: int, min_va
     def walk(s: int, st: int, e: int, r: int, acc: float) -> bool:
         if s == n_s:
             out.append(tuple(col))
+            if deadline is not None and len(out) % 512 == 0 and time.perf_counter() > deadline:
+                return False
             return len(out) <= limit
         nxt = comp[s + 1]
         col[s] = -1
@@ -570,7 +573,8 @@ class ColumnGeneration:
                 return best, False
 
     # ------------------------------------------------------------------------------------
-    def schedules_within(self, gap: float, *, limit: int = 20_000
+    def schedules_within(self, gap: float, *, limit: int = 20_000,
+                         deadline: float | None = None
                          ) -> tuple[list[tuple[int, tuple[int, ...]]], set[int]] | None:
         """Every schedule that can be part of a plan worth at most bound + ``gap``.
 
@@ -581,8 +585,8 @@ class ColumnGeneration:
         gives pacer p (0 when unused). So a plan worth ≤ LB + gap gives each pacer a schedule
         with g_p ≥ g*_p − gap, and uses every pacer whose g*_p exceeds the gap. Returns
         (pacer, schedule) pairs within every limit and the set of pacers who must run, or
-        None if there are more than ``limit`` schedules. The integer search over them
-        (:meth:`best_plan` with ``pool``) is then exact.
+        None if there are more than ``limit`` schedules or the ``deadline`` passes. The
+        integer search over them (:meth:`best_plan` with ``pool``) is then exact.
         """
         d = self.duals
         if d is None:
@@ -597,8 +601,8 @@ class ColumnGeneration:
             cols = enumerate_schedules(val, self.cost[p], int(d.budget[p]), floor,
                                        max_entries=self.max_entries[p],
                                        run_penalty=self.run_penalty,
-                                       limit=limit - len(out))
-            if cols is None:
+                                       limit=limit - len(out), deadline=deadline)
+            if cols is None or (deadline is not None and time.perf_counter() > deadline):
                 return None
             out += [(p, c) for c in cols if any(x >= 0 for x in c)]
         return out, must

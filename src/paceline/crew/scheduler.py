@@ -233,7 +233,8 @@ class CrewScheduler:
             target = sign * obj - 1  # a plan strictly better, in the master's sense
             found = None
             if cg.duals is not None and target != too_many:
-                found = cg.schedules_within(target - cg.duals.bound + 1e-6, limit=_ENUM_LIMIT)
+                found = cg.schedules_within(target - cg.duals.bound + 1e-6, limit=_ENUM_LIMIT,
+                                            deadline=t0 + limit - 0.1)
                 if found is None:
                     too_many = target
             left = t0 + limit - time.perf_counter()
