@@ -48,6 +48,13 @@ def test_vienna_plan_json_contract(vienna_plan):
     assert png.stat().st_size > 10_000 and json.loads(out.read_text())["stints"]
 
 
+def test_plan_paces_at_the_scenario_target(vienna_plan):
+    """The pacers run the pace car's even pace, [plan] target_time = "1:59:40" in the Vienna
+    scenario (which has no race.target_time), not the model's faster prediction."""
+    data, _, _ = vienna_plan
+    assert data["target_time_s"] == pytest.approx(1 * 3600 + 59 * 60 + 40, abs=0.01)
+
+
 def test_check_agrees_with_plan(vienna_plan):
     data, out, _ = vienna_plan
     res = runner.invoke(app, ["crew", "check", str(out), "--json"])

@@ -16,10 +16,12 @@ __all__ = ["target_time_s", "problem_from_scenario"]
 
 def target_time_s(scenario: Scenario, course: Course | None = None,
                   reference_course: Course | None = None) -> tuple[float, RaceModel]:
-    """The pace to hold: race.target_time if set, else the race model's predicted finish."""
+    """The pace to hold: race.target_time, else plan.target_time (the pace car's even pace,
+    which the pacers run — Vienna: 1:59:40, 2:50/km), else the race model's prediction."""
     model = RaceModel(scenario, course, reference_course)
-    if scenario.race.target_time_s is not None:
-        return float(scenario.race.target_time_s), model
+    for t in (scenario.race.target_time_s, scenario.plan.target_time_s):
+        if t is not None:
+            return float(t), model
     return float(model.solve().finish_time_s), model
 
 
