@@ -36,7 +36,9 @@ within every limit enter the integer search over the pool
 When the bound and the incumbent differ by a few units, :meth:`ColumnGeneration.
 schedules_within` enumerates every schedule whose reduced cost leaves room for a better plan
 (reduced-cost fixing, Baldacci, Christofides & Mingozzi 2008) and the integer search over
-exactly those is a proof: either a better plan or none exists.
+exactly those is a proof: either a better plan or none exists. When there are too many,
+:func:`dive` looks for a plan at the bound (fix the schedule the LP uses most, re-price,
+repeat).
 """
 
 from __future__ import annotations
@@ -231,8 +233,8 @@ def enumerate_schedules(value: np.ndarray, cost: np.ndarray, budget: int, min_va
 
 
 def price_schedule(value: np.ndarray, cost: np.ndarray, budget: int, *,
-                   max_entries: int | None = None, run_penalty: float = 0.0,
-                   nonempty: bool = False) -> tuple[float, tuple[int, ...]]:
+                   max_entries: int | None = None, run_penalty: float = 0.0
+                   ) -> tuple[float, tuple[int, ...]]:
     """The most valuable schedule of one pacer, exactly, by dynamic programming.
 
     Parameters
@@ -247,21 +249,19 @@ def price_schedule(value: np.ndarray, cost: np.ndarray, budget: int, *,
         Most blocks of consecutive stints (entries into the formation).
     run_penalty : float
         Subtracted for every run that starts after the first stint (a hand-over).
-    nonempty : bool
-        The best schedule that runs at least one stint (−1e18 and the empty schedule if he
-        can run none) — for a pacer who must run.
 
     Returns
     -------
     (best value, schedule): schedule[s] is the class run in stint s, or −1 (rest). The empty
-    schedule (value 0) is a candidate unless ``nonempty``.
+    schedule (value 0) is a candidate (:func:`price_schedules` also gives the best schedule
+    that runs at least one stint).
 
     The state is (rest or class of the last stint, entries so far, capacity used ≤ b); the
     table holds the best value with use ≤ b, so it is monotone in b and a shift by the cost
     adds a pair. Work: n_stints × (1 + n_classes) × (entries + 1) × budget.
     """
     return price_schedules(value, cost, budget, max_entries=max_entries,
-                           run_penalty=run_penalty, nonempty=nonempty)[0]
+                           run_penalty=run_penalty)[0]
 
 
 def price_schedules(value: np.ndarray, cost: np.ndarray, budget: int, *,
@@ -271,7 +271,7 @@ def price_schedules(value: np.ndarray, cost: np.ndarray, budget: int, *,
     """The best schedule (as :func:`price_schedule`) and the best that runs at least one
     stint, from one DP when ``nonempty`` (the entries dimension tells them apart: without
     stint limits it is added, capped at the most entries possible). Without ``nonempty``
-    the second is (nan, empty)."""
+    the second is (nan, empty); if he can run nothing, (−1e18, empty)."""
     n_s, n_c = cost.shape
     empty = (-1,) * n_s
     if budget < 0:
@@ -420,6 +420,7 @@ class ColumnGeneration:
         self.iterations = 0
         self.duals: _Duals | None = None
         self.proved_empty = False
+        self.lp_status = None  # GLOP's status of the last master solve (0: optimal)
 
     # ------------------------------------------------------------------------------------
     def column_cost(self, p: int, col: tuple[int, ...]) -> float:
@@ -704,7 +705,6 @@ class ColumnGeneration:
             if solver.value(lam[j]):
                 chosen |= {(k.pacer, s, c) for s, c in enumerate(k.col) if c >= 0}
         return chosen, float(solver.objective_value), st == cp_model.OPTIMAL
-
 
 
 @dataclass
