@@ -14,6 +14,7 @@ from paceline.course import (
     initial_bearing_deg,
     preset,
 )
+from paceline.course.geodesy import cumulative_distance_m, geodesic_inverse, local_east_north_m
 from paceline.errors import CourseError
 
 
@@ -29,11 +30,35 @@ def _zigzag() -> Course:
     )
 
 
-def test_geodesic_distance_one_degree_of_latitude_and_longitude_at_60n():
-    # one degree on a sphere of R = 6,371,008.8 m is 111,195.08 m (the familiar 111.2 km)
-    assert geodesic_distance_m(10.0, 5.0, 11.0, 5.0) == pytest.approx(111_195.08, abs=0.01)
-    # along a parallel at 60° N a degree of longitude is about half that (great circle: shorter)
-    assert geodesic_distance_m(60.0, 0.0, 60.0, 1.0) == pytest.approx(55_597.5, rel=2e-4)
+def test_geodesic_jfk_to_changi_geodsolve_manual():
+    # GeographicLib GeodSolve(1) manual, EXAMPLES: JFK 40:38:23N 073:46:44W to Singapore Changi
+    # 01:21:33N 103:59:22E → azi1 003:18:29.9, azi2 177:29:09.2, s12 15347628 m (WGS 84).
+    # Tolerance: the printed digits (0.5 m; 0.05″ = 1.4e-5°).
+    lat1, lon1 = 40 + 38 / 60 + 23 / 3600, -(73 + 46 / 60 + 44 / 3600)
+    lat2, lon2 = 1 + 21 / 60 + 33 / 3600, 103 + 59 / 60 + 22 / 3600
+    d, az = geodesic_inverse(lat1, lon1, lat2, lon2)
+    assert float(d) == pytest.approx(15_347_628, abs=0.5)
+    assert float(az) == pytest.approx(3 + 18 / 60 + 29.9 / 3600, abs=0.05 / 3600)
+    assert float(geodesic_distance_m(lat1, lon1, lat2, lon2)) == pytest.approx(float(d))
+
+
+def test_geodesic_degree_of_latitude_on_wgs84():
+    # length of one degree of latitude on WGS 84: 110.574 km at the equator, 111.694 km at the
+    # pole (the meridian arc; printed to the metre). A sphere gives 111.195 km for both.
+    assert float(geodesic_distance_m(-0.5, 0.0, 0.5, 0.0)) == pytest.approx(110_574, abs=1.0)
+    assert float(geodesic_distance_m(89.0, 0.0, 90.0, 0.0)) == pytest.approx(111_694, abs=1.0)
+
+
+def test_geodesic_helpers_vectorize_and_handle_nan():
+    d = geodesic_distance_m([0.0, 0.0, np.nan], 0.0, [0.0, 1.0, 1.0], 0.0)
+    assert d.shape == (3,)
+    assert d[0] == 0.0 and np.isnan(d[2])
+    assert float(initial_bearing_deg(0, 0, 0, 0)) == 0.0
+    np.testing.assert_allclose(cumulative_distance_m([0, 1, 2], [0, 0, 0]),
+                               [0.0, *np.cumsum(geodesic_distance_m([0, 1], 0, [1, 2], 0))])
+    east, north = local_east_north_m([0.0, 0.01], [0.01, 0.0], 0.0, 0.0)
+    assert east[0] == pytest.approx(1113.19, abs=0.01) and abs(north[0]) < 1e-6
+    assert north[1] == pytest.approx(1105.74, abs=0.01) and abs(east[1]) < 1e-6
 
 
 def test_initial_bearing_cardinal_directions():

@@ -24,6 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paceline.course.geodesy import (
+    geodesic_distance_m,
+    initial_bearing_deg,
+    local_east_north_m,
+)
 from paceline.errors import CourseError
 
 __all__ = [
@@ -40,7 +45,8 @@ __all__ = [
     "initial_bearing_deg",
 ]
 
-#: Mean Earth radius R1 of the IUGG / WGS 84 ellipsoid [m], used by the haversine formula.
+#: Mean Earth radius R1 of the IUGG / WGS 84 ellipsoid [m] (for rough conversions only; distances
+#: and bearings are WGS 84 geodesics, :mod:`paceline.course.geodesy`).
 EARTH_RADIUS_M = 6_371_008.8
 
 #: Spacing of the uniform grid GPS points are resampled to [m] (segments are ≤ this long).
@@ -73,73 +79,15 @@ _LEG_ARC_DEG = 5.0
 
 
 # --------------------------------------------------------------------------------------------
-# spherical helpers
+# geodesy (WGS 84, pyproj): see paceline.course.geodesy
 # --------------------------------------------------------------------------------------------
-def geodesic_distance_m(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
-    """Great-circle distance between points on a sphere (haversine formula).
-
-    Parameters
-    ----------
-    lat1_deg, lon1_deg, lat2_deg, lon2_deg : array_like
-        Latitudes and longitudes of the two ends [degrees].
-
-    Returns
-    -------
-    ndarray
-        Distance [m] on a sphere of radius :data:`EARTH_RADIUS_M`.
-
-    Notes
-    -----
-    d = 2R·asin√(sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)). The sphere differs from the WGS 84
-    ellipsoid by at most ~0.5 % in distance (less at mid latitudes along most bearings).
-
-    Examples
-    --------
-    One minute of latitude: ``geodesic_distance_m(0, 0, 1/60, 0)`` → 1853.25 m
-    (= R·π/180/60).
-    """
-    p1, l1, p2, l2 = (np.radians(np.asarray(v, dtype=float))
-                      for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg))
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
-    return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def initial_bearing_deg(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
-    """Initial great-circle bearing from point 1 to point 2.
-
-    Parameters
-    ----------
-    lat1_deg, lon1_deg, lat2_deg, lon2_deg : array_like
-        Latitudes and longitudes [degrees].
-
-    Returns
-    -------
-    ndarray
-        Compass bearing [degrees] in [0, 360): 0 = north, 90 = east.
-
-    Examples
-    --------
-    Due east along the equator: ``initial_bearing_deg(0, 0, 0, 1)`` → 90.0.
-    """
-    p1, l1, p2, l2 = (np.radians(np.asarray(v, dtype=float))
-                      for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg))
-    y = np.sin(l2 - l1) * np.cos(p2)
-    x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(l2 - l1)
-    return np.degrees(np.arctan2(y, x)) % 360.0
-
-
 def _local_east_north_m(lat_deg: np.ndarray, lon_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Equirectangular projection about the mean latitude [m] (east, north).
+    """East/north metres about the first point (azimuthal equidistant on WGS 84).
 
-    Used only to smooth positions and take headings: over a 20 km wide course at 45° N the
-    direction error from meridian convergence is < 0.2°.
+    Used to resample and smooth positions and take headings; over a 40 km wide course the
+    direction error is < 0.001°.
     """
-    lat0 = np.radians(np.mean(lat_deg))
-    lon = np.radians(lon_deg)
-    dlon = (lon - lon[0] + np.pi) % (2 * np.pi) - np.pi  # safe across the antimeridian
-    east = EARTH_RADIUS_M * np.cos(lat0) * dlon
-    north = EARTH_RADIUS_M * np.radians(lat_deg - lat_deg[0])
-    return east, north
+    return local_east_north_m(lat_deg, lon_deg, float(lat_deg[0]), float(lon_deg[0]))
 
 
 def _wrap180(angle_deg: np.ndarray) -> np.ndarray:
@@ -722,11 +670,11 @@ class Course:
         Notes
         -----
         1. Consecutive points closer than 1 cm are merged.
-        2. Distances are great-circle (haversine) distances between consecutive raw points on a
-           sphere of radius 6,371,008.8 m; the course length is their sum, so it matches the 2D
-           length a GPS tool reports (GPS noise included).
-        3. Points are resampled at equal steps ≤ ``grid_m`` along that distance (positions in a
-           local equirectangular east/north projection, elevation linearly).
+        2. Distances are WGS 84 geodesic distances between consecutive raw points (Karney 2013
+           through pyproj, :mod:`paceline.course.geodesy`); the course length is their sum, so it
+           matches the 2D length a GPS tool reports (GPS noise included).
+        3. Points are resampled at equal steps ≤ ``grid_m`` along that distance (positions in an
+           azimuthal equidistant east/north projection about the first point, elevation linearly).
         4. Elevation is smoothed with a Gaussian of σ = 30 m (FWHM ≈ 71 m), so GPS noise does not
            become fake grades; grade = Δ(smoothed elevation)/Δdistance.
         5. Positions are smoothed with a Gaussian of σ = 10 m; a segment's heading is the compass
