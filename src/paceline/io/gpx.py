@@ -16,6 +16,7 @@ import numpy as np
 
 from paceline.course import geodesic_distance_m
 from paceline.errors import InputFileError
+from paceline.io._xml import xml_text
 
 __all__ = ["GpxTrack", "read_gpx", "MAX_GAP_M"]
 
@@ -107,7 +108,7 @@ def read_gpx(path: str | Path, *, max_gap_m: float = MAX_GAP_M) -> tuple[GpxTrac
     if not p.is_file():
         raise InputFileError("not a file", where=where, fix="give the path of a .gpx file")
     try:
-        text = p.read_bytes().decode("utf-8-sig")
+        text = xml_text(p.read_bytes())
     except UnicodeDecodeError:
         raise InputFileError("not a UTF-8 text file", where=where,
                              fix="give a GPX (XML) file; re-export it from your GPS tool") from None

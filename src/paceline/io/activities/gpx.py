@@ -11,7 +11,7 @@ power come from Garmin's TrackPointExtension (``hr``, ``cad``) and ``power`` ele
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import gpxpy
@@ -20,6 +20,7 @@ import numpy as np
 
 from paceline.course import geodesic_distance_m
 from paceline.errors import InputFileError
+from paceline.io._xml import xml_text
 from paceline.io.activities._base import Activity, ActivityMeta, NotAnActivityError, content_hash
 
 __all__ = ["read_gpx_activity"]
@@ -42,6 +43,12 @@ def _ext_values(point: gpxpy.gpx.GPXTrackPoint) -> dict[str, float]:
     return out
 
 
+def _utc(t: datetime) -> datetime:
+    """A GPX time in UTC: GPX 1.1 (``xsd:dateTime`` in the schema's words "in UTC") means UTC
+    when the file gives no offset; never the machine's zone."""
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+
+
 def read_gpx_activity(path: str | Path, raw: bytes) -> Activity:
     """Read a GPX file's timed track as an :class:`Activity` (canonical names, SI).
 
@@ -54,7 +61,7 @@ def read_gpx_activity(path: str | Path, raw: bytes) -> Activity:
     """
     where = str(path)
     try:
-        gpx = gpxpy.parse(raw.decode("utf-8-sig"))
+        gpx = gpxpy.parse(xml_text(raw))
     except (gpxpy.gpx.GPXException, UnicodeDecodeError, ValueError) as exc:
         raise InputFileError(f"not a valid GPX file: {exc}", where=where,
                              fix="export the activity again as GPX 1.1") from None
@@ -78,10 +85,11 @@ def read_gpx_activity(path: str | Path, raw: bytes) -> Activity:
         kind = "a route" if gpx.routes else "no timed track points"
         raise NotAnActivityError(f"GPX file holds {kind}, not a recorded workout", where=where,
                                  fix="only recorded tracks (with <time>) are logged")
-    t_abs = np.array([p.time.timestamp() for p in pts])
+    t_abs = np.array([_utc(p.time).timestamp() for p in pts])
     if not np.all(np.diff(t_abs) >= 0) or t_abs[-1] <= t_abs[0]:
         raise InputFileError("track times do not advance", where=where,
-                             value=f"{pts[0].time.isoformat()} … {pts[-1].time.isoformat()}",
+                             value=f"{_utc(pts[0].time).isoformat()} … "
+                                   f"{_utc(pts[-1].time).isoformat()}",
                              fix="the recording's clock was wrong; fix the times or drop the "
                                  "file")
     lat = np.array([p.latitude for p in pts])
@@ -102,7 +110,7 @@ def read_gpx_activity(path: str | Path, raw: bytes) -> Activity:
         warn.append(f"{n_all - len(pts)} of {n_all} track points have no time and were left out")
     moving = gpx.get_moving_data()
     updown = gpx.get_uphill_downhill()
-    start = pts[0].time.astimezone(UTC)
+    start = _utc(pts[0].time)
     ttype = next((t.type for t in gpx.tracks if t.type), None)
     hr = samples.get("heart_rate_bpm")
     meta = ActivityMeta(

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from paceline.errors import InputFileError
+from paceline.io._xml import xml_text
 from paceline.io.activities._base import (
     Activity,
     ActivityMeta,
@@ -61,8 +62,8 @@ def read_tcx(path: str | Path, raw: bytes) -> Activity:
     """Read the first activity of a TCX file (canonical names, SI), laps included."""
     where = str(path)
     try:
-        root = ET.fromstring(raw)
-    except ET.ParseError as exc:
+        root = ET.fromstring(xml_text(raw))
+    except (ET.ParseError, UnicodeDecodeError) as exc:
         raise InputFileError(f"not a valid TCX (XML) file: {exc}", where=where,
                              fix="export the activity again as TCX") from None
     acts = [a for a in root.iter() if _local(a.tag) == "Activity"]
