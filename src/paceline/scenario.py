@@ -32,6 +32,7 @@ __all__ = [
     "Scenario",
     "Uncertainty",
     "PlanSpec",
+    "ModelChoice",
     "scenario_from_dict",
 ]
 
@@ -370,6 +371,27 @@ class PlanSpec(_Strict):
         return _distance(v, "plan.exchange_every")
 
 
+class ModelChoice(_Strict):
+    """Which named model a scenario uses where the sources disagree (docs/model.md).
+
+    ``air_cost``: how drag turns into metabolic power (``paceline.models.air_cost``):
+    "dasilva2022" (default), "pugh1971", "li2025", "schickhofer-hanson2021", "beaumont2021",
+    "marro2023", "kipp2025" or "none".
+    """
+
+    air_cost: str = Field(default="dasilva2022",
+                          description="drag → metabolic power model (paceline.models.air_cost)")
+
+    @field_validator("air_cost")
+    @classmethod
+    def _known_air_cost(cls, v: str) -> str:
+        from paceline.models.air_cost import AIR_COST_MODELS, air_cost_model_names
+
+        if v not in AIR_COST_MODELS:
+            raise ValueError(f"unknown air-cost model; valid: {', '.join(air_cost_model_names())}")
+        return v
+
+
 class Scenario(_Strict):
     """A whole scenario. Build it with :func:`scenario_from_dict` for readable errors."""
 
@@ -383,6 +405,7 @@ class Scenario(_Strict):
     shoes: Shoes = Shoes()
     uncertainty: Uncertainty = Uncertainty()
     plan: PlanSpec = PlanSpec()
+    models: ModelChoice = ModelChoice()
 
 
 def _format_errors(exc: ValidationError, data: dict[str, Any]) -> str:

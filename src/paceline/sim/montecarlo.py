@@ -105,7 +105,7 @@ class MonteCarlo:
                                                   sc.conditions.wind_from_deg,
                                                   self.classes.heading_deg)[0],
             drag_reduction_frac=np.where(self.classes.drafted, self.drag_reduction, 0.0),
-            metabolic_saving_frac=model.saving)
+            metabolic_saving_frac=model.saving, **model.air_cost_inputs)
 
     def run(self, draws: int, rng: np.random.Generator, *, chunk: int = 20000,
             progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
@@ -153,7 +153,8 @@ class MonteCarlo:
                   speed_ref_m_s=m.speed_ref_m_s, grade_frac=c.grade_frac[None, :],
                   curvature_1_m=c.curvature_1_m[None, :], air_density_kg_m3=rho,
                   drag_area_m2=m.drag_area_m2, headwind_m_s=head, crosswind_m_s=cross,
-                  drag_reduction_frac=dr, metabolic_saving_frac=m.saving)
+                  drag_reduction_frac=dr, metabolic_saving_frac=m.saving,
+                  **m.air_cost_inputs)
         # Warm start from the deterministic race: each class's speed at the deterministic
         # effort, and its finish time; draws differ by a few % so Newton needs 2 steps.
         t = np.full(n, self._det_time_s)

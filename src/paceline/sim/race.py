@@ -16,7 +16,7 @@ import numpy as np
 from paceline.course import Course, preset
 from paceline.errors import ImpossibleScenarioError, ScenarioError
 from paceline.models import aerodynamics as aero
-from paceline.models import atmosphere, endurance, heat, hypoxia
+from paceline.models import air_cost, atmosphere, endurance, heat, hypoxia
 from paceline.models import energetics as en
 from paceline.scenario import Conditions, CourseSpec, Drafting, Scenario, Shoes
 
@@ -210,6 +210,8 @@ class RaceModel:
         self.cost_ref_j_kg_m = economy * en.OXYGEN_ENERGY_J_PER_ML / 1000.0
         self.speed_ref_m_s = ath.economy_speed_m_s
         self.fraction_model = endurance.get_sustainable_fraction_model("daniels-gilbert")
+        #: how drag turns into metabolic power (scenario ``[models] air_cost``)
+        self.air_cost = air_cost.get_air_cost_model(scenario.models.air_cost)
         self.course = course or _preset_course(scenario.course, "course")
         self.segments = compile_segments(
             self.course, scenario.race.distance_m, scenario.conditions, scenario.drafting
@@ -254,8 +256,14 @@ class RaceModel:
             curvature_1_m=seg.curvature_1_m, air_density_kg_m3=seg.air_density_kg_m3,
             drag_area_m2=self.drag_area_m2, headwind_m_s=seg.headwind_m_s,
             crosswind_m_s=seg.crosswind_m_s, drag_reduction_frac=seg.drag_reduction_frac,
-            metabolic_saving_frac=saving,
+            metabolic_saving_frac=saving, **self.air_cost_inputs,
         )
+
+    @property
+    def air_cost_inputs(self) -> dict:
+        """The air-cost model's coefficients as energetics keyword arguments."""
+        return dict(impeding_slope=self.air_cost.impeding_slope,
+                    aiding_over_impeding=self.air_cost.aiding_over_impeding)
 
     def _power(self, speed, seg: Segments, saving: float):
         return en.metabolic_power_w_kg(speed, **self._model_inputs(seg, saving))
@@ -298,7 +306,8 @@ class RaceModel:
         v = self.segments.distance_m / 7200.0 if self.reference_time_s is None else (
             self.reference_segments.distance_m / self.reference_time_s)
         flat = dict(cost_ref_j_kg_m=self.cost_ref_j_kg_m, mass_kg=self.mass_kg,
-                    speed_ref_m_s=self.speed_ref_m_s, drag_area_m2=self.drag_area_m2)
+                    speed_ref_m_s=self.speed_ref_m_s, drag_area_m2=self.drag_area_m2,
+                    **self.air_cost_inputs)
         p1 = en.metabolic_power_w_kg(v, **flat)
         p2 = en.metabolic_power_w_kg(v * 1.001, **flat)
         #: d ln P / d ln v at race pace on the level in still air [-]
