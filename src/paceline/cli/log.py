@@ -346,6 +346,21 @@ def export(out_file: Annotated[Path | None, typer.Option(
 
 
 @app.command()
+def edit(activity_id: Annotated[int, typer.Argument(metavar="ID")],
+         sport: Annotated[str | None, typer.Option(
+             help="The sport (running, cycling, swimming, walking, hiking, ...; any name or "
+                  "code of src/paceline/data/sports.csv).")] = None,
+         db: DbOpt = None) -> None:
+    """Correct what the file got wrong or did not say (e.g. a sport stored as unknown)."""
+    if sport is None:
+        raise UnitError("nothing to change", where="options", fix="give --sport NAME")
+    with TrainingLog(db) as lg:
+        d = lg.edit(activity_id, sport=sport)
+    out.print(f"activity {activity_id}: sport {d['sport']} (file said "
+              f"{d['sport_raw'] or 'nothing'})")
+
+
+@app.command()
 def delete(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None) -> None:
     """Delete an activity (its laps, stream, best efforts and tags go with it)."""
     with TrainingLog(db) as lg:

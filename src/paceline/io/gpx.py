@@ -137,6 +137,18 @@ def read_gpx(path: str | Path, *, max_gap_m: float = MAX_GAP_M) -> tuple[GpxTrac
     ele = np.array([np.nan if pt.elevation is None else pt.elevation
                     for pts in parts for pt in pts], dtype=float)
 
+    bad_notes, good = _impossible_points(lat, lon)
+    if not good.all():
+        sizes = np.cumsum([0] + [len(pts) for pts in parts])
+        parts = [[pt for j, pt in enumerate(pts) if good[sizes[k] + j]]
+                 for k, pts in enumerate(parts)]
+        parts = [pts for pts in parts if pts]
+        lat, lon, ele = lat[good], lon[good], ele[good]
+        if lat.size < 2:
+            raise InputFileError("fewer than two plausible points after dropping "
+                                 + "; ".join(bad_notes), where=where,
+                                 fix="give a GPX of the route with real coordinates")
+
     starts = np.cumsum([0] + [len(pts) for pts in parts])[:-1]
     gaps = geodesic_distance_m(lat[starts[1:] - 1], lon[starts[1:] - 1],
                                lat[starts[1:]], lon[starts[1:]])
@@ -151,7 +163,7 @@ def read_gpx(path: str | Path, *, max_gap_m: float = MAX_GAP_M) -> tuple[GpxTrac
                  "read_gpx(path, max_gap_m=...) to bridge the gaps with straight lines"),
         )
 
-    notes: list[str] = []
+    notes: list[str] = list(bad_notes)
     have = np.isfinite(ele)
     if not np.any(have):
         elevation = "none"
@@ -185,6 +197,33 @@ def read_gpx(path: str | Path, *, max_gap_m: float = MAX_GAP_M) -> tuple[GpxTrac
         "notes": notes,
     }
     return track, meta
+
+
+#: A course point further than this from both neighbours, which are close to each other, is a
+#: GPS spike [m].
+SPIKE_M = 1000.0
+
+
+def _impossible_points(lat: np.ndarray, lon: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Points a course cannot have: 0°, 0° (no fix), out of range, or a lone spike more than
+    :data:`SPIKE_M` from both neighbours while they are within it of each other. Returns the
+    notes (each point named by index and coordinates) and the mask of points kept."""
+    good = (np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+            & ~((np.abs(lat) < 1e-6) & (np.abs(lon) < 1e-6)))
+    idx = np.nonzero(good)[0]
+    if idx.size >= 3:
+        a, b, c = idx[:-2], idx[1:-1], idx[2:]
+        ab = geodesic_distance_m(lat[a], lon[a], lat[b], lon[b])
+        bc = geodesic_distance_m(lat[b], lon[b], lat[c], lon[c])
+        ac = geodesic_distance_m(lat[a], lon[a], lat[c], lon[c])
+        good[b[(ab > SPIKE_M) & (bc > SPIKE_M) & (ac < SPIKE_M)]] = False
+    bad = np.nonzero(~good)[0]
+    notes = [f"point {i} at ({lat[i]:.6f}, {lon[i]:.6f}) is impossible (no GPS fix at 0°, 0°, "
+             f"out of range, or a jump away from its neighbours) and was dropped"
+             for i in bad[:5]]
+    if bad.size > 5:
+        notes.append(f"… and {bad.size - 5} more such points dropped")
+    return notes, good
 
 
 def _first_line(exc: Exception) -> str:

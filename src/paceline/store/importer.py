@@ -31,6 +31,7 @@ from paceline.io.activities import (
     is_activity_file,
     read_activities,
 )
+from paceline.io.activities.clean import GAP_FACTOR, moving_weights
 from paceline.models.load import best_effort_times_s
 from paceline.store.codec import encode_streams
 from paceline.store.schema import ActivityRow, BestEffortRow, LapRow, StreamRow
@@ -41,9 +42,6 @@ __all__ = ["EFFORT_DISTANCES_M", "ImportSummary", "FileOutcome", "expand_paths",
 #: Best-effort distances precomputed per activity [m]: 400 m … marathon.
 EFFORT_DISTANCES_M = (400.0, 800.0, 1000.0, 1500.0, 1609.344, 3000.0, 5000.0, 10000.0,
                       15000.0, 21097.5, 30000.0, 42195.0)
-#: A sample interval longer than GAP_FACTOR × the median interval is a pause: it counts in
-#: elapsed time but not in the HR histogram or Σv²Δt (stated assumption, docs/log.md).
-GAP_FACTOR = 5.0
 
 
 @dataclass(frozen=True)
@@ -116,11 +114,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _weights(t: np.ndarray) -> np.ndarray:
-    dt = np.diff(t, append=t[-1]) if t.size else t
-    if dt.size > 1:
-        med = float(np.median(dt[:-1]))
-        dt = np.where(dt > GAP_FACTOR * max(med, 1e-9), 0.0, dt)
-    return np.clip(dt, 0.0, None)
+    return moving_weights(t)
 
 
 def prepare(activity: Activity) -> Prepared:
@@ -176,7 +170,8 @@ def _write(session, athlete_id: int, p: Prepared) -> int | None:
         return None
     row = ActivityRow(
         athlete_id=athlete_id, start_utc=m.start_utc.astimezone(UTC).replace(tzinfo=None),
-        utc_offset_s=m.utc_offset_s, sport=m.sport[:40], sub_sport=m.sub_sport,
+        utc_offset_s=m.utc_offset_s, sport=m.sport[:40],
+        sport_raw=None if m.sport_raw is None else m.sport_raw[:60], sub_sport=m.sub_sport,
         name=m.name, distance_m=m.distance_m, moving_time_s=m.moving_time_s,
         elapsed_time_s=m.elapsed_time_s, ascent_m=m.ascent_m,
         avg_heart_rate_bpm=m.avg_heart_rate_bpm, max_heart_rate_bpm=m.max_heart_rate_bpm,

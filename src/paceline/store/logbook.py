@@ -158,6 +158,17 @@ class TrainingLog:
             blob = s.scalar(select(StreamRow.data).where(StreamRow.activity_id == activity_id))
         return {} if blob is None else decode_streams(blob, channels)
 
+    def edit(self, activity_id: int, *, sport: str | None = None) -> dict:
+        """Change what the user knows better than the file: the canonical ``sport`` (validated
+        against data/sports.csv; ``sport_raw`` keeps the file's own name). Returns the row."""
+        from paceline.io.activities.sports import parse_sport
+
+        with self.Session.begin() as s:
+            row = self._row(s, activity_id)
+            if sport is not None:
+                row.sport = parse_sport(sport)
+        return self.get(activity_id)
+
     def delete(self, activity_id: int) -> None:
         """Delete an activity and everything that hangs on it (one transaction)."""
         with self.Session.begin() as s:

@@ -49,6 +49,8 @@ class ActivityRow(Base):
     start_utc: Mapped[datetime] = mapped_column(DateTime())
     utc_offset_s: Mapped[int | None] = mapped_column(Integer)
     sport: Mapped[str] = mapped_column(String(40))
+    #: the sport as the file wrote it (``sport``: canonical, data/sports.csv)
+    sport_raw: Mapped[str | None] = mapped_column(String(60))
     sub_sport: Mapped[str | None] = mapped_column(String(40))
     name: Mapped[str | None] = mapped_column(String(200))
     distance_m: Mapped[float | None] = mapped_column(Float)
@@ -72,6 +74,8 @@ class ActivityRow(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[str | None] = mapped_column(Text)
     imported_utc: Mapped[datetime] = mapped_column(DateTime())
+    #: id of the activity this one is a second recording of (kept, linked, not analysed)
+    duplicate_of: Mapped[int | None] = mapped_column(Integer, index=True)
 
     laps: Mapped[list[LapRow]] = relationship(cascade="all, delete-orphan",
                                               passive_deletes=True, order_by="LapRow.index")

@@ -65,8 +65,9 @@ def test_gpx_with_frozen_clock_is_refused():
 
 
 def test_gpx_sport_from_track_type():
+    # <type>run</type> → canonical "running" (data/sports.csv); the raw name is kept
     a, = read_activities(DATA / "gpx-activities" / "track-with-less-sec-time.gpx")
-    assert a.meta.sport == "run"
+    assert a.meta.sport == "running" and a.meta.sport_raw == "run"
 
 
 def test_csv_log(tmp_path):

@@ -19,8 +19,14 @@ from paceline.io.activities._base import (
     content_hash,
     read_bytes,
 )
+from paceline.io.activities.clean import clean_activity
 from paceline.io.activities.csvlog import read_log_csv
-from paceline.io.activities.fit import decode_fit_messages, fit_activity, read_fit
+from paceline.io.activities.fit import (
+    decode_fit_messages,
+    fit_activities,
+    fit_activity,
+    read_fit,
+)
 from paceline.io.activities.gpx import read_gpx_activity
 from paceline.io.activities.tcx import read_tcx
 
@@ -37,6 +43,8 @@ __all__ = [
     "read_tcx",
     "read_log_csv",
     "decode_fit_messages",
+    "fit_activity",
+    "fit_activities",
     "content_hash",
     "is_activity_file",
 ]
@@ -65,13 +73,17 @@ def is_activity_file(path: Path) -> bool:
 def read_activities(path: str | Path, *, fit_decoder: str = "auto") -> list[Activity]:
     """Read any supported file (gzip'd or not) into a list of activities.
 
-    FIT, GPX and TCX files give one activity; a CSV log gives one per row.
+    FIT, GPX and TCX files give one activity; a CSV log gives one per row. Every activity is
+    cleaned (:func:`~paceline.io.activities.clean.clean_activity`, rules in docs/log.md).
     """
-    path = Path(path)
+    return [clean_activity(a) for a in _read_raw(Path(path), fit_decoder)]
+
+
+def _read_raw(path: Path, fit_decoder: str) -> list[Activity]:
     raw = read_bytes(path)
     kind = _kind(path, raw)
     if kind == ".fit" or (kind is None and len(raw) == 0 and path.suffix.lower() == ".fit"):
-        return [fit_activity(path, raw, decoder=fit_decoder)]
+        return fit_activities(path, raw, decoder=fit_decoder)
     if len(raw) == 0:
         from paceline.errors import InputFileError
 

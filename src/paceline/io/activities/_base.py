@@ -84,6 +84,9 @@ class ActivityMeta:
     notes: str | None = None
     decoder: str | None = None
     warnings: tuple[str, ...] = ()
+    #: the sport as the file wrote it (``sport`` is the canonical name, see
+    #: :mod:`paceline.io.activities.sports`)
+    sport_raw: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +94,10 @@ class Activity:
     """One activity: ``samples`` maps channel names (:data:`CHANNELS`) to float64 arrays of
     equal length (NaN where missing; absent channels are left out), ``laps`` and ``meta``.
     ``content_hash`` identifies the content (SHA-256 of the decompressed bytes, or of the
-    row for hand-written logs) and makes imports idempotent."""
+    row for hand-written logs) and makes imports idempotent. ``extra`` carries reader hints
+    for the cleaning step (:mod:`paceline.io.activities.clean`): ``derived`` (the meta fields
+    the reader computed from the samples: ``distance``, ``elapsed``, ``moving``, ``hr``, and
+    ``distance_from_positions``) and ``fit_relative_clock``."""
 
     samples: dict[str, np.ndarray]
     meta: ActivityMeta

@@ -67,7 +67,7 @@ def read_log_csv(path: str | Path, raw: bytes) -> list[Activity]:
                 from None
         key = "|".join([d.isoformat(), cell["type"].lower(), str(dist), str(dur),
                         cell.get("notes", "")])
-        meta = ActivityMeta(sport=(cell["type"] or "generic").lower(), start_utc=d,
+        meta = ActivityMeta(sport=cell["type"], start_utc=d,
                             distance_m=dist, moving_time_s=dur, elapsed_time_s=dur,
                             source_format="csv", notes=cell.get("notes") or None)
         out.append(Activity(samples={}, meta=meta, content_hash=content_hash(

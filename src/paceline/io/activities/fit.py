@@ -240,7 +240,7 @@ def activity_from_messages(msgs: dict[str, list[dict[str, Any]]], *, where: str
         start = float(ts[0])
     else:
         start = float(_num(file_ids[0].get("time_created")) or FIT_EPOCH_UNIX_S)
-    if start < FIT_EPOCH_UNIX_S + _RELATIVE_LIMIT_FIT_S:
+    if start < FIT_EPOCH_UNIX_S + _RELATIVE_LIMIT_FIT_S and not _relative_clock(msgs):
         warn.append("device-relative clock (timestamps < 0x10000000 are seconds since power-on):"
                     " the start date is not known; it is stored as given")
     samples: dict[str, np.ndarray] = {}
@@ -261,8 +261,8 @@ def activity_from_messages(msgs: dict[str, list[dict[str, Any]]], *, where: str
                 samples[name] = c * scale
     sports = [str(s.get("sport", "generic")) for s in sessions]
     distinct = sorted(set(sports) - {"transition"})
-    sport = (distinct[0] if len(distinct) == 1 else "multisport" if distinct
-             else "generic")
+    sport = (sports[0] if len(sports) == 1 else distinct[0] if len(distinct) == 1
+             else "multisport" if distinct else "generic")
     distance = _sum(sessions, "total_distance")
     if distance is None and "distance_m" in samples:
         d = samples["distance_m"]
@@ -315,6 +315,58 @@ def activity_from_messages(msgs: dict[str, list[dict[str, Any]]], *, where: str
     return samples, meta, laps
 
 
+def _relative_clock(msgs: dict[str, list[dict[str, Any]]]) -> dict[str, float] | None:
+    """``activity.local_timestamp`` and ``timestamp`` when the clock is FIT "system time"
+    (seconds since power-on) and the local time is a real date (the cleaning step dates the
+    activity from it)."""
+    acts = msgs.get("activity", [])
+    if not acts:
+        return None
+    loc, ts = _num(acts[0].get("local_timestamp")), _num(acts[0].get("timestamp"))
+    limit = FIT_EPOCH_UNIX_S + _RELATIVE_LIMIT_FIT_S
+    if loc is None or ts is None or ts >= limit or loc < limit:
+        return None
+    return {"local_end": loc, "end": ts}
+
+
+def _split_sessions(msgs: dict[str, list[dict[str, Any]]]
+                    ) -> list[dict[str, list[dict[str, Any]]]]:
+    """One message set per session of a multisport file (records and laps by start time:
+    from a session's ``start_time`` to the next session's); a single session stays whole."""
+    sessions = [s for s in msgs.get("session", []) if _num(s.get("start_time")) is not None]
+    if len(sessions) < 2 or len(sessions) != len(msgs.get("session", [])):
+        return [msgs]
+    sessions = sorted(sessions, key=lambda x: float(x["start_time"]))
+    bounds = [float(x["start_time"]) for x in sessions[1:]] + [float("inf")]
+    out = []
+    lo = -float("inf")
+    for sess, hi in zip(sessions, bounds, strict=True):
+        def inside(m: dict[str, Any], key: str, lo: float = lo, hi: float = hi) -> bool:
+            v = _num(m.get(key))
+            return v is not None and lo <= v < hi
+        part = {k: v for k, v in msgs.items() if k not in ("session", "lap", "record")}
+        part["session"] = [sess]
+        part["lap"] = [lp for lp in msgs.get("lap", []) if inside(lp, "start_time")]
+        part["record"] = [r for r in msgs.get("record", []) if inside(r, "timestamp")]
+        out.append(part)
+        lo = hi
+    return out
+
+
+def _decode(raw: bytes, decoder: str, where: str
+            ) -> tuple[dict[str, list[dict[str, Any]]], str, list[str]]:
+    try:
+        return decode_fit_messages(raw, decoder)
+    except fitdecode.FitError as exc:
+        raise InputFileError(f"not a valid FIT file: {type(exc).__name__}: {exc}",
+                             where=where,
+                             fix="the file is corrupt or truncated; export it again from "
+                                 "the device or service") from None
+    except fitfast.FitDecodeError as exc:
+        raise InputFileError(f"not a valid FIT file: {exc}", where=where,
+                             fix="export it again from the device or service") from None
+
+
 def read_fit(path: str | Path, *, decoder: str = "auto", raw: bytes | None = None
              ) -> tuple[dict[str, np.ndarray], ActivityMeta, tuple[Lap, ...], str]:
     """Read a FIT activity file (optionally gzip'd).
@@ -341,16 +393,7 @@ def read_fit(path: str | Path, *, decoder: str = "auto", raw: bytes | None = Non
     if len(raw) == 0:
         raise InputFileError("empty file (0 bytes)", where=str(path),
                              fix="copy the file again from the device or service")
-    try:
-        msgs, used, notes = decode_fit_messages(raw, decoder)
-    except fitdecode.FitError as exc:
-        raise InputFileError(f"not a valid FIT file: {type(exc).__name__}: {exc}",
-                             where=str(path),
-                             fix="the file is corrupt or truncated; export it again from "
-                                 "the device or service") from None
-    except fitfast.FitDecodeError as exc:
-        raise InputFileError(f"not a valid FIT file: {exc}", where=str(path),
-                             fix="export it again from the device or service") from None
+    msgs, used, notes = _decode(raw, decoder, str(path))
     samples, meta, laps = activity_from_messages(msgs, where=str(path))
     from dataclasses import replace
     meta = replace(meta, decoder=used, warnings=tuple(notes) + meta.warnings)
@@ -358,7 +401,40 @@ def read_fit(path: str | Path, *, decoder: str = "auto", raw: bytes | None = Non
 
 
 def fit_activity(path: str | Path, raw: bytes, *, decoder: str = "auto") -> Activity:
-    """:func:`read_fit` packed as an :class:`Activity`."""
+    """:func:`read_fit` packed as an :class:`Activity` (a multisport file as one)."""
     samples, meta, laps, h = read_fit(path, decoder=decoder, raw=raw)
     return Activity(samples=samples, meta=meta, laps=laps, content_hash=h,
                     source_file=Path(path).name)
+
+
+def fit_activities(path: str | Path, raw: bytes, *, decoder: str = "auto") -> list[Activity]:
+    """The activities of a FIT file: one per session of a multisport file (swim, transition,
+    bike, transition, run each their own activity, so the run leg counts as running), else one.
+
+    A session's content hash is the SHA-256 of the file's bytes followed by ``#session <k>``
+    (re-importing the file finds every part again). Raises as :func:`read_fit`.
+    """
+    where = str(path)
+    if len(raw) == 0:
+        raise InputFileError("empty file (0 bytes)", where=where,
+                             fix="copy the file again from the device or service")
+    msgs, used, notes = _decode(raw, decoder, where)
+    parts = _split_sessions(msgs)
+    h = content_hash(raw)
+    out = []
+    for k, part in enumerate(parts):
+        samples, meta, laps = activity_from_messages(part, where=where)
+        extra: dict[str, Any] = {}
+        rel = _relative_clock(part)
+        if rel:
+            extra["fit_relative_clock"] = rel
+        from dataclasses import replace
+        split = [] if len(parts) == 1 else [
+            f"session {k + 1} of {len(parts)} of a multisport file, imported as its own "
+            "activity"]
+        meta = replace(meta, decoder=used, warnings=tuple(notes + split) + meta.warnings)
+        out.append(Activity(samples=samples, meta=meta, laps=laps,
+                            content_hash=h if len(parts) == 1 else
+                            content_hash(raw + f"#session {k}".encode()),
+                            source_file=Path(path).name, extra=extra))
+    return out

@@ -127,7 +127,7 @@ def read_tcx(path: str | Path, raw: bytes) -> Activity:
     creator = _find(act, "Creator", "Name")
     notes = _find(act, "Notes")
     meta = ActivityMeta(
-        sport=(act.get("Sport") or "generic").lower(), start_utc=start,
+        sport=act.get("Sport") or "", start_utc=start,
         distance_m=float(sum(dists)) if dists else None,
         moving_time_s=float(sum(times)) if times else None,
         elapsed_time_s=float(end), source_format="tcx",
@@ -138,4 +138,4 @@ def read_tcx(path: str | Path, raw: bytes) -> Activity:
         device=None if creator is None else creator.text,
         notes=None if notes is None else notes.text)
     return Activity(samples=samples, meta=meta, laps=tuple(laps), content_hash=content_hash(raw),
-                    source_file=Path(path).name)
+                    source_file=Path(path).name, extra={"derived": ("elapsed", "hr")})
