@@ -4,7 +4,6 @@ Files: tests/data/field-cases (CASES.md gives each right result) and tests/data/
 """
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
