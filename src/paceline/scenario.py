@@ -195,11 +195,34 @@ def _formation_positions(name: str) -> tuple[Any, Any]:
 
 
 class Shoes(_Strict):
-    """Shoes: a metabolic saving fraction and/or a mass per shoe."""
+    """Shoes: an energy-return saving fraction and, optionally, their mass against a reference.
+
+    ``metabolic_saving`` is what the shoe saves through its midsole (energy return, measured
+    against a reference shoe of about the same mass, as Hoogkamer et al. 2018 did). Mass is
+    counted only as a difference: ``mass_g`` (the race shoe, one shoe) against
+    ``reference_mass_g`` (the shoe the athlete's economy was stated in), Frederick's ≈ 1 % per
+    100 g per shoe. Give both or neither.
+    """
 
     metabolic_saving: float = Field(default=0.0, ge=-0.10, le=0.15,
-                                    description="fraction of metabolic power saved (0.04 = 4 %)")
-    mass_g: float | None = Field(default=None, gt=0, le=1000, description="mass of one shoe [g]")
+                                    description="fraction of metabolic power saved by energy "
+                                    "return (0.04 = 4 %)")
+    mass_g: float | None = Field(default=None, gt=0, le=1000,
+                                 description="mass of one race shoe [g]")
+    reference_mass_g: float | None = Field(
+        default=None, gt=0, le=1000,
+        description="mass of one reference shoe (the one economy is stated in) [g]")
+
+    @model_validator(mode="after")
+    def _both_masses(self) -> Shoes:
+        if (self.mass_g is None) != (self.reference_mass_g is None):
+            given = "mass_g" if self.mass_g is not None else "reference_mass_g"
+            raise ValueError(
+                f"give both shoes.mass_g (race shoe, g per shoe) and shoes.reference_mass_g "
+                f"(the shoe the athlete's economy was stated in), or neither: only {given} "
+                "was given, and mass counts only as a difference from a reference shoe "
+                "(Frederick 1984: ≈ 1 % per 100 g per shoe)")
+        return self
 
 
 class CourseSpec(_Strict):

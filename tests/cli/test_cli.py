@@ -215,3 +215,20 @@ def test_bad_course_too_steep(tmp_path):
         '[race]\ndistance = "marathon"', '[race]\ndistance = 1000')
     err = _bad(tmp_path, text)
     assert "45 %" in err and "course" in err
+
+
+def test_predict_json_says_what_the_shoes_are_worth(scenarios_dir):
+    res = runner.invoke(app, ["predict", str(scenarios_dir / "vienna-2019.toml"), "--json",
+                              "--set", "shoes.mass_g=200", "--set", "shoes.reference_mass_g=250"])
+    assert res.exit_code == 0, res.output
+    shoes = json.loads(res.output)["shoes"]
+    assert shoes["energy_return_s"] > 0 and shoes["mass_s"] > 0
+    assert shoes["saved_s"] == pytest.approx(shoes["energy_return_s"] + shoes["mass_s"])
+
+
+def test_shoe_mass_without_reference_exits_2_naming_both_keys(scenarios_dir):
+    res = run_main("predict", str(scenarios_dir / "vienna-2019.toml"), "--set",
+                   "shoes.mass_g=200")
+    assert res.returncode == 2
+    assert "shoes.mass_g" in res.stderr and "shoes.reference_mass_g" in res.stderr
+    assert "Traceback" not in res.stderr

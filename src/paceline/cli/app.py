@@ -18,6 +18,7 @@ from paceline.errors import PacelineError, UnitError
 from paceline.io.scenario_file import load_courses, read_scenario
 from paceline.models import endurance
 from paceline.sim import MonteCarlo, RaceModel, RaceResult, whatif
+from paceline.sim.whatif import ShoeWorth, shoe_worth
 from paceline.units import (
     format_distance,
     format_duration,
@@ -52,7 +53,13 @@ def _model(path: Path, overrides: list[str] | None) -> RaceModel:
     return RaceModel(scenario, course, ref_course)
 
 
-def result_json(model: RaceModel, r: RaceResult) -> dict:
+def shoes_json(w: ShoeWorth) -> dict:
+    """What the shoes are worth against the reference shoe (seconds saved; + = faster)."""
+    return {"saved_s": w.total_s, "energy_return_s": w.energy_return_s, "mass_s": w.mass_s,
+            "energy_return_frac": w.energy_return_frac, "mass_frac": w.mass_frac}
+
+
+def result_json(model: RaceModel, r: RaceResult, shoes: ShoeWorth | None = None) -> dict:
     """The JSON form of a prediction (keys documented in docs/cli.md)."""
     sc = model.scenario
     return {
@@ -76,6 +83,7 @@ def result_json(model: RaceModel, r: RaceResult) -> dict:
         "heat_factor": r.heat_factor,
         "air_density_kg_m3": r.air_density_kg_m3,
         "drag_area_m2": model.drag_area_m2,
+        "shoes": shoes_json(shoes or shoe_worth(model)),
     }
 
 
@@ -92,8 +100,14 @@ def _print_prediction(model: RaceModel, r: RaceResult, *, all_km: bool) -> None:
         + f", RH {c.relative_humidity:.0%}, {alt}, wind {c.wind_speed_m_s:g} m/s from "
         f"{c.wind_from_deg:g}° · drafting {sc.drafting.drag_reduction:.0%}"
         + (f" to {format_distance(sc.drafting.until_m)}" if sc.drafting.until_m else "")
-        + f" · shoes saving {sc.shoes.metabolic_saving:.1%} · pacing {r.pacing}"
+        + f" · pacing {r.pacing}"
     )
+    w = shoe_worth(model)
+    mass = (f"{w.mass_s:+.1f} s from mass ({sc.shoes.mass_g:g} g vs "
+            f"{sc.shoes.reference_mass_g:g} g reference)" if sc.shoes.mass_g is not None
+            else "mass not stated (counted as the reference shoe's)")
+    out.print(f"Shoes save {w.total_s:.1f} s: {w.energy_return_s:+.1f} s from energy return "
+              f"({w.energy_return_frac:.1%}), {mass}")
     out.print(f"\nPredicted finish: [bold green]{format_duration(r.finish_time_s, decimals=1)}"
               f"[/bold green]  ({format_pace(r.distance_m / r.finish_time_s, decimals=2)}), "
               f"half way {format_duration(r.half_way_s, decimals=1)}\n")

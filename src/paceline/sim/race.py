@@ -20,17 +20,27 @@ from paceline.models import air_cost, atmosphere, endurance, heat, hypoxia
 from paceline.models import energetics as en
 from paceline.scenario import Conditions, CourseSpec, Drafting, Scenario, Shoes
 
-__all__ = ["RaceModel", "RaceResult", "Segments", "compile_segments", "shoe_saving_frac"]
+__all__ = ["RaceModel", "RaceResult", "Segments", "compile_segments", "shoe_mass_saving_frac",
+           "shoe_saving_frac"]
 
 MAX_SEGMENT_M = 10.0
 
 
 def shoe_saving_frac(shoes: Shoes) -> float:
-    """Total metabolic saving of a shoe spec: stated saving plus the mass effect (vs 0 g)."""
-    saving = shoes.metabolic_saving
-    if shoes.mass_g is not None:
-        saving += float(en.shoe_mass_saving_frac_frederick1984(shoes.mass_g))
-    return saving
+    """Total metabolic saving of a shoe spec [-]: energy return plus the mass difference.
+
+    The mass term is Frederick's ≈ 1 % per 100 g per shoe for the race shoe against the
+    reference shoe (0 when the scenario gives neither mass).
+    """
+    return shoes.metabolic_saving + shoe_mass_saving_frac(shoes)
+
+
+def shoe_mass_saving_frac(shoes: Shoes) -> float:
+    """Saving from the race shoe being lighter than the reference shoe [-] (negative: heavier)."""
+    if shoes.mass_g is None or shoes.reference_mass_g is None:
+        return 0.0
+    return float(en.shoe_mass_saving_frac_frederick1984(
+        shoes.mass_g, reference_mass_g=shoes.reference_mass_g))
 
 
 @dataclass(frozen=True)
