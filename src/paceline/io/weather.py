@@ -391,9 +391,9 @@ def read_dwd_modelica(path, *, year: int | None = None, altitude_m: float | None
         df["dhi_w_m2"] = d
         frames.append(df)
     if reduced:
-        notes.append(f"pressure reduced to sea level in {', '.join(map(str, reduced))} (annual "
-                     f"mean > {SEA_LEVEL_MEAN_THRESHOLD_HPA:g} hPa): converted to station "
-                     "pressure (ISA)")
+        years = ", ".join(map(str, reduced))
+        notes.append(f"pressure reduced to sea level in {years} (mean of the year's rows > "
+                     f"{SEA_LEVEL_MEAN_THRESHOLD_HPA:g} hPa): converted to station pressure (ISA)")
     st = DWD_MODELICA_STATIONS.get(place_seen)
     meta = dict(format="dwd-modelica", source=str(path),
                 station=st[0] if st else place_seen, latitude_deg=st[1] if st else None,

@@ -121,7 +121,7 @@ class MonteCarlo:
         return MonteCarloResult(finish_time_s=out, classes=int(self.classes.length_m.size))
 
     def _chunk(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        m, c, s, sp = self.model, self.classes, self.conditions, self.spreads
+        s, sp = self.conditions, self.spreads
         # --- draws (axis 0) ---
         temp0 = s.temperature_c + sp.temperature_sd_c * rng.standard_normal(n)
         rh = np.clip(s.relative_humidity + sp.relative_humidity_sd * rng.standard_normal(n), 0, 1)
@@ -131,14 +131,56 @@ class MonteCarlo:
         capacity = 1.0 + sp.capacity_sd_frac * rng.standard_normal(n)
         draft = np.clip(self.drag_reduction + sp.drag_reduction_sd * rng.standard_normal(n),
                         0.0, 0.95) if self.drag_reduction > 0 else np.zeros(n)
+        return self.finish_times(temperature_c=temp0, relative_humidity_frac=rh,
+                                 wind_speed_m_s=wind, wind_from_deg=wind_from,
+                                 economy_factor=economy, capacity_factor=capacity,
+                                 drag_reduction_frac=draft)
+
+    def finish_times(self, *, temperature_c, relative_humidity_frac, wind_speed_m_s,
+                     wind_from_deg, pressure_pa=None, economy_factor=1.0, capacity_factor=1.0,
+                     drag_reduction_frac=None, wbgt_c=None) -> np.ndarray:
+        """Even-effort finish times [s], shape (n,), for n races given as arrays (axis: draw).
+
+        Parameters
+        ----------
+        temperature_c, relative_humidity_frac, wind_speed_m_s, wind_from_deg : array_like (n,)
+            Weather of each race at the start [°C, -, m/s, ° from]; the scenario's
+            temperature ramp along the course is added to ``temperature_c``.
+        pressure_pa : array_like (n,), optional
+            Air pressure [Pa]; default the scenario's (given, or ISA at its altitude).
+        economy_factor, capacity_factor : array_like (n,)
+            Multipliers of the cost of running and of the sustainable power [-].
+        drag_reduction_frac : array_like (n,), optional
+            Drafting on drafted segments [-]; default the scenario's.
+        wbgt_c : array_like (n,), optional
+            Race WBGT [°C] for the heat factor, when computed outside (e.g. from radiation and
+            wind); default the model's estimate from temperature and humidity.
+
+        All n races are solved at once on an (n, class) array — no Python loop per race.
+        """
+        m, c, s = self.model, self.classes, self.conditions
+        temp0 = np.asarray(temperature_c, dtype=float)
+        n = temp0.size
+        rh = np.broadcast_to(np.asarray(relative_humidity_frac, dtype=float), (n,))
+        wind = np.broadcast_to(np.asarray(wind_speed_m_s, dtype=float), (n,))
+        wind_from = np.broadcast_to(np.asarray(wind_from_deg, dtype=float), (n,))
+        economy = np.broadcast_to(np.asarray(economy_factor, dtype=float), (n,))
+        capacity = np.broadcast_to(np.asarray(capacity_factor, dtype=float), (n,))
+        draft = (np.full(n, self.drag_reduction) if drag_reduction_frac is None
+                 else np.broadcast_to(np.asarray(drag_reduction_frac, dtype=float), (n,)))
+        pressure = (_pressure_pa(s) if pressure_pa is None
+                    else np.asarray(pressure_pa, dtype=float)[:, None])
         # --- (draw, class) inputs ---
         temp = temp0[:, None] + c.temperature_offset_c[None, :]
-        rho = atmosphere.air_density_kg_m3(temp, rh[:, None], _pressure_pa(s))
+        rho = atmosphere.air_density_kg_m3(temp, rh[:, None], pressure)
         head, cross = aero.wind_components_m_s(wind[:, None], wind_from[:, None],
                                                 c.heading_deg[None, :])
         dr = np.where(c.drafted[None, :], draft[:, None], 0.0)
-        wbgt = heat.wbgt_from_temperature_humidity_c(temp, rh[:, None])
-        wbgt_mean = np.sum(wbgt * c.length_m, axis=1) / np.sum(c.length_m)
+        if wbgt_c is None:
+            wbgt = heat.wbgt_from_temperature_humidity_c(temp, rh[:, None])
+            wbgt_mean = np.sum(wbgt * c.length_m, axis=1) / np.sum(c.length_m)
+        else:
+            wbgt_mean = np.broadcast_to(np.asarray(wbgt_c, dtype=float), (n,))
         speed_factor = heat.heat_speed_factor_ely2007(wbgt_mean, m.reference_wbgt_c,
                                                       sex=m.scenario.athlete.sex)
         base = (m.reference_effort_w_kg * speed_factor**m.elasticity * m.altitude_factor
