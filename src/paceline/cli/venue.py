@@ -10,6 +10,7 @@ from typing import Annotated
 
 import numpy as np
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -144,32 +145,34 @@ def _print(spec, res, ranking, reserves) -> None:
                   + (f", clock difference limit ±{spec.max_time_difference_h:g} h"
                      if spec.max_time_difference_h is not None else ""), highlight=False)
     t = Table(title="Ranking: P(finish ≤ target) at the best start hour over the window"
-              + (", starts after sunrise" if spec.daylight_only else ""))
-    for col in ("#", "venue", "yrs", "Δclock", "light", "hour", "P(tgt)", "median", "P(crit)",
-                "best day", "status"):
+              + (", starts after sunrise" if spec.daylight_only else ""), box=box.SIMPLE,
+              pad_edge=False)
+    for col in ("#", "venue", "clock", "hour", "P(tgt)", "median", "P(crit)",
+                "best slot (P)", "status"):
         t.add_column(col)
     by = {o.candidate.name: o for o in res.outcomes}
     for i, r in enumerate(ranking, 1):
-        o = by[r["name"]]
         pc = _fmt_p(r["p_criteria_best_hour"]) + ("" if r["dry_checked"] else "*")
-        t.add_row(str(i), r["name"], str(r["years"]),
+        t.add_row(str(i), r["name"],
                   "—" if r["time_difference_h"] is None else f"{r['time_difference_h']:+g}h",
-                  _sunrise_range(o),
                   "—" if r["best_hour"] is None else f"{r['best_hour']:02d}h",
                   _fmt_p(r["p_target_best_hour"]), _fmt_t(r["median_time_best_hour_s"]), pc,
                   "—" if r["best_day"] is None else
                   f"{r['best_day']} {r['best_day_hour']:02d}h {r['p_target_best_slot']:.2f}",
-                  "out: clock" if r["excluded"].startswith(("+", "-")) else
+                  "clock" if r["excluded"].startswith(("+", "-")) else
                   (r["excluded"] or "ok"))
     out.print(t)
-    out.print("light: first start hour at or after sunrise (astral) over the window; "
-              "P(crit): INEOS weather criteria over the whole race"
+    out.print("clock: difference from the base; hour: best local start; P(crit): INEOS "
+              "weather criteria over the whole race"
               + ("; * = no precipitation in the record, 'dry' not checked"
                  if any(not r["dry_checked"] for r in ranking) else ""), highlight=False)
     for r in ranking:
         o = by[r["name"]]
-        out.print(f"  {r['name']}: {o.candidate.station}, {o.years[0]}–{o.years[-1]}"
-                  if o.years else f"  {r['name']}: {o.candidate.station}, no year",
+        years = ", ".join(map(str, o.years)) if len(o.years) <= 3 else \
+            f"{o.years[0]}–{o.years[-1]}"
+        out.print(f"  {r['name']}: {o.candidate.station}, {len(o.years)} year(s) "
+                  f"({years or 'none'}); first start "
+                  f"after sunrise {_sunrise_range(o)} local",
                   f"({r['slots_without_weather']} of {o.finish_time_s[..., 0].size} "
                   "year-day-hour races without complete weather: left out, not filled)"
                   + (f"; excluded: {r['excluded']}" if r["excluded"] else ""),

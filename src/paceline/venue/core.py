@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -608,7 +608,14 @@ def sweep(scenario: Scenario, candidates: Sequence[Candidate], settings: VenueSe
         mc = build_model(scenario, c)
         durations[c.name] = float(mc._det_time_s)
         for y in _years(c, settings):
-            units.append((c.name, y, (scenario, c, settings, y, durations[c.name])))
+            # each unit carries only its year's weather (from 2 days before the window to
+            # 2 days after): small to ship to a worker, and the same in-process
+            lo = pd.Timestamp(y, *days[0], tz="UTC") - pd.Timedelta(days=2)
+            hi = pd.Timestamp(y + (1 if days[-1] < days[0] else 0), *days[-1],
+                              tz="UTC") + pd.Timedelta(days=3)
+            w = c.weather
+            cy = replace(c, weather=w[(w.index >= lo) & (w.index < hi)])
+            units.append((c.name, y, (scenario, cy, settings, y, durations[c.name])))
     total = len(units)
     results: dict[tuple[str, int], YearOutcome] = {}
     if map_units is None:
