@@ -245,23 +245,28 @@ def _forecast(spec, path: Path, json_: bool) -> None:
     ft = u.time_still_s[..., None] * np.exp(u.log_sensitivity[..., None] * lnk)
     target = settings.target_time_s
     days = pd.date_range(d0, d1, freq="D")
+    from paceline.venue.core import _daylight
+
+    light = (_daylight(cand, settings, d0.year) if spec.daylight_only
+             else np.ones(ft.shape[:2], bool))
     rows = []
     for i, day in enumerate(days):
         for j, h in enumerate(settings.start_hours):
             x = ft[i, j]
-            if not np.isfinite(x).all():
+            if not np.isfinite(x).all() or not light[i, j]:
                 continue
             rows.append(dict(day=day.date().isoformat(), hour=h,
                              p10_s=float(np.percentile(x, 10)), p50_s=float(np.median(x)),
                              p90_s=float(np.percentile(x, 90)),
                              p_target=float(np.mean(x <= target)),
                              criteria=None if not np.isfinite(u.criteria[i, j])
-                             else bool(u.criteria[i, j]),
+                             else bool(u.criteria[i, j]), daylight=bool(light[i, j]),
                              temperature_c=float(u.temperature_c[i, j]),
                              relative_humidity_frac=float(u.relative_humidity_frac[i, j]),
                              wind_speed_m_s=float(u.wind_speed_m_s[i, j])))
     if not rows:
-        raise ScenarioError("the forecast covers no full race at the start hours",
+        raise ScenarioError("the forecast covers no full race at the start hours (after "
+                            "sunrise when daylight = true)",
                             where=str(path), value=f"{table.index[0]} … {table.index[-1]}",
                             fix="give a forecast covering start to finish of the start hours")
     best = max(rows, key=lambda r: (r["p_target"], -r["p50_s"]))
@@ -273,10 +278,10 @@ def _forecast(spec, path: Path, json_: bool) -> None:
               f"start {best['day']} {best['hour']:02d}:00 local — median "
               f"{_fmt_t(best['p50_s'])}, P10–P90 {_fmt_t(best['p10_s'])}–{_fmt_t(best['p90_s'])}"
               f", P(target) {best['p_target']:.2f}", highlight=False)
-    t = Table("day", "start", "T °C", "RH", "wind m/s", "criteria", "P10", "median", "P90",
-              "P(target)")
+    t = Table("day", "start", "T °C", "RH", "wind", "crit", "P10", "median", "P90",
+              "P(tgt)", box=box.SIMPLE, pad_edge=False)
     for r in rows:
-        t.add_row(r["day"], f"{r['hour']:02d}:00", f"{r['temperature_c']:.1f}",
+        t.add_row(r["day"][5:], f"{r['hour']:02d}h", f"{r['temperature_c']:.1f}",
                   f"{r['relative_humidity_frac']:.2f}", f"{r['wind_speed_m_s']:.1f}",
                   {None: "?", True: "go", False: "no"}[r["criteria"]], _fmt_t(r["p10_s"]),
                   _fmt_t(r["p50_s"]), _fmt_t(r["p90_s"]), f"{r['p_target']:.2f}")

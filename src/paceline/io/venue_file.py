@@ -200,6 +200,10 @@ def read_venue_file(path: str | Path, *, only: list[str] | None = None) -> Venue
 
 
 def _build(data: dict, p: Path, only: list[str] | None) -> VenueSpec:
+    if "athlete" in data and "candidate" not in data:
+        raise ScenarioError("this is a scenario file, not a venue file", where=str(p),
+                            fix="pass a venue file (scenarios/venue-sub2.toml); it names the "
+                                'scenario with scenario = "vienna-2019.toml" (docs/venue.md)')
     _unknown(data, TOP_KEYS, "")
     base_dir = p.parent
     if "scenario" not in data:

@@ -94,10 +94,9 @@ def plot_venue(result: VenueResult, path, *, ranking: list[dict] | None = None,
         for hdg, share in _course_headings(o.candidate.course):
             axr.plot([np.deg2rad(hdg)] * 2, [0, rmax * 1.05], color="#d62728",
                      lw=1 + 3 * share)
-        calm = 1.0 - ok.sum() / total
-        axr.set_title(f"wind from, {row['best_hour'] or o.hours[0]:02d}:00 local "
-                      f"(calm/variable {calm:.0%})\nred: course headings (run towards)",
-                      fontsize=8)
+        calm = float(np.mean(ws[np.isfinite(ws)] < 0.5)) if np.isfinite(ws).any() else 0.0
+        axr.set_title(f"race-mean 10 m wind, {row['best_hour'] or o.hours[0]:02d}:00 start "
+                      f"(< 0.5 m/s: {calm:.0%})\nred: course headings", fontsize=8)
         axr.set_yticklabels([])
         axr.tick_params(labelsize=7)
         if i == 0:
