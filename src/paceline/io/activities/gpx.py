@@ -6,7 +6,9 @@ not a workout. Distance is the haversine length along each track segment over al
 (gpxpy's ``length_2d`` convention), read at the timed points; ``moving_time_s`` is gpxpy's
 ``get_moving_data()`` (its default threshold: a point pair slower than 1 km/h is "stopped");
 ascent is gpxpy's ``get_uphill_downhill()`` (smoothed elevations). Heart rate, cadence and
-power come from Garmin's TrackPointExtension (``hr``, ``cad``) and ``power`` elements.
+power come from the extension tags of :data:`_EXT` (Garmin's TrackPointExtension, gpxdata, and
+the bare ``<heartrate>``, ``<bpm>`` ... other devices write); a numeric extension tag that is
+neither read nor known (:data:`_EXT_IGNORED`) is named in a warning, never silently dropped.
 """
 
 from __future__ import annotations
@@ -25,21 +27,37 @@ from paceline.io.activities._base import Activity, ActivityMeta, NotAnActivityEr
 
 __all__ = ["read_gpx_activity"]
 
-_EXT = {"hr": "heart_rate_bpm", "cad": "cadence_rpm", "power": "power_w"}
+#: Extension tags (local name, any namespace or none, lower case) → canonical channel. Garmin's
+#: TrackPointExtension (``hr``, ``cad``, ``speed``), Cluetrust gpxdata (``hr``, ``cadence``),
+#: and the bare tags other devices write (Tissot ``<heartrate>``, Holux ``<bpm>``, Suunto and
+#: others ``<heart_rate>``, ``<cadence>``, ``<power>``/``<watts>``).
+_EXT = {"hr": "heart_rate_bpm", "heartrate": "heart_rate_bpm", "heart_rate": "heart_rate_bpm",
+        "heartratebpm": "heart_rate_bpm", "bpm": "heart_rate_bpm", "pulse": "heart_rate_bpm",
+        "cad": "cadence_rpm", "cadence": "cadence_rpm", "runcadence": "cadence_rpm",
+        "power": "power_w", "watts": "power_w", "powerinwatts": "power_w",
+        "speed": "speed_m_s"}
+#: Extension tags known and deliberately not read (no warning): temperatures, depth, course,
+#: the extension containers, and distance (measured from the positions instead).
+_EXT_IGNORED = {"atemp", "wtemp", "temp", "temperature", "depth", "course", "bearing",
+                "distance", "trackpointextension", "trackpointextensionv2", "tpx",
+                "extensions", "gpxdata", "sensor", "lap"}
 
 
-def _ext_values(point: gpxpy.gpx.GPXTrackPoint) -> dict[str, float]:
+def _ext_values(point: gpxpy.gpx.GPXTrackPoint, unknown: dict[str, int]) -> dict[str, float]:
     out: dict[str, float] = {}
     stack = list(point.extensions)
     while stack:
         el = stack.pop()
         tag = el.tag.rsplit("}", 1)[-1].lower()
-        if tag in _EXT and el.text:
+        children = list(el)
+        if tag in _EXT and el.text and not children:
             try:
                 out[_EXT[tag]] = float(el.text)
             except ValueError:
-                pass
-        stack.extend(list(el))
+                unknown[tag] = unknown.get(tag, 0) + 1
+        elif not children and tag not in _EXT_IGNORED and (el.text or "").strip():
+            unknown[tag] = unknown.get(tag, 0) + 1
+        stack.extend(children)
     return out
 
 
@@ -95,12 +113,16 @@ def read_gpx_activity(path: str | Path, raw: bytes) -> Activity:
     ele = np.array([np.nan if p.elevation is None else p.elevation for p in pts])
     if np.isfinite(ele).any():
         samples["altitude_m"] = ele
-    ext = [_ext_values(p) for p in pts]
+    unknown: dict[str, int] = {}
+    ext = [_ext_values(p, unknown) for p in pts]
     for ch in _EXT.values():
         col = np.array([e.get(ch, np.nan) for e in ext])
         if np.isfinite(col).any():
             samples[ch] = col
     warn = []
+    if unknown:
+        warn.append("extension data not understood, not imported: " + ", ".join(
+            f"<{k}> ({v} points)" for k, v in sorted(unknown.items())))
     if len(pts) < n_all:
         warn.append(f"{n_all - len(pts)} of {n_all} track points have no time and were left out")
     moving = gpx.get_moving_data()

@@ -3,7 +3,8 @@
 Laps come from ``<Lap>`` (``TotalTimeSeconds`` is the lap's timer time, pauses excluded;
 ``DistanceMeters``); the activity's distance and moving time are the sums over laps, its
 elapsed time runs from the first lap's start to the last trackpoint. Trackpoints give time,
-position, altitude, distance, heart rate, cadence, and the ActivityExtension ``Speed``/``Watts``.
+position, altitude, distance, heart rate, cadence, and the ActivityExtension ``Speed``,
+``Watts`` and ``RunCadence``; other extension values are named in a warning.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from paceline.io.activities._base import (
 )
 
 __all__ = ["read_tcx"]
+
+
+#: ActivityExtension v2 trackpoint tags (TPX) → canonical channel.
+_TPX = {"Speed": "speed_m_s", "Watts": "power_w", "RunCadence": "cadence_rpm"}
 
 
 def _local(tag: str) -> str:
@@ -73,6 +78,7 @@ def read_tcx(path: str | Path, raw: bytes) -> Activity:
     act = acts[0]
     laps_el = [c for c in act if _local(c.tag) == "Lap"]
     rows: list[dict[str, float]] = []
+    unknown: dict[str, int] = {}
     for lap in laps_el:
         for tp in lap.iter():
             if _local(tp.tag) != "Trackpoint":
@@ -94,8 +100,14 @@ def read_tcx(path: str | Path, raw: bytes) -> Activity:
             if ext is not None:
                 for el in ext.iter():
                     name = _local(el.tag)
-                    if name in ("Speed", "Watts") and (v := _float(el)) is not None:
-                        row["speed_m_s" if name == "Speed" else "power_w"] = v
+                    if len(el) or not (el.text or "").strip():
+                        continue
+                    ch = _TPX.get(name)
+                    if ch and (v := _float(el)) is not None:
+                        if ch not in row:  # Cadence in the trackpoint wins over RunCadence
+                            row[ch] = v
+                    else:
+                        unknown[name] = unknown.get(name, 0) + 1
             rows.append(row)
     start = _time(_find(act, "Id").text if _find(act, "Id") is not None else
                   (laps_el[0].get("StartTime") if laps_el else None), where)
@@ -136,6 +148,8 @@ def read_tcx(path: str | Path, raw: bytes) -> Activity:
         avg_power_w=None if pw is None else float(np.nanmean(pw)),
         max_power_w=None if pw is None else float(np.nanmax(pw)),
         device=None if creator is None else creator.text,
-        notes=None if notes is None else notes.text)
+        notes=None if notes is None else notes.text,
+        warnings=("extension data not understood, not imported: " + ", ".join(
+            f"<{k}> ({v} points)" for k, v in sorted(unknown.items())),) if unknown else ())
     return Activity(samples=samples, meta=meta, laps=tuple(laps), content_hash=content_hash(raw),
                     source_file=Path(path).name, extra={"derived": ("elapsed", "hr")})
