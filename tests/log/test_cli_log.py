@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from paceline.cli import app
+from paceline.errors import InputFileError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 runner = CliRunner()
@@ -42,13 +43,16 @@ def test_import_and_list_json_contract(db, folder):
     assert set(s) == {"imported", "duplicate", "skipped", "failed"}
     assert len(s["imported"]) == 4 and len(s["failed"]) == 1 and len(s["skipped"]) == 1
     assert "CRC" in s["failed"][0]["reason"] and s["skipped"][0]["reason"]
-    again = json.loads(_ok(["log", "import", str(folder), "--db", db, "--json",
-                            "--workers", "1"]))
+    # nothing new imported and a file failed: the JSON summary, then exit code 2
+    r = runner.invoke(app, ["log", "import", str(folder), "--db", db, "--json",
+                            "--workers", "1"])
+    assert isinstance(r.exception, InputFileError) and "no file imported" in str(r.exception)
+    again = json.loads(r.output)
     assert len(again["duplicate"]) == 4 and not again["imported"]
     rows = json.loads(_ok(["log", "list", "--db", db, "--json"]))
     assert len(rows) == 4
     assert set(rows[0]) == {"id", "start_utc", "sport", "distance_m", "moving_time_s",
-                            "elapsed_time_s"}
+                            "elapsed_time_s", "load", "load_kind"}
     assert rows[0]["start_utc"].endswith("+00:00")
 
 

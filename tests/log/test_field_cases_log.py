@@ -90,3 +90,154 @@ def test_sport_table_of_our_own(db, tmp_path):
     assert "running" in msg and "Valid" in msg and "quidditch" in msg
     assert "no such activity" in run(["log", "edit", "999", "--sport", "running", "--db", db],
                                      2)
+
+
+def gpx_of_run(path, start, n=1500, *, shift_s=0.0, sport="running"):
+    """A GPX a website might make of the control run (1 Hz, 3.5 m/s north of 48.21 N)."""
+    from datetime import timedelta
+
+    rows = []
+    for i in range(n):
+        t = (start + timedelta(seconds=i + shift_s)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        rows.append(f'<trkpt lat="{48.21 + 3.5 * i / 111_226.0:.7f}" lon="16.4"><time>{t}'
+                    "</time></trkpt>")
+    path.write_text('<?xml version="1.0"?><gpx version="1.1" creator="web" '
+                    'xmlns="http://www.topografix.com/GPX/1/1"><trk>'
+                    f"<type>{sport}</type><trkseg>{''.join(rows)}</trkseg></trk></gpx>")
+    return path
+
+
+# -- kind 8: other sports in the same log; multisport FIT ------------------------------------
+
+def test_17_ride_and_swim_not_scored_against_a_running_threshold(db, tmp_path):
+    ids = imported_ids(db, FC / "17-run-control.fit",
+                       DATA / "fit/bike/Edge810-Vector-2013-08-16-15-35-10.fit",
+                       DATA / "fit/odd/event_timestamp.fit")
+    assert len(ids) == 3
+    run(["log", "profile", "--threshold-pace", "4:45/km", "--db", db])  # 3.51 m/s
+    rows = {r["sport"]: r for r in jrun(["log", "list", "--db", db])}
+    assert rows["running"]["load_kind"] == "speed"
+    assert rows["running"]["load"] == pytest.approx(100 * 18362.75 / (1000 / 285) ** 2 / 3600,
+                                                    rel=1e-6)
+    assert rows["cycling"]["load_kind"] == "none" and rows["cycling"]["load"] == 0  # not 911
+    assert rows["swimming"]["load_kind"] == "none"
+    f = jrun(["log", "fitness", "--out", str(tmp_path / "p.png"), "--db", db])
+    assert f["load_by_sport"]["cycling"] == {"trimp": 0, "speed": 0, "none": 1}
+    assert "cycling 1" in f["unscored"] and "swimming 1" in f["unscored"]
+    # heart rate settings: the ride (it has HR) is scored by TRIMP, as the run is
+    run(["log", "profile", "--hr-rest", "50", "--hr-max", "190", "--db", db])
+    rows = {r["sport"]: r for r in jrun(["log", "list", "--db", db])}
+    assert rows["cycling"]["load_kind"] == "trimp" and rows["cycling"]["load"] > 0
+    d = jrun(["log", "show", str(rows["cycling"]["id"]), "--db", db])
+    assert d["load_kind"] == "trimp" and d["load"] == rows["cycling"]["load"]
+
+
+def test_22_triathlon_fit_run_leg_counts_as_running(db):
+    ids = imported_ids(db, DATA / "fit/odd/sample_mulitple_header.fit")
+    legs = [jrun(["log", "show", str(i), "--db", db]) for i in ids]
+    assert [x["sport"] for x in legs] == ["swimming", "transition", "cycling", "transition",
+                                          "running"]
+    runleg = legs[-1]
+    assert runleg["distance_m"] == pytest.approx(9805.92, abs=0.01)
+    assert runleg["elapsed_time_s"] == pytest.approx(2850.694, abs=0.001)
+    bests = jrun(["log", "bests", "--db", db])["bests"]
+    assert bests and all(b["activity_id"] == runleg["id"] for b in bests)
+    assert max(b["distance_m"] for b in bests) <= 9805.92  # no "marathon" from the bike leg
+    imported_ids(db, FC / "17-run-control.fit")
+    assert len(jrun(["log", "bests", "--db", db])["bests"]) >= 7
+
+
+def test_multisport_of_our_own_is_split_into_its_sessions():
+    from paceline.io.activities.fit import _split_sessions
+
+    msgs = {"file_id": [{"type": "activity"}],
+            "session": [{"start_time": 100, "sport": "cycling"},
+                        {"start_time": 200, "sport": "running"}],
+            "lap": [{"start_time": 100}, {"start_time": 150}, {"start_time": 200}],
+            "record": [{"timestamp": t} for t in range(100, 300)]}
+    a, b = _split_sessions(msgs)
+    assert len(a["record"]) == 100 and len(b["record"]) == 100
+    assert len(a["lap"]) == 2 and len(b["lap"]) == 1
+    assert a["session"][0]["sport"] == "cycling"
+
+
+# -- kind 9: the same activity twice from two sources -----------------------------------------
+
+def test_fit_and_the_gpx_made_from_it_are_one_activity(db, tmp_path):
+    from datetime import UTC, datetime
+
+    start = datetime(2022, 5, 10, 5, 5, 5, tzinfo=UTC)  # 17-run-control.fit's start
+    gpx = gpx_of_run(tmp_path / "web.gpx", start, shift_s=1.0)
+    (gid,) = imported_ids(db, gpx)
+    js = jrun(["log", "import", str(FC / "17-run-control.fit"), "--db", db])
+    (fid,) = js["imported"][0]["ids"]  # the FIT is richer: it becomes the primary
+    assert "kept once" in js["imported"][0]["reason"]
+    listed = jrun(["log", "list", "--db", db])
+    assert [r["id"] for r in listed] == [fid]
+    assert jrun(["log", "show", str(gid), "--db", db])["duplicate_of"] == fid
+    assert "second recording" in run(["log", "show", str(gid), "--db", db])
+    # a second device worn at once (another GPX, 20 s later): linked to the FIT, said so
+    js = jrun(["log", "import", str(gpx_of_run(tmp_path / "w2.gpx", start, shift_s=20)),
+               "--db", db])
+    assert js["duplicate"] and "linked to #" in js["duplicate"][0]["reason"]
+    assert len(jrun(["log", "list", "--db", db])) == 1
+    assert all(b["activity_id"] == fid for b in jrun(["log", "bests", "--db", db])["bests"])
+
+
+def test_not_duplicates_when_start_or_distance_differ(db, tmp_path):
+    from datetime import UTC, datetime
+
+    start = datetime(2022, 5, 10, 5, 5, 5, tzinfo=UTC)
+    imported_ids(db, FC / "17-run-control.fit")
+    imported_ids(db, gpx_of_run(tmp_path / "later.gpx", start, shift_s=600))  # 10 min later
+    imported_ids(db, gpx_of_run(tmp_path / "short.gpx", start, n=1000))  # 1/3 shorter
+    assert len(jrun(["log", "list", "--db", db])) == 3
+
+
+# -- kind 11: the command line tells the truth -------------------------------------------------
+
+def test_import_exits_2_when_nothing_imported_and_some_failed(db, tmp_path):
+    bad = tmp_path / "bad.fit"
+    bad.write_bytes((DATA / "fit/odd/activity-filecrc.fit").read_bytes())
+    msg = run(["log", "import", str(bad), "--db", db], 2)
+    assert "no file imported" in msg
+    r = runner.invoke(app, ["log", "import", str(bad), "--db", db, "--json"])
+    assert json.loads(r.output.split("\n}\n")[0] + "\n}")["failed"]  # JSON printed, then exit 2
+    # one good file with the bad one: exit 0, the failure named
+    out = run(["log", "import", str(bad), str(FC / "00-control.fit"), "--db", db])
+    assert "imported 1" in out and "failed 1" in out and "bad.fit" in out
+
+
+def test_warnings_shown_by_show_and_summed_by_import(db):
+    out = run(["log", "import", str(FC / "09-record-ts-backwards-1s.fit"),
+               str(FC / "12-null-island-point.gpx"), "--db", db, "--workers", "1"])
+    assert "2 warning(s) on 2 file(s)" in out
+    js = jrun(["log", "list", "--db", db])
+    shown = [run(["log", "show", str(r["id"]), "--db", db]) for r in js]
+    assert any("15 sample(s) stamped" in s for s in shown)
+    assert any("0°, 0°" in s for s in shown)
+
+
+def test_profile_takes_the_settings_fitness_asks_for(db, tmp_path):
+    imported_ids(db, FC / "00-control.fit")
+    f = jrun(["log", "fitness", "--out", str(tmp_path / "p.png"), "--db", db])
+    assert f["load_kinds"]["speed"] == 1  # threshold = the log's critical speed
+    out = run(["log", "profile", "--hr-rest", "48", "--hr-max", "188",
+               "--threshold-pace", "4:00/km", "--db", db])
+    assert "HR rest 48" in out and "4:00/km" in out
+    f = jrun(["log", "fitness", "--out", str(tmp_path / "p.png"), "--db", db])
+    assert f["load_kinds"]["trimp"] == 1 and f["load_kinds"]["none"] == 0
+    for bad in (["--hr-rest", "300"], ["--hr-rest", "190", "--hr-max", "180"],
+                ["--threshold-pace", "fast"], ["--out", str(tmp_path / "a.toml")]):
+        run(["log", "profile", *bad, "--db", db], 2)
+
+
+def test_deleting_the_primary_promotes_the_linked_recording(db, tmp_path):
+    from datetime import UTC, datetime
+
+    start = datetime(2022, 5, 10, 5, 5, 5, tzinfo=UTC)
+    (fid,) = imported_ids(db, FC / "17-run-control.fit")
+    js = jrun(["log", "import", str(gpx_of_run(tmp_path / "w.gpx", start)), "--db", db])
+    (gid,) = js["duplicate"][0]["ids"]
+    run(["log", "delete", str(fid), "--db", db])
+    assert [r["id"] for r in jrun(["log", "list", "--db", db])] == [gid]

@@ -18,7 +18,13 @@ from rich.table import Table
 
 from paceline import log as analytics
 from paceline.errors import InputFileError, UnitError
-from paceline.units import format_distance, format_duration, format_pace, parse_distance_m
+from paceline.units import (
+    format_distance,
+    format_duration,
+    format_pace,
+    parse_distance_m,
+    parse_pace_s_per_m,
+)
 
 
 def TrainingLog(*args, **kwargs):  # noqa: N802 - stands in for the class, imported on use
@@ -64,6 +70,7 @@ def import_cmd(paths: Annotated[list[Path], typer.Argument(help="Files or folder
         if json_:
             summary = import_paths(lg, paths, athlete=athlete, workers=workers)
             print(json.dumps(summary.as_json(), indent=2))
+            _import_exit(summary)
             return
         with Progress(TextColumn("import"), BarColumn(), TextColumn("{task.completed}/"
                       "{task.total}"), TimeRemainingColumn(), console=Console(stderr=True),
@@ -82,6 +89,22 @@ def import_cmd(paths: Annotated[list[Path], typer.Argument(help="Files or folder
         out.print(t)
     out.print(f"imported {len(summary.imported)} · duplicate {len(summary.duplicate)} · "
               f"skipped {len(summary.skipped)} · failed {len(summary.failed)}")
+    warned = [o for o in summary.outcomes if o.warnings]
+    if warned:
+        ids = [i for o in warned for i in o.activity_ids]
+        out.print(f"[yellow]{summary.n_warnings} warning(s) on {len(warned)} file(s)[/yellow] "
+                  f"(faults cleaned at import; see paceline log show "
+                  f"{' / '.join(map(str, ids[:5]))}{' …' if len(ids) > 5 else ''})")
+    _import_exit(summary)
+
+
+def _import_exit(summary) -> None:
+    """Exit code 2 when files failed and none was imported: the command did not do its job.
+    (Some files imported and some failed: exit 0, the table names the failures.)"""
+    if summary.failed and not summary.imported:
+        raise InputFileError(f"no file imported; {len(summary.failed)} failed",
+                             where="PATHS", value=Path(summary.failed[0].file).name,
+                             fix="see the reasons above; re-export the files")
 
 
 @app.command("list")
@@ -93,19 +116,27 @@ def list_cmd(db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = None,
     with TrainingLog(db) as lg:
         rows = lg.list_activities(since=_date(since, "--since"), until=_date(until, "--until"),
                                   sport=sport)
+        loads = _load_of(lg)
     if json_:
-        print(json.dumps([r.as_json() for r in rows]))
+        print(json.dumps([{**r.as_json(), "load": loads.get(r.id, (0.0, "none"))[0],
+                           "load_kind": loads.get(r.id, (0.0, "none"))[1]} for r in rows]))
         return
     t = Table(title=f"{len(rows)} activities")
-    for c in ("id", "start (UTC)", "sport", "distance", "moving", "elapsed", "pace"):
+    for c in ("id", "start (UTC)", "sport", "distance", "moving", "elapsed", "pace", "load"):
         t.add_column(c, justify="right" if c not in ("sport", "start (UTC)") else "left")
     for r in rows:
         pace = (format_pace(r.distance_m / r.moving_time_s) if r.distance_m and r.moving_time_s
                 else "—")
         t.add_row(str(r.id), r.start_utc.strftime("%Y-%m-%d %H:%M"), r.sport,
                   _fmt(r.distance_m, format_distance), _fmt(r.moving_time_s, format_duration),
-                  _fmt(r.elapsed_time_s, format_duration), pace)
+                  _fmt(r.elapsed_time_s, format_duration), pace, _load_text(loads.get(r.id)))
     out.print(t)
+
+
+def _load_text(lk: tuple[float, str] | None) -> str:
+    if lk is None or lk[1] == "none":
+        return "—"
+    return f"{lk[0]:.0f} {'TRIMP' if lk[1] == 'trimp' else 'TSS'}"
 
 
 @app.command()
@@ -114,6 +145,7 @@ def show(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = 
     """Show one activity: summary, laps, best efforts."""
     with TrainingLog(db) as lg:
         d = lg.get(activity_id)
+        d["load"], d["load_kind"] = _load_of(lg).get(activity_id, (0.0, "none"))
     if json_:
         print(json.dumps(d, indent=2, default=str))
         return
@@ -126,8 +158,17 @@ def show(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = 
               f"{_fmt(d['max_heart_rate_bpm'], lambda x: f'{x:.0f}')} bpm")
     out.print(f"device {d['device'] or '—'} · file {d['source_file']} ({d['source_format']}, "
               f"{d['decoder'] or '—'}) · {d['n_samples']} samples")
+    if d.get("duplicate_of"):
+        out.print(f"[yellow]second recording of activity {d['duplicate_of']}[/yellow]: kept "
+                  "and linked, left out of lists, bests and loads")
+    how = {"trimp": "heart rate, TRIMP", "speed": "speed, TSS form"}.get(
+        d["load_kind"], "nothing: no heart-rate settings, or a sport not scored by speed")
+    out.print(f"load {_load_text((d['load'], d['load_kind']))} (scored by {how})")
     if d["warnings"]:
-        out.print(f"[yellow]warnings:[/yellow] {d['warnings']}")
+        ws = d["warnings"].split("\n")
+        out.print(f"[yellow]{len(ws)} warning(s) from cleaning at import:[/yellow]")
+        for w in ws:
+            out.print(f"  • {w}", highlight=False)
     if d["laps"]:
         t = Table(title="Laps")
         for c in ("lap", "distance", "moving", "HR"):
@@ -177,15 +218,38 @@ def stats(weekly: Annotated[bool, typer.Option("--weekly")] = False,
     out.print(t)
 
 
-def _loads(lg: TrainingLog, athlete: str, sport: str | None):
+def _loads(lg: TrainingLog, athlete: str, sport: str | None, *, with_ids: bool = False):
+    """``(start, load, kind)`` per activity; with ``with_ids`` also ``(ids, sports)``."""
     a = lg.athlete(athlete)
     inp = lg.load_inputs(sport=sport)
     thr = a["threshold_speed_m_s"]
     if not thr:
         cs, _, n = analytics.critical_speed_from_bests(lg.best_efforts())
         thr = cs if n >= 2 and np.isfinite(cs) else None
-    return analytics.daily_loads(inp, hr_rest_bpm=a["hr_rest_bpm"], hr_max_bpm=a["hr_max_bpm"],
-                                 threshold_speed_m_s=thr, sex=a["sex"] or "men")
+    res = analytics.daily_loads(inp, hr_rest_bpm=a["hr_rest_bpm"], hr_max_bpm=a["hr_max_bpm"],
+                                threshold_speed_m_s=thr, sex=a["sex"] or "men")
+    return (*res, inp["id"], inp["sport"]) if with_ids else res
+
+
+def _load_of(lg: TrainingLog, athlete: str = "default") -> dict[int, tuple[float, str]]:
+    """Each activity's ``(load, load_kind)`` as ``log fitness`` scores it today."""
+    _, ld, kind, ids, _ = _loads(lg, athlete, None, with_ids=True)
+    return {int(i): (float(v), str(k)) for i, v, k in zip(ids, ld, kind, strict=True)}
+
+
+def _unscored_note(kind: np.ndarray, sports: np.ndarray) -> str | None:
+    """Which activities no load scores, by sport, and why (other sports: the speed load's
+    threshold is a running speed)."""
+    other = {}
+    for k, sp in zip(kind, sports, strict=True):
+        if k == "none" and sp not in analytics.SPEED_LOAD_SPORTS:
+            other[sp] = other.get(sp, 0) + 1
+    if not other:
+        return None
+    return (f"{sum(other.values())} activities of other sports (" +
+            ", ".join(f"{k} {v}" for k, v in sorted(other.items())) +
+            ") have no load: the speed load's threshold is a running speed, so they are scored "
+            "only by heart rate (set --hr-rest/--hr-max with paceline log profile)")
 
 
 @app.command()
@@ -199,7 +263,7 @@ def fitness(out_png: Annotated[Path, typer.Option("--out", help="PNG file to wri
             ) -> None:
     """Fitness (CTL), fatigue (ATL) and form (TSB); writes a PMC chart PNG."""
     with TrainingLog(db) as lg:
-        start, load_, kind = _loads(lg, athlete, sport)
+        start, load_, kind, _, sports = _loads(lg, athlete, sport, with_ids=True)
     if start.size == 0:
         raise InputFileError("the log is empty", where="--db",
                              fix="import activities first: paceline log import FOLDER")
@@ -217,15 +281,22 @@ def fitness(out_png: Annotated[Path, typer.Option("--out", help="PNG file to wri
     plot_pmc(p, out_png, load_label="TRIMP" if kinds["trimp"] >= kinds["speed"] else "TSS")
     last = {"day": str(p.day[-1]), "ctl": float(p.ctl[-1]), "atl": float(p.atl[-1]),
             "tsb": float(p.tsb[-1])}
+    unscored = _unscored_note(kind, sports)
     if json_:
-        print(json.dumps({"png": str(out_png), "load_kinds": kinds, "last": last}, indent=2))
+        print(json.dumps({"png": str(out_png), "load_kinds": kinds, "last": last,
+                          "load_by_sport": {str(sp): {k: int(((kind == k) & (sports == sp)).sum())
+                                                      for k in ("trimp", "speed", "none")}
+                                            for sp in sorted(set(sports))},
+                          "unscored": unscored}, indent=2))
         return
     out.print(f"{last['day']}: fitness {last['ctl']:.1f} · fatigue {last['atl']:.1f} · "
               f"form {last['tsb']:+.1f}  (loads: {kinds['trimp']} HR TRIMP, {kinds['speed']} "
               f"speed TSS, {kinds['none']} none) → {out_png}")
+    if unscored:
+        out.print(f"[yellow]{unscored}[/yellow]")
     if kinds["none"]:
-        out.print("[yellow]some activities have no load:[/yellow] set hr_rest/hr_max or a "
-                  "threshold speed (paceline log profile --help)")
+        out.print("[yellow]some activities have no load:[/yellow] set --hr-rest/--hr-max or "
+                  "--threshold-pace with paceline log profile")
 
 
 @app.command()
@@ -273,11 +344,14 @@ def _toml_value(v) -> str:
 
 
 @app.command()
-def profile(out_toml: Annotated[Path, typer.Option("--out", help="TOML file to write.")],
-            temperature_c: Annotated[float, typer.Option(
-                help="Air temperature of the reference effort [°C] (the log does not know).")],
-            relative_humidity: Annotated[float, typer.Option(
-                help="Relative humidity of the reference effort, fraction 0–1.")],
+def profile(out_toml: Annotated[Path | None, typer.Option(
+                "--out", help="TOML file to write (the athlete block).")] = None,
+            temperature_c: Annotated[float | None, typer.Option(
+                help="Air temperature of the reference effort [°C] (the log does not know; "
+                     "needed with --out).")] = None,
+            relative_humidity: Annotated[float | None, typer.Option(
+                help="Relative humidity of the reference effort, fraction 0–1 (needed with "
+                     "--out).")] = None,
             db: DbOpt = None, athlete: AthleteOpt = "default",
             mass_kg: Annotated[float | None, typer.Option(help="Body mass [kg] (stored).")] =
             None,
@@ -285,14 +359,48 @@ def profile(out_toml: Annotated[Path, typer.Option("--out", help="TOML file to w
             sex: Annotated[str | None, typer.Option(help="men or women (stored).")] = None,
             since: Annotated[str | None, typer.Option(
                 help="Reference from efforts since YYYY-MM-DD (default: all).")] = None,
+            hr_rest: Annotated[float | None, typer.Option(
+                help="Resting heart rate [bpm] (stored; HR TRIMP in log fitness).")] = None,
+            hr_max: Annotated[float | None, typer.Option(
+                help="Maximum heart rate [bpm] (stored; HR TRIMP in log fitness).")] = None,
+            threshold_pace: Annotated[str | None, typer.Option(
+                help='Running threshold pace, e.g. "3:45/km" (stored; speed load in log '
+                     "fitness; default: the log's critical speed).")] = None,
             ) -> None:
-    """Export the athlete block of a scenario: mass, height, best recent race-like effort."""
+    """Store the athlete's settings and export the athlete block of a scenario (mass, height,
+    best recent race-like effort). Without --out, only the settings are stored."""
     if sex is not None and sex not in ("men", "women"):
         raise UnitError("unknown sex", where="--sex", value=sex, valid="men, women")
+    for name, v in (("--hr-rest", hr_rest), ("--hr-max", hr_max)):
+        if v is not None and not 20 <= v <= 250:
+            raise UnitError("heart rate out of range", where=name, value=v,
+                            valid="20–250 bpm", fix=f"give {name} in beats per minute")
+    if hr_rest is not None and hr_max is not None and hr_rest >= hr_max:
+        raise UnitError("resting heart rate must be below the maximum", where="--hr-rest",
+                        value=f"{hr_rest:g} ≥ {hr_max:g}", fix="check the two values")
+    thr = None
+    if threshold_pace is not None:
+        thr = 1.0 / parse_pace_s_per_m(threshold_pace, where="--threshold-pace")
+        if not 1.0 <= thr <= 8.0:
+            raise UnitError("threshold pace out of range", where="--threshold-pace",
+                            value=threshold_pace, valid="2:05/km … 16:40/km",
+                            fix='e.g. --threshold-pace "4:10/km"')
+    if out_toml is not None and (temperature_c is None or relative_humidity is None):
+        raise UnitError("the reference effort's conditions are needed for --out",
+                        where="--temperature-c/--relative-humidity",
+                        fix="give both, e.g. --temperature-c 12 --relative-humidity 0.6")
     with TrainingLog(db) as lg:
-        lg.update_athlete(athlete, mass_kg=mass_kg, height_m=height_m, sex=sex)
+        lg.update_athlete(athlete, mass_kg=mass_kg, height_m=height_m, sex=sex,
+                          hr_rest_bpm=hr_rest, hr_max_bpm=hr_max, threshold_speed_m_s=thr)
         a = lg.athlete(athlete)
         b = lg.best_efforts(since=_date(since, "--since"))
+    if out_toml is None:
+        out.print(f"athlete {athlete}: HR rest {_fmt(a['hr_rest_bpm'], lambda x: f'{x:g}')} · "
+                  f"HR max {_fmt(a['hr_max_bpm'], lambda x: f'{x:g}')} · threshold "
+                  f"{_fmt(a['threshold_speed_m_s'], format_pace)} · mass "
+                  f"{_fmt(a['mass_kg'], lambda x: f'{x:g} kg')} · height "
+                  f"{_fmt(a['height_m'], lambda x: f'{x:g} m')} (stored)")
+        return
     if a["mass_kg"] is None or a["height_m"] is None:
         raise InputFileError("the athlete's mass and height are not in the log",
                              where="--mass-kg/--height-m",

@@ -16,6 +16,7 @@ from paceline.models import endurance, load
 __all__ = [
     "volume",
     "daily_loads",
+    "SPEED_LOAD_SPORTS",
     "Pmc",
     "pmc",
     "CS_WINDOW_S",
@@ -54,11 +55,19 @@ def volume(start_utc: np.ndarray, distance_m: np.ndarray, moving_time_s: np.ndar
     return out
 
 
+#: Sports scored by the speed-based load: the threshold speed is a *running* speed (CS from
+#: running bests, or the athlete's running threshold), so a ride or a swim is never scored
+#: against it (it would read a 40 km ride as a hard run).
+SPEED_LOAD_SPORTS = ("running",)
+
+
 def daily_loads(inputs: dict, *, hr_rest_bpm: float | None = None,
                 hr_max_bpm: float | None = None, threshold_speed_m_s: float | None = None,
-                sex: str = "men") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                sex: str = "men", speed_sports: tuple[str, ...] = SPEED_LOAD_SPORTS
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Load per activity: HR TRIMP (Banister/Morton 1990) where the activity has heart rate and
-    HRrest/HRmax are known, else the speed-based TSS form where a threshold speed is known,
+    HRrest/HRmax are known (any sport: it reads the heart, not the speed), else the speed-based
+    TSS form where a threshold speed is known and the sport is in ``speed_sports`` (running),
     else 0. Returns ``(start_utc, load, kind)``, kind ∈ {"trimp", "speed", "none"}.
 
     TRIMP and speed-TSS are different scales; a log mixing them should set both so that
@@ -76,7 +85,8 @@ def daily_loads(inputs: dict, *, hr_rest_bpm: float | None = None,
         kind[m] = "trimp"
     if threshold_speed_m_s:
         sp = load.speed_load_tss(inputs["speed2_dt_m2_s"], threshold_speed_m_s)
-        m = (kind == "none") & np.isfinite(sp)
+        runs = np.isin(inputs["sport"].astype(str), list(speed_sports))
+        m = (kind == "none") & np.isfinite(sp) & runs
         out[m] = sp[m]
         kind[m] = "speed"
     return inputs["start_utc"], out, kind

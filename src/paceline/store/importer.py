@@ -17,11 +17,11 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from paceline.errors import InputFileError, PacelineError
@@ -50,6 +50,8 @@ class FileOutcome:
     status: str  # imported | duplicate | skipped | failed
     reason: str | None = None
     activity_ids: tuple[int, ...] = ()
+    #: warnings stored with the file's new activities (cleaning at import, docs/log.md)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -77,6 +79,11 @@ class ImportSummary:
     def failed(self) -> list[FileOutcome]:
         return self._of("failed")
 
+    @property
+    def n_warnings(self) -> int:
+        """Warnings stored with the activities imported."""
+        return sum(len(o.warnings) for o in self.outcomes)
+
     def as_json(self) -> dict:
         """``{imported, duplicate, skipped, failed}``: lists of ``{file, reason?}``."""
         def item(o: FileOutcome) -> dict:
@@ -85,6 +92,8 @@ class ImportSummary:
                 d["reason"] = o.reason
             if o.activity_ids:
                 d["ids"] = list(o.activity_ids)
+            if o.warnings:
+                d["warnings"] = list(o.warnings)
             return d
         return {k: [item(o) for o in self._of(k)]
                 for k in ("imported", "duplicate", "skipped", "failed")}
@@ -162,12 +171,47 @@ def prepare_file(path: str | Path, fit_decoder: str = "auto"
         return name, "failed", f"{type(exc).__name__}: {exc}", []
 
 
-def _write(session, athlete_id: int, p: Prepared) -> int | None:
+#: Two recordings are one activity (a watch's FIT and the GPX a website made from it, two
+#: devices worn at once) when they start within DUPLICATE_START_S of each other and their
+#: distances differ by at most DUPLICATE_DISTANCE_FRAC (or, without distances, their elapsed
+#: times). Stated assumption, docs/log.md.
+DUPLICATE_START_S = 120.0
+DUPLICATE_DISTANCE_FRAC = 0.03
+#: Which recording of a duplicate pair stays primary: the richer format (ties: the first).
+_FORMAT_RANK = {"fit": 3, "tcx": 2, "gpx": 1, "csv": 0}
+
+
+def _same(x: float | None, y: float | None) -> bool | None:
+    if x is None or y is None or not (x > 0 and y > 0):
+        return None
+    return abs(x - y) <= DUPLICATE_DISTANCE_FRAC * max(x, y)
+
+
+def _find_duplicate(session, athlete_id: int, m) -> ActivityRow | None:
+    """The primary activity that ``m`` is a second recording of, if any."""
+    start = m.start_utc.astimezone(UTC).replace(tzinfo=None)
+    window = timedelta(seconds=DUPLICATE_START_S)
+    cands = session.scalars(select(ActivityRow).where(
+        ActivityRow.athlete_id == athlete_id, ActivityRow.duplicate_of.is_(None),
+        ActivityRow.start_utc >= start - window, ActivityRow.start_utc <= start + window))
+    for c in cands:
+        same = _same(c.distance_m, m.distance_m)
+        if same is None:
+            same = _same(c.elapsed_time_s, m.elapsed_time_s)
+        if same:
+            return c
+    return None
+
+
+def _write(session, athlete_id: int, p: Prepared) -> tuple[int, int | None] | None:
+    """Write one activity; ``None`` if its content is already in the log, else
+    ``(id, primary_id)`` where ``primary_id`` is the activity it duplicates (or None)."""
     a, m = p.activity, p.activity.meta
     exists = session.scalar(select(ActivityRow.id).where(ActivityRow.content_hash ==
                                                           a.content_hash))
     if exists is not None:
         return None
+    dup = _find_duplicate(session, athlete_id, m)
     row = ActivityRow(
         athlete_id=athlete_id, start_utc=m.start_utc.astimezone(UTC).replace(tzinfo=None),
         utc_offset_s=m.utc_offset_s, sport=m.sport[:40],
@@ -193,13 +237,25 @@ def _write(session, athlete_id: int, p: Prepared) -> int | None:
         session.add(StreamRow(activity_id=row.id, codec="PLS1", data=p.stream))
     session.add_all([BestEffortRow(activity_id=row.id, distance_m=d, time_s=t)
                      for d, t in p.efforts])
+    primary = None
+    if dup is not None:
+        if _FORMAT_RANK.get(m.source_format, 0) > _FORMAT_RANK.get(dup.source_format, 0):
+            # the new recording is richer: it becomes the primary, the old one is linked
+            session.execute(update(ActivityRow).where(ActivityRow.duplicate_of == dup.id)
+                            .values(duplicate_of=row.id))
+            dup.duplicate_of = row.id
+            primary = row.id
+        else:
+            row.duplicate_of = dup.id
+            primary = dup.id
     session.flush()
-    return row.id
+    return row.id, primary
 
 
 def write_file(log, name: str, prepared: list[Prepared], athlete_id: int) -> FileOutcome:
     """Write one file's activities in one transaction (all or nothing)."""
     ids: list[int] = []
+    linked: list[str] = []
     dups = 0
     try:
         with log.Session.begin() as session:
@@ -208,7 +264,12 @@ def write_file(log, name: str, prepared: list[Prepared], athlete_id: int) -> Fil
                 if new is None:
                     dups += 1
                 else:
-                    ids.append(new)
+                    ids.append(new[0])
+                    if new[1] == new[0]:
+                        linked.append(f"#{new[0]} (richer format) is primary, the earlier "
+                                      "recording is linked to it")
+                    elif new[1] is not None:
+                        linked.append(f"#{new[0]} linked to #{new[1]}")
     except IntegrityError:
         return FileOutcome(name, "duplicate", "same content already in the log (concurrent "
                                               "import)")
@@ -217,7 +278,15 @@ def write_file(log, name: str, prepared: list[Prepared], athlete_id: int) -> Fil
     if not ids:
         return FileOutcome(name, "duplicate", "same content already in the log")
     reason = f"{dups} of {len(prepared)} rows were already in the log" if dups else None
-    return FileOutcome(name, "imported", reason, tuple(ids))
+    if linked:
+        note = ("same activity as one already in the log from another source (start within "
+                f"{DUPLICATE_START_S:.0f} s, distance within {DUPLICATE_DISTANCE_FRAC:.0%}): "
+                f"kept once, linked: {', '.join(linked)}")
+        reason = note if reason is None else f"{reason}; {note}"
+    warns = tuple(w for p in prepared for w in p.activity.meta.warnings)
+    if linked and sum(" linked to #" in x for x in linked) == len(ids):
+        return FileOutcome(name, "duplicate", reason, tuple(ids), warns)
+    return FileOutcome(name, "imported", reason, tuple(ids), warns)
 
 
 def import_paths(log, paths: Iterable[str | Path], *, athlete: str = "default",

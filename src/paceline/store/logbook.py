@@ -100,6 +100,7 @@ class TrainingLog:
 
     # activities ---------------------------------------------------------------------------
     def _filtered(self, q, since, until, sport):
+        q = q.where(ActivityRow.duplicate_of.is_(None))  # second recordings: linked, not counted
         if since is not None:
             q = q.where(ActivityRow.start_utc >= _naive_utc(since))
         if until is not None:
@@ -170,9 +171,16 @@ class TrainingLog:
         return self.get(activity_id)
 
     def delete(self, activity_id: int) -> None:
-        """Delete an activity and everything that hangs on it (one transaction)."""
+        """Delete an activity and everything that hangs on it (one transaction); a second
+        recording linked to it becomes the primary."""
         with self.Session.begin() as s:
             self._row(s, activity_id)
+            # its second recordings: the oldest becomes the primary, the others link to it
+            linked = list(s.scalars(select(ActivityRow).where(
+                ActivityRow.duplicate_of == activity_id).order_by(ActivityRow.id)))
+            for i, r in enumerate(linked):
+                r.duplicate_of = None if i == 0 else linked[0].id
+            s.flush()
             for table in (StreamRow, BestEffortRow, LapRow, ActivityTagRow):
                 s.execute(delete(table).where(table.activity_id == activity_id))
             s.execute(delete(ActivityRow).where(ActivityRow.id == activity_id))
@@ -210,12 +218,13 @@ class TrainingLog:
 
     # analytics inputs (arrays; the analytics themselves live in paceline.log) -------------
     def load_inputs(self, *, since=None, until=None, sport: str | None = None) -> dict:
-        """Per-activity arrays: start (datetime64[s]), sport, duration, Σv²Δt, HR histograms."""
+        """Per-activity arrays: id, start (datetime64[s]), sport, duration, Σv²Δt, HR histograms
+        (second recordings of an activity, ``duplicate_of`` set, are left out)."""
         q = self._filtered(select(ActivityRow.start_utc, ActivityRow.sport,
                                   ActivityRow.distance_m, ActivityRow.moving_time_s,
                                   ActivityRow.elapsed_time_s, ActivityRow.speed2_dt_m2_s,
-                                  ActivityRow.hr_histogram), since, until, sport
-                           ).order_by(ActivityRow.start_utc)
+                                  ActivityRow.hr_histogram, ActivityRow.id), since, until, sport
+                           ).order_by(ActivityRow.start_utc, ActivityRow.id)
         with self.engine.connect() as c:
             rows = c.execute(q).all()
         n = len(rows)
@@ -232,7 +241,8 @@ class TrainingLog:
         return {"start_utc": np.array([r[0] for r in rows], dtype="datetime64[s]"),
                 "sport": np.array([r[1] for r in rows], dtype=object),
                 "distance_m": f(2), "moving_time_s": f(3), "elapsed_time_s": f(4),
-                "speed2_dt_m2_s": f(5), "hr_histogram_s": hist, "has_hr": has_hr}
+                "speed2_dt_m2_s": f(5), "hr_histogram_s": hist, "has_hr": has_hr,
+                "id": np.array([r[7] for r in rows], dtype=np.int64)}
 
     def best_efforts(self, *, since=None, until=None, sport: str | None = "running"
                      ) -> list[dict]:
