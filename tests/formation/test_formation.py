@@ -104,7 +104,7 @@ def test_scenario_formation_fills_still_air_reduction(scenarios_dir):
     assert sc.drafting.drag_reduction == pytest.approx(
         evaluate(load_preset("ineos-vienna-2019")).athlete_drag_reduction, abs=1e-9)
     pos = _vienna(scenarios_dir, positions=[[1.0, 0.0]])
-    assert pos.drafting.drag_reduction == pytest.approx(0.693, abs=0.005)
+    assert pos.drafting.drag_reduction == pytest.approx(0.668, abs=0.005)  # one pacer 1 m ahead
 
 
 @pytest.mark.parametrize("drafting, match", [

@@ -1,33 +1,48 @@
-"""The drafting model against its sources (tolerances: see docs/formation.md, residual table)."""
+"""The drafting model against its sources, and the properties any coefficients must keep.
+
+Tolerances of the source tests: see docs/formation.md (residual table, in sample and
+leave-one-source-out).
+"""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from paceline.formation.calibration import PARAMETER_BOUNDS
 from paceline.models import drafting as dm
+
+RULES = ["linear", "rss", "max"]
 
 
 def test_schickhofer_hanson2021_one_pacer_1m():
-    # Schickhofer & Hanson 2021 (J Biomech 122:110457), CFD: one runner 1.0 m ahead → ≈ −70 %.
-    # Tolerance 0.03: the fitted model's residual on this case (−0.7 pt) plus the printed digit.
+    # Schickhofer & Hanson 2021 (J Biomech 122:110457), CFD, as reported secondhand: one runner
+    # 1.0 m ahead → ≈ −70 %. Tolerance 0.05: the fitted residual (−3.2 pt) plus the printed
+    # digit; the race-walking tunnel and CFD give 67 / 65 % for the same geometry.
     r = dm.drag_ratio([0.0, 1.0], [0.0, 0.0])
-    assert 1 - r[0] == pytest.approx(0.70, abs=0.03)
-    assert r[1] == pytest.approx(1.0)  # the leader feels no wake (no blockage in the fit)
+    assert 1 - r[0] == pytest.approx(0.70, abs=0.05)
+    # the leader is helped a little by the runner close behind (blockage slows the air there)
+    assert 0.9 < r[1] < 1.0
 
 
-def test_schickhofer_hanson2021_closer_is_better():
-    # same paper: following at 0.6 m (−85 %) beats 1.0 m (−70 %). The model gets the ordering;
-    # its magnitude at 0.6 m is 11 points short (the residual table says so).
-    near = 1 - dm.drag_ratio([0.0, 0.6], [0.0, 0.0])[0]
-    far = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.0])[0]
-    assert near > far
-    assert near == pytest.approx(0.85, abs=0.12)
+def test_li2025_v_of_three_beats_one_pacer():
+    # Li, Zhang, Feng & Hong 2025 (Phys Fluids 37(3)), abstract: core runner behind three
+    # pacers in a V −89 % vs one pacer −67 %. Geometry ASSUMED (apex 1.6 m, pair 0.8 m at
+    # ±0.45 m). Tolerance 0.13: the held-out residual of this case (−12 pt); the ordering
+    # (V of three better than one pacer at 1 m) must hold exactly.
+    v = 1 - dm.drag_ratio([0.0, 1.6, 0.8, 0.8], [0.0, 0.0, 0.45, -0.45])[0]
+    one = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.0])[0]
+    assert v == pytest.approx(0.89, abs=0.13)
+    assert v > one + 0.05
 
 
-def test_beaumont2019_two_abreast_pacers():
-    # Beaumont et al. 2019 (MMEP 6:129): behind two pacemakers, drag area −33 % (geometry
-    # ASSUMED abreast 1.0 m ahead, 0.7 m apart). Tolerance 0.05 = the fitted residual + margin.
-    r = dm.drag_ratio([0.0, 1.0, 1.0], [0.0, 0.35, -0.35])
-    assert 1 - r[0] == pytest.approx(0.33, abs=0.05)
+def test_schickhofer_hanson2021_side_runner_adds_drag():
+    # S&H 2021 abstract: "runners on the sides can have a detrimental effect ... due to local
+    # acceleration of the passing flow". Two runners abreast 0.75 m apart: more drag than alone.
+    r = dm.drag_ratio([0.0, 0.0], [0.0, 0.75])
+    assert np.all(r > 1.05)
+    # and air beside one runner is faster than the free stream
+    assert dm.speed_ratio_at([0.0], [0.6], [0.0], [0.0])[0] > 1.02
 
 
 def test_gaussian_wake_conserves_momentum_thickness():
@@ -39,28 +54,67 @@ def test_gaussian_wake_conserves_momentum_thickness():
     assert dm.wake_deficit_gaussian(-1.0, 0.0) == 0.0
 
 
+def test_wake_is_body_wide_at_source_and_widens():
+    # full width at half maximum of the (point) wake at its source ≥ body width, and growing
+    n = np.linspace(-2, 2, 4001)
+    p = {k: dm.FIT_PARAMETERS[k] for k in ("momentum_thickness_m", "initial_width_m",
+                                             "growth_rate")}
+    widths = []
+    for s in (1e-6, 1.0, 3.0):
+        d = dm.wake_deficit_gaussian(s, n, body_width_m=0.0, **p)
+        widths.append(np.ptp(n[d >= d.max() / 2]))
+    assert widths[0] >= dm.BODY_WIDTH_M - 0.002
+    assert widths[0] < widths[1] < widths[2]
+
+
 def test_doublet_slows_ahead_speeds_beside():
     assert dm.blockage_doublet(-1.0, 0.0, blockage_radius_m=0.3) == pytest.approx(-0.09)
     assert dm.blockage_doublet(0.0, 1.0, blockage_radius_m=0.3) == pytest.approx(0.09)
     assert dm.blockage_doublet(1.0, 0.0, blockage_radius_m=0.3) == 0.0  # the wake's region
 
 
-def test_crosswind_shifts_the_wake_sideways():
+def test_superposition_rules():
+    d = np.array([0.3, 0.4])
+    assert dm.get_superposition("linear")(d) == pytest.approx(0.7)
+    assert dm.get_superposition("rss")(d) == pytest.approx(0.5)
+    assert dm.get_superposition("max")(d) == pytest.approx(0.4)
+    assert dm.get_superposition(np.sum) is np.sum
+    with pytest.raises(ValueError, match="'linear'"):
+        dm.get_superposition("katic")
+    with pytest.raises(TypeError):
+        dm.get_superposition(3)
+    # "none" switches the wakes off: straight behind a pacer (no blockage there) = alone
+    assert dm.drag_ratio([0.0, 1.0], [0.0, 0.0], superposition="none")[0] == pytest.approx(1)
+    # with two wakes side by side, linear ≥ rss ≥ max
+    x, y = [0.0, 1.0, 1.0], [0.0, 0.3, -0.3]
+    lin, rss, mx = (dm.drag_ratio(x, y, superposition=k)[0] for k in RULES)
+    assert lin < rss < mx
+
+
+def test_sheltered_runner_leaves_a_weaker_wake():
+    # a long file saturates instead of adding every wake in full (local-inflow scaling)
+    r10 = dm.drag_ratio(*dm.single_file_positions_m(11, 1.0, athlete_index=10))[0]
+    r3 = dm.drag_ratio(*dm.single_file_positions_m(4, 1.0, athlete_index=3))[0]
+    assert 0.0 < r10 < r3
+    assert r3 - r10 < 0.1
+
+
+def test_crosswind_carries_the_wake_downwind():
     # wind from the right (+cross) blows the pacer's wake to the left (+y)
     x, y = [0.0, 1.0], [0.0, 0.0]
     calm = dm.drag_ratio(x, y)[0]
     cross = dm.drag_ratio(x, y, 5.85, 0.0, 3.0)[0]
-    assert cross > calm + 0.3
-    # a pacer ahead and to the right shelters the athlete best in that wind
+    assert cross > calm + 0.2
+    # a pacer ahead and to the right shelters the athlete as well as in calm air
     yaw = np.arctan2(3.0, 5.85)
     best = dm.drag_ratio([0.0, 1.0], [0.0, -np.tan(yaw) * 1.0], 5.85, 0.0, 3.0)[0]
-    assert best == pytest.approx(calm, abs=0.02)
+    assert best == pytest.approx(calm, abs=0.03)
 
 
 def test_tailwind_faster_than_runner_turns_wakes_forward():
     # air moves forward relative to the runners: now the runner behind shelters the one ahead
     r = dm.drag_ratio([0.0, -1.0], [0.0, 0.0], 5.0, -8.0, 0.0)
-    assert r[0] < 0.5 and r[1] == pytest.approx(1.0)
+    assert r[0] < 0.5 and 0.9 < r[1] <= 1.0
 
 
 def test_vectorized_over_formations_and_winds():
@@ -75,6 +129,13 @@ def test_vectorized_over_formations_and_winds():
     assert batch.shape == (50, 6)
 
 
+def test_speed_map_matches_drag_at_runner_positions():
+    # the map a figure draws is the same model: at a runner's spot it gives its air speed
+    x, y = np.array([0.0, 1.2, 2.1, 2.1]), np.array([0.0, 0.0, 0.75, -0.75])
+    u = dm.speed_ratio_at(x[:1], y[:1], x[1:], y[1:])[0]
+    assert u * abs(u) == pytest.approx(dm.drag_ratio(x, y)[0], rel=1e-9)
+
+
 def test_nan_and_overlap_give_nan():
     assert np.isnan(dm.drag_ratio([0.0, np.nan], [0.0, 0.0])).all()
     assert np.isnan(dm.drag_ratio([0.0, 0.1], [0.0, 0.0])).all()
@@ -83,3 +144,80 @@ def test_nan_and_overlap_give_nan():
 def test_single_file_positions():
     x, y = dm.single_file_positions_m(5, 1.0, athlete_index=1)
     assert x.tolist() == [0.0, 1.0, -1.0, -2.0, -3.0] and not y.any()
+
+
+# ---- properties that must hold whatever the fitted coefficients (hypothesis) -------------
+
+coefficients = st.fixed_dictionaries({
+    k: st.floats(lo, hi) for k, (lo, hi) in PARAMETER_BOUNDS.items()
+} | {"blockage_radius_m": st.floats(0.0, 0.3)})
+coord = st.floats(-4.0, 4.0, allow_nan=False)
+formations = st.lists(st.tuples(coord, coord), min_size=0, max_size=5)
+
+
+def _with_athlete(pacers):
+    x = np.array([0.0] + [p[0] for p in pacers])
+    y = np.array([0.0] + [p[1] for p in pacers])
+    return x, y
+
+
+@settings(max_examples=500, deadline=None)
+@given(pacers=formations, ahead=st.floats(0.35, 8.0), p=coefficients)
+def test_pacer_added_directly_ahead_never_raises_drag(pacers, ahead, p):
+    # Default (linear) rule. With root-sum-square or max, a new pacer that shelters the
+    # pacer in front of the athlete can weaken that pacer's wake by more than its own wake
+    # adds (found by hypothesis: file at 1 and 2 m, θ = 1 m): one reason linear is the default.
+    x, y = _with_athlete(pacers)
+    before = dm.drag_ratio(x, y, **p)[0]
+    after = dm.drag_ratio(np.r_[x, ahead], np.r_[y, 0.0], **p)[0]
+    if np.isnan(before) or np.isnan(after):  # overlapping runners: nothing to compare
+        return
+    assert after <= before + 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(angle=st.floats(0, 2 * np.pi), p=coefficients, rule=st.sampled_from(RULES))
+def test_drag_ratio_tends_to_one_far_away(angle, p, rule):
+    def dev(d):
+        r = dm.drag_ratio([0.0, d * np.cos(angle)], [0.0, d * np.sin(angle)],
+                          superposition=rule, **p)[0]
+        return abs(1.0 - r)
+    assert dev(1e4) < 0.01
+    assert dev(1e4) <= dev(100.0) + 1e-12
+
+
+@settings(max_examples=200, deadline=None)
+@given(pacers=formations, p=coefficients, rule=st.sampled_from(RULES),
+       head=st.floats(-3.0, 3.0))
+def test_mirror_symmetric_in_still_air(pacers, p, rule, head):
+    x, y = _with_athlete(pacers)
+    a = dm.drag_ratio(x, y, 5.85, head, 0.0, superposition=rule, **p)
+    b = dm.drag_ratio(x, -y, 5.85, head, 0.0, superposition=rule, **p)
+    np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cross=st.floats(0.5, 5.0), sign=st.sampled_from([-1.0, 1.0]), p=coefficients,
+       rule=st.sampled_from(RULES))
+def test_sheltered_spot_moves_downwind(cross, sign, p, rule):
+    # one pacer 1.5 m ahead; where, across the road, is the athlete's drag lowest?
+    lateral = np.linspace(-1.5, 1.5, 301)
+    x = np.stack([np.zeros_like(lateral), np.full_like(lateral, 1.5)], axis=-1)
+    y = np.stack([lateral, np.zeros_like(lateral)], axis=-1)
+    r = dm.drag_ratio(x, y, 5.85, 0.0, sign * cross, superposition=rule, **p)[:, 0]
+    best = lateral[np.argmin(r)]
+    assert np.sign(best) == sign  # downwind: +y when the wind blows from the right (+cross)
+
+
+@settings(max_examples=150, deadline=None)
+@given(p=coefficients, rule=st.sampled_from(RULES))
+def test_one_metre_behind_and_0_3_m_aside_is_still_sheltered(p, rule):
+    inline = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.0], superposition=rule, **p)[0]
+    aside = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.3], superposition=rule, **p)[0]
+    assert aside >= 0.45 * inline
+
+
+def test_one_metre_behind_and_0_3_m_aside_with_the_fitted_model():
+    inline = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.0])[0]
+    aside = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.3])[0]
+    assert aside > 0.3 and aside > 0.5 * inline

@@ -226,31 +226,85 @@ def compare(
 
 
 @app.command()
-def calibrate(json_: JsonOpt = False) -> None:
-    """Fit the drafting model to the published cases and print the residual of each."""
-    res = fit()
+def calibrate(
+    superposition: Annotated[str, typer.Option(
+        "--superposition", help="Wake superposition rule: linear (default), rss, max.")
+    ] = "linear",
+    json_: JsonOpt = False,
+) -> None:
+    """Fit the drafting model to the published cases; residual of each, in sample and held out.
+
+    Held out = leave one source out: refit without every case of that publication, predict it.
+    """
+    from paceline.formation.calibration import leave_one_source_out
+    from paceline.models.drafting import SUPERPOSITION_MODELS
+
+    if superposition not in SUPERPOSITION_MODELS or superposition == "none":
+        raise ScenarioError("unknown wake superposition rule", where="--superposition",
+                            value=superposition, valid="linear, rss, max")
+    res = fit(superposition=superposition)
+    if json_:
+        held = leave_one_source_out(superposition=superposition)
+    else:
+        with Progress(TextColumn("leave-one-source-out refits"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total} sources"),
+                      console=Console(stderr=True), transient=True) as prog:
+            task = prog.add_task("loso", total=1)
+            held = leave_one_source_out(superposition=superposition, progress=lambda d, t:
+                                        prog.update(task, completed=d, total=t))
+    out_of = {c.case.case_id: c for c in held.cases}
+
+    def nan_none(v):
+        return None if v != v else v
+
     if json_:
         print(json.dumps({
+            "superposition": superposition,
             "parameters": res.parameters, "rms_residual": res.rms_residual,
-            "cases": [{"case_id": c.case.case_id, "source": c.case.source,
-                       "doi": c.case.doi, "method": c.case.method,
+            "weighted_rms_residual": res.weighted_rms_residual,
+            "held_out_rms_residual": held.rms_residual,
+            "held_out_rms_by_source": held.rms_by_source(),
+            "cases": [{"case_id": c.case.case_id, "source_id": c.case.source_id,
+                       "source": c.case.source, "doi": c.case.doi, "method": c.case.method,
+                       "confidence": c.case.confidence, "geometry": c.case.geometry,
+                       "weight": c.case.weight,
                        "published_reduction": c.case.published_reduction,
-                       "model_reduction": c.model_reduction, "residual": c.residual,
-                       "in_fit": c.case.in_fit, "geometry_read": c.case.geometry_read}
+                       "model_reduction": nan_none(c.model_reduction),
+                       "residual": nan_none(c.residual),
+                       "held_out_model_reduction": out_of[c.case.case_id].model_reduction
+                       if c.case.case_id in out_of else None,
+                       "held_out_residual": out_of[c.case.case_id].residual
+                       if c.case.case_id in out_of else None,
+                       "in_fit": c.case.weight > 0, "geometry_read": c.case.geometry_read}
                       for c in res.cases]}, indent=2))
         return
-    t = Table(title="Drafting model vs published cases (athlete's drag reduction)")
-    for col in ("case", "method", "published", "model", "residual"):
-        t.add_column(col, justify="left" if col in ("case", "method") else "right")
+    t = Table(title="Drafting model vs published cases: athlete's drag reduction [%] "
+                    "(res = model − published, points)")
+    for col in ("case", "method", "conf.", "geometry", "w", "pub.", "model", "res",
+                "held out", "res"):
+        t.add_column(col, justify="left" if col in ("case", "method", "conf.",
+                                                     "geometry") else "right")
     for c in res.cases:
-        t.add_row(c.case.case_id, c.case.method, f"{c.case.published_reduction:.1%}",
-                  f"{c.model_reduction:.1%}", f"{c.residual:+.1%}")
+        h = out_of.get(c.case.case_id)
+        fitted = c.case.weight > 0
+        t.add_row(c.case.case_id, "tunnel" if c.case.method == "wind tunnel" else c.case.method,
+                  c.case.confidence[:4] + ".", c.case.geometry, f"{c.case.weight:.2f}",
+                  f"{100 * c.case.published_reduction:.1f}",
+                  f"{100 * c.model_reduction:.1f}" if fitted else "—",
+                  f"{100 * c.residual:+.1f}" if fitted else "—",
+                  f"{100 * h.model_reduction:.1f}" if h else "—",
+                  f"{100 * h.residual:+.1f}" if h else "—")
     out.print(t)
     p = res.parameters
-    out.print("fitted: " + ", ".join(f"{k} = {v:.4g}" for k, v in p.items())
-              + f" · RMS residual {res.rms_residual:.1%}")
-    out.print("The sources disagree (same geometry, CFD vs wind tunnel; Marro's tunnel vs the "
-              "CFD cases): residuals above ~5 points are disagreement, not noise. "
+    out.print(f"superposition {superposition}; fitted: "
+              + ", ".join(f"{k} = {v:.4g}" for k, v in p.items()))
+    out.print(f"RMS residual in sample {100 * res.rms_residual:.1f} points (weighted "
+              f"{100 * res.weighted_rms_residual:.1f}); held out, leave one source out: "
+              f"[bold]{100 * held.rms_residual:.1f} points[/bold]")
+    out.print("held out by source: " + ", ".join(
+        f"{k} {100 * v:.1f}" for k, v in held.rms_by_source().items()))
+    out.print("The sources disagree (same geometry, CFD vs wind tunnel; Marro's tunnel vs Li's "
+              "CFD on the INEOS shape): residuals above ~5 points are disagreement, not noise. "
               "See docs/formation.md.")
 
 

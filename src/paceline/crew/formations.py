@@ -3,15 +3,17 @@
 Two sources of slot drag:
 
 * ``model`` (default where the geometry exists): the formation model
-  (:func:`paceline.formation.evaluate`, Gaussian wake superposition calibrated on 13
+  (:func:`paceline.formation.evaluate`, body-wide Gaussian wakes calibrated on 15
   published cases, docs/formation.md) on the matching preset at the target speed in still
   air; each reduction is rounded DOWN to 0.01 (never more shelter than the model gives), which
-  also groups near-equal slots into one class for the scheduler. Vienna: the front slots get
-  0.00 (the model: 0.0–0.4 %), the two behind 0.47 (model 47.8 %).
+  also groups near-equal slots into one class for the scheduler. Vienna: the front centre
+  gets 0.05 (model 5.7 %: the athlete's blockage and the middle pair's wakes), the four
+  other front slots 0.00 (the middle pair feels 1.3 % *more* drag than alone: side
+  acceleration), the two behind 0.58 (model 58.2 %).
 * ``table``: the stated two-number table below. Every number says where it comes from; where
   no measurement exists for a slot the conservative choice (no reduction) is made and said.
 
-The sources disagree for the slots behind: the model gives 0.48 for Vienna's back pair
+The sources disagree for the slots behind: the model gives 0.58 for Vienna's back pair
 (1.2 m behind the athlete, in the wake of the six ahead), Beaumont et al. (2019) measured
 0.33 for a runner behind two pacers. The model is the default because it sees the actual
 geometry; ``--slot-drag table`` keeps the smaller, measured number (more conservative).
