@@ -20,6 +20,7 @@ __all__ = [
     "parse_pace_s_per_m",
     "format_pace",
     "parse_wind",
+    "parse_positions",
 ]
 
 #: Standard race distances [m]. Marathon and half as defined by World Athletics (42.195 km).
@@ -173,3 +174,32 @@ def parse_wind(text: str, *, where: str = "wind") -> tuple[float, float]:
     if direction > 360:
         raise UnitError("wind direction must be 0–360°", where=where, value=text)
     return speed, direction % 360.0
+
+
+def parse_positions(text: str, *, where: str = "positions") -> list[tuple[float, float]]:
+    """Read pacers' positions "X,Y X,Y ..." [m] (x forward, y to the left of the athlete).
+
+    Pairs are separated by spaces or ";"; each pair is "x,y" in metres. Returns
+    [(x_m, y_m), ...]. Finiteness and overlaps are checked by the formation code.
+
+    Examples
+    --------
+    >>> parse_positions("1.2,0 2.1,0.75 2.1,-0.75")
+    [(1.2, 0.0), (2.1, 0.75), (2.1, -0.75)]
+    """
+    valid = ('"x,y" pairs in metres (x forward, y to the left of the athlete at 0,0) '
+             'separated by spaces, e.g. "1.2,0 2.1,0.75 2.1,-0.75"')
+    tokens = [t for t in re.split(r"[\s;]+", re.sub(r"\s*,\s*", ",", str(text).strip())) if t]
+    if not tokens:
+        raise UnitError("no positions given", where=where, value=text, valid=valid)
+    out = []
+    for k, tok in enumerate(tokens, start=1):
+        parts = tok.split(",")
+        try:
+            if len(parts) != 2:
+                raise ValueError
+            out.append((float(parts[0]), float(parts[1])))
+        except ValueError:
+            raise UnitError(f"cannot read pacer {k} as a position", where=where, value=tok,
+                            valid=valid) from None
+    return out

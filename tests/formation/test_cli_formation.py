@@ -48,14 +48,53 @@ def test_optimize_json():
     assert data["compared_with"]["preset"] == "ineos-vienna-2019"
 
 
-def test_compare_and_calibrate_json():
-    p = run("compare", "ineos-vienna-2019", "marro-2023", "--json")
+def test_show_positions_json_matches_the_preset():
+    # the Vienna preset's coordinates given by hand: the same drags as the preset
+    pos = "1.2,0 2.1,0.75 2.1,-0.75 3.0,1.5 3.0,-1.5 -1.2,0.9 -1.2,-0.9"
+    p, q = run_many([["formation", "show", "--positions", pos, "--wind", "3@90", "--json"],
+                     ["formation", "show", "ineos-vienna-2019", "--wind", "3@90", "--json"]])
+    assert p.returncode == 0 and q.returncode == 0, (p.stderr, q.stderr)
+    a, b = json.loads(p.stdout), json.loads(q.stdout)
+    assert [r["x_m"] for r in a["runners"]] == [r["x_m"] for r in b["runners"]]
+    assert a["athlete_drag_reduction"] == pytest.approx(b["athlete_drag_reduction"], abs=1e-12)
+    assert a["runners"][0]["name"] == "athlete" and len(a["runners"]) == 8
+    assert a["crosswind_m_s"] == pytest.approx(3.0)  # from the east, running north: the right
+
+
+def test_compare_v_against_one_pacer_json(scenarios_dir):
+    p = run("compare", "ineos-vienna-2019", "--scenario",
+            str(scenarios_dir / "vienna-2019.toml"), "--json")
     assert p.returncode == 0, p.stderr
-    assert len(json.loads(p.stdout)["formations"]) == 2
-    p = run("calibrate", "--json")
+    data = json.loads(p.stdout)
+    v, one = data["formations"]
+    assert one["pacers"] == 1 and one["runners"][1]["x_m"] == pytest.approx(1.2)
+    cond = [c["condition"] for c in v["conditions"]]
+    assert cond[0] == "still air" and "crosswind 3 m/s" in cond[1] and "0.3 m" in cond[2]
+    red = {c["condition"]: (c["athlete_drag_reduction"], o["athlete_drag_reduction"])
+           for c, o in zip(v["conditions"], one["conditions"], strict=True)}
+    # the trade-off the V exists for: about the same in still air, far better in a crosswind
+    # and with position error (docs/formation.md, "The V against one pacer")
+    assert abs(red["still air"][0] - red["still air"][1]) < 0.1
+    assert red[cond[1]][0] - red[cond[1]][1] > 0.3
+    assert red[cond[2]][0] - red[cond[2]][1] > 0.05
+    # and seconds over the marathon: more drag removed is more time saved, never less
+    for row in (v, one):
+        w = [c["worth_s"] for c in row["conditions"]]
+        r = [c["athlete_drag_reduction"] for c in row["conditions"]]
+        assert all(x > 0 for x in w)
+        assert sorted(range(4), key=w.__getitem__) == sorted(range(4), key=r.__getitem__)
+
+
+def test_compare_two_presets_and_calibrate_json():
+    p, q = run_many([["formation", "compare", "ineos-vienna-2019", "marro-2023", "--json"],
+                     ["formation", "calibrate", "--json"]])
     assert p.returncode == 0, p.stderr
-    cases = json.loads(p.stdout)["cases"]
-    assert all("residual" in c for c in cases)
+    assert [f["formation"] for f in json.loads(p.stdout)["formations"]] == [
+        "ineos-vienna-2019", "marro-2023"]
+    assert q.returncode == 0, q.stderr
+    data = json.loads(q.stdout)
+    assert all("residual" in c and "held_out_residual" in c for c in data["cases"])
+    assert data["held_out_rms_residual"] > data["rms_residual"] > 0
 
 
 def test_worth(scenarios_dir):
@@ -71,6 +110,16 @@ BAD = [
     (["optimize", "--pacers", "11"], "1 to 10"),
     (["optimize", "--road-width", "nan"], "road width"),
     (["optimize", "--position-error", "-1"], "position error"),
+    (["show", "--positions", "1.2;0"], "--positions"),  # not an "x,y" pair
+    (["show", "--positions", "1.2,abc"], "cannot read pacer 1"),
+    (["show", "--positions", "0.1,0"], "overlap"),  # on top of the athlete
+    (["show", "--positions", "1,0 nan,0"], "finite"),
+    (["show", "--positions", ""], "no positions"),
+    (["show", "ineos-vienna-2019", "--positions", "1,0"], "not both"),
+    (["show"], "give a formation preset or --positions"),
+    (["compare", "solo"], "no pacer ahead"),
+    (["compare", "ineos-vienna-2019", "--crosswind", "nan"], "crosswind"),
+    (["calibrate", "--superposition", "katic"], "superposition"),
 ]
 
 

@@ -69,9 +69,34 @@ def _runner_table(r: FormationResult, title: str, expected=None) -> Table:
     return t
 
 
+PositionsOpt = Annotated[str | None, typer.Option(
+    "--positions", help='Pacers\' positions instead of a preset: "x,y x,y ..." in metres, x '
+    'forward, y to the left, the athlete at 0,0; e.g. "1.2,0 2.1,0.75 2.1,-0.75".')]
+
+
+def _formation_arg(name: str | None, positions: str | None, where: str = "formation"):
+    """A preset by name or a formation from --positions (exactly one of them)."""
+    from paceline.formation import formation_from_positions, preset_names
+    from paceline.units import parse_positions
+
+    if (name is None) == (positions is None):
+        raise ScenarioError("give a formation preset or --positions, not both" if name
+                            else "give a formation preset or --positions", where=where,
+                            value=name, valid="presets: " + ", ".join(preset_names()),
+                            fix='e.g. "paceline formation show ineos-vienna-2019" or '
+                                '--positions "1.2,0 2.1,0.75 2.1,-0.75"')
+    if name is not None:
+        return load_preset(name)
+    pts = parse_positions(positions, where="--positions")
+    return formation_from_positions(pts, name="positions",
+                                    title=f"{len(pts)} pacer(s) at --positions {positions}")
+
+
 @app.command()
 def show(
-    name: Annotated[str, typer.Argument(help="Formation preset, e.g. ineos-vienna-2019.")],
+    name: Annotated[str | None, typer.Argument(
+        help="Formation preset, e.g. ineos-vienna-2019 (or use --positions).")] = None,
+    positions: PositionsOpt = None,
     wind: WindOpt = None,
     heading: HeadingOpt = 0.0,
     speed: SpeedOpt = DEFAULT_SPEED_M_S,
@@ -82,8 +107,12 @@ def show(
 ) -> None:
     """Each runner's drag relative to running alone (and a map of the wake field)."""
     w_speed, w_from = _wind(wind)
-    f = load_preset(name)
-    check_formation(f, road_width_m=road_width)
+    f = _formation_arg(name, positions)
+    check_formation(f, road_width_m=road_width,
+                    where="--positions" if positions is not None else "formation")
+    if not (speed > 0 and speed < 15):
+        raise ScenarioError("running speed must be positive", where="--speed", value=speed,
+                            valid="0 to 15 m/s")
     r = evaluate(f, speed_m_s=speed, wind_speed_m_s=w_speed, wind_from_deg=w_from,
                  heading_deg=heading)
     if png is not None:
@@ -176,53 +205,104 @@ def optimize_cmd(
 
 @app.command()
 def compare(
-    a: Annotated[str, typer.Argument(help="First preset.")],
-    b: Annotated[str, typer.Argument(help="Second preset.")],
-    wind: WindOpt = None,
-    heading: HeadingOpt = 0.0,
+    a: Annotated[str | None, typer.Argument(
+        help="Formation preset (or use --positions).")] = None,
+    b: Annotated[str | None, typer.Argument(
+        help="Second preset; default: one pacer straight ahead at the distance of the "
+             "first formation's nearest pacer ahead.")] = None,
+    positions: PositionsOpt = None,
+    crosswind: Annotated[float, typer.Option(
+        "--crosswind", help="Crosswind of the crosswind conditions [m/s].")] = 3.0,
     position_error: Annotated[float, typer.Option(
-        "--position-error", help="SD of each runner's position error [m].")] = 0.15,
+        "--position-error", help="SD of each runner's x and y error [m].")] = 0.3,
+    scenario: Annotated[Path | None, typer.Option(
+        "--scenario", help="Scenario whose race turns each drag reduction into a finish time "
+                           "(e.g. scenarios/vienna-2019.toml).")] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Two presets side by side: athlete's drag, exact and with position error."""
+    """A formation against one pacer at the same distance (or another preset): athlete's drag
+    in still air, in a crosswind, with position error and with both; seconds over the race of
+    --scenario."""
     import numpy as np
 
-    from paceline.models import aerodynamics as aero
+    from paceline.formation.compare import compare_formations, single_pacer_at_same_distance
+    from paceline.scenario import Drafting
 
-    w_speed, w_from = _wind(wind)
-    head, cross = (float(v) for v in aero.wind_components_m_s(w_speed, w_from, heading))
-    rows = []
-    for name in (a, b):
-        f = load_preset(name)
-        check_formation(f)
-        r = evaluate(f, wind_speed_m_s=w_speed, wind_from_deg=w_from, heading_deg=heading)
-        e = expected_drag_ratio(f.x_m, f.y_m, position_error, n_draws=1024,
-                                rng=np.random.default_rng(1), headwind_m_s=head,
-                                crosswind_m_s=cross)
-        rows.append({"formation": name, "pacers": f.n_pacers,
-                     "athlete_drag_reduction": r.athlete_drag_reduction,
-                     "expected_athlete_drag_reduction": 1.0 - float(e[0]),
-                     "mean_pacer_drag_ratio": float(np.mean(r.drag_ratio[1:]))
-                     if f.n_pacers else None,
-                     "runners": r.runners()})
-    diff = rows[1]["athlete_drag_reduction"] - rows[0]["athlete_drag_reduction"]
+    if positions is not None and b is None and a is not None:
+        a, b = None, a  # "compare --positions ... PRESET": the preset is the second one
+    fa = _formation_arg(a, positions)
+    check_formation(fa, where="--positions" if positions is not None else "formation")
+    fb = load_preset(b) if b is not None else single_pacer_at_same_distance(fa)
+    check_formation(fb)
+    solve = None
+    clipped: list[float] = []
+    if scenario is not None:
+        sc = read_scenario(scenario)
+        course, ref_course = load_courses(sc, scenario.parent)
+
+        def solve(red: float) -> float:
+            r = min(max(red, 0.0), 0.95)
+            if r != red:
+                clipped.append(red)
+            s = sc.model_copy(update={"drafting": Drafting(drag_reduction=r)})
+            return RaceModel(s, course, ref_course).solve().finish_time_s
+
+    res = compare_formations(fa, fb, crosswind_m_s=crosswind, position_error_m=position_error,
+                             solve_time_s=solve)
+    worth = res.worth_s()
     if json_:
-        print(json.dumps({"formations": rows, "position_error_m": position_error,
-                          "wind_speed_m_s": w_speed, "wind_from_deg": w_from,
-                          "heading_deg": heading,
-                          "difference_b_minus_a": diff}, indent=2))
+        rows = []
+        for j, f in enumerate(res.formations):
+            rows.append({
+                "formation": f.name, "title": f.title, "pacers": f.n_pacers,
+                "runners": [{"name": n, "x_m": float(x), "y_m": float(y)}
+                            for n, x, y in zip(f.runner_names, f.x_m, f.y_m, strict=True)],
+                "athlete_drag_reduction": float(res.athlete_drag_reduction[0, j]),
+                "conditions": [{
+                    "condition": c, "crosswind_m_s": res.crosswind_m_s[i],
+                    "position_error_m": res.position_error_m[i],
+                    "athlete_drag_reduction": float(res.athlete_drag_reduction[i, j]),
+                    "finish_time_s": None if worth is None else float(res.finish_time_s[i, j]),
+                    "worth_s": None if worth is None else float(worth[i, j])}
+                    for i, c in enumerate(res.conditions)]})
+        print(json.dumps({
+            "formations": rows, "crosswind_m_s": crosswind, "position_error_m": position_error,
+            "scenario": None if scenario is None else str(scenario),
+            "alone_s": res.alone_s,
+            "difference_a_minus_b": [float(v) for v in np.diff(
+                res.athlete_drag_reduction[:, ::-1], axis=1)[:, 0]],
+            "seconds_a_minus_b": None if worth is None else [
+                float(v) for v in res.finish_time_s[:, 0] - res.finish_time_s[:, 1]],
+        }, indent=2))
         return
-    t = Table(title=f"{a} vs {b}")
-    for col in ("formation", "pacers", "athlete reduction", f"±{position_error:g} m error",
-                "mean pacer drag"):
-        t.add_column(col, justify="left" if col == "formation" else "right")
-    for r in rows:
-        mp = r["mean_pacer_drag_ratio"]
-        t.add_row(r["formation"], str(r["pacers"]), f"{r['athlete_drag_reduction']:.1%}",
-                  f"{r['expected_athlete_drag_reduction']:.1%}",
-                  "—" if mp is None else f"{mp:.3f}")
+    na, nb = fa.name, fb.name
+    t = Table(title=f"{na} vs {nb}: athlete's drag reduction"
+              + ("" if worth is None else f" and seconds saved over {scenario.name}"))
+    t.add_column("condition")
+    for col in (na, nb, "difference"):
+        t.add_column(col, justify="right")
+    if worth is not None:
+        for col in (f"{na}\nsaved [s]", f"{nb}\nsaved [s]", "difference\n[s]"):
+            t.add_column(col, justify="right")
+    for i, c in enumerate(res.conditions):
+        ra, rb = res.athlete_drag_reduction[i]
+        cells = [c, f"{ra:.1%}", f"{rb:.1%}", f"{100 * (ra - rb):+.1f} pt"]
+        if worth is not None:
+            cells += [f"{worth[i, 0]:.0f}", f"{worth[i, 1]:.0f}",
+                      f"{worth[i, 0] - worth[i, 1]:+.0f}"]
+        t.add_row(*cells)
     out.print(t)
-    out.print(f"{b} − {a}: {diff:+.1%} of the athlete's solo drag removed")
+    out.print(f"{nb}: {fb.title}. Crosswind from the runners' right, running at "
+              f"{DEFAULT_SPEED_M_S:g} m/s; position error: every runner (athlete included) off "
+              "by independent normal errors in x and y, 1024 draws.")
+    if worth is None:
+        out.print("Add --scenario scenarios/vienna-2019.toml for seconds over that race.")
+    else:
+        out.print(f"Seconds: the race of {scenario} solved with each reduction applied over the "
+                  f"whole race, against {format_duration(res.alone_s, decimals=1)} alone.")
+    if clipped:
+        out.print(f"[yellow]note[/yellow]: reductions outside 0–95 % were clipped for the race "
+                  f"model: {', '.join(f'{v:.1%}' for v in clipped)}")
 
 
 @app.command()

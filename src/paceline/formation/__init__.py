@@ -4,7 +4,19 @@ Orchestration over :mod:`paceline.models.drafting`: no physics here, no printing
 reports progress through a ``progress(done, total)`` callback.
 """
 
-from paceline.formation.calibration import CalibrationResult, fit, read_cases, residuals
+from paceline.formation.calibration import (
+    CalibrationResult,
+    HeldOutResult,
+    fit,
+    leave_one_source_out,
+    read_cases,
+    residuals,
+)
+from paceline.formation.compare import (
+    FormationComparison,
+    compare_formations,
+    single_pacer_at_same_distance,
+)
 from paceline.formation.core import (
     FormationResult,
     athlete_drag_reduction,
@@ -27,6 +39,8 @@ __all__ = [
     "FormationResult",
     "OptimizationResult",
     "CalibrationResult",
+    "HeldOutResult",
+    "FormationComparison",
     "FormationWorth",
     "preset_names",
     "load_preset",
@@ -40,6 +54,9 @@ __all__ = [
     "read_cases",
     "residuals",
     "fit",
+    "leave_one_source_out",
+    "compare_formations",
+    "single_pacer_at_same_distance",
     "with_formation",
     "formation_worth_s",
 ]

@@ -13,10 +13,12 @@ __all__ = ["plot_formation"]
 
 
 def plot_formation(result: FormationResult, path: Path | str) -> Path:
-    """Write a PNG: runners (numbered, coloured by drag ratio) over the air-speed map.
+    """Write a PNG: runners (numbered, labelled with their drag ratio) over the air-speed map.
 
     The map is the air speed a runner would feel at each point (body-width average),
-    relative to the free stream, with the direction of the air drawn as an arrow.
+    relative to the free stream: blue where the wakes slow the air, red where the air speeds
+    up beside a runner; the direction of the air is drawn as an arrow. Inside a runner's body
+    the map is blank (the model's blockage term is singular there).
     """
     import matplotlib
 
@@ -31,9 +33,15 @@ def plot_formation(result: FormationResult, path: Path | str) -> Path:
     gx, gy = np.meshgrid(np.linspace(xlo, xhi, 281), np.linspace(ylo, yhi, 201))
     speed = dm.speed_ratio_at(gx.ravel(), gy.ravel(), x, y, result.speed_m_s,
                               result.headwind_m_s, result.crosswind_m_s).reshape(gx.shape)
+    inside = np.min(np.hypot((gx[..., None] - x) / 0.14,
+                             (gy[..., None] - y) / (dm.BODY_WIDTH_M / 2)), axis=-1) < 1.0
+    speed = np.ma.masked_where(inside | ~np.isfinite(speed), speed)
     # plot with x (forward) pointing up and y (left) pointing left, as seen from above
     fig, ax = plt.subplots(figsize=(6.4, 7.2), dpi=120)
-    im = ax.pcolormesh(-gy, gx, speed, cmap="Blues_r", vmin=0.0, vmax=1.05, shading="auto")
+    from matplotlib.colors import TwoSlopeNorm
+
+    im = ax.pcolormesh(-gy, gx, speed, cmap="RdBu_r", shading="auto",
+                       norm=TwoSlopeNorm(vmin=0.0, vcenter=1.0, vmax=1.25))
     cb = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.02)
     cb.set_label("air speed a runner there would feel / free stream")
     for k, (xi, yi, r) in enumerate(zip(x, y, result.drag_ratio, strict=True)):
