@@ -14,7 +14,15 @@ import tomllib
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from paceline.errors import ScenarioError, UnitError
 from paceline.models import drafting as drafting_model
@@ -93,6 +101,14 @@ class Drafting(_Strict):
     from the formation model on every segment, following the course heading against the wind,
     and ``drag_reduction`` is filled in with the formation's reduction in still air (it is what
     the Monte Carlo draws around and what ``whatif`` switches off; do not give it yourself).
+
+    **Sections.** ``drafting`` may also be a list of sections (TOML ``[[drafting]]``), each a
+    drag reduction or a formation over ``from``–``until`` ("three abreast 1.3 m ahead to 25 km,
+    then alone"). A section's ``from`` defaults to the end of the one before (0 for the first);
+    only the last may leave ``until`` open (to the finish); after the last section's ``until``
+    the athlete runs alone. Overlaps, gaps and unknown presets are refused, naming the section.
+    The list is held in ``sections``; ``drag_reduction`` is then the largest still-air reduction
+    of the sections (the what-if switch; 0 switches them all off).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -101,14 +117,44 @@ class Drafting(_Strict):
                                   description="fraction of the athlete's drag removed [0–0.95]")
     until_m: float | None = Field(default=None, alias="until",
                                   description='drafting ends at this distance ("25km")')
+    from_m: float | None = Field(default=None, alias="from",
+                                 description='drafting starts at this distance ("25km")')
     formation: str | None = None
     positions: tuple[tuple[float, float], ...] | None = Field(
         default=None, description="pacers' [x_m, y_m] relative to the athlete [m]")
+    sections: tuple[Drafting, ...] | None = Field(
+        default=None, description="a list of drafting sections over distance ranges")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_is_sections(cls, v: Any) -> Any:
+        if isinstance(v, list | tuple):
+            return {"sections": list(v)}
+        return v
 
     @field_validator("until_m", mode="before")
     @classmethod
     def _until(cls, v: Any) -> float | None:
         return None if v is None else _distance(v, "drafting.until")
+
+    @field_validator("from_m", mode="before")
+    @classmethod
+    def _from(cls, v: Any) -> float | None:
+        if v is None:
+            return None
+        if isinstance(v, int | float) and not isinstance(v, bool) and v == 0:
+            return 0.0  # the start
+        return _distance(v, "drafting.from")
+
+    @model_serializer(mode="wrap")
+    def _as_input(self, handler) -> dict[str, Any]:
+        """Dump as the input it validates from: no computed reduction, no empty keys."""
+        data = handler(self)
+        if self.sections is not None:
+            return {"sections": data["sections"]}
+        if self.formation is not None or self.positions is not None:
+            data.pop("drag_reduction", None)
+        return {k: v for k, v in data.items() if v is not None}
 
     @field_validator("positions", mode="before")
     @classmethod
@@ -122,6 +168,12 @@ class Drafting(_Strict):
 
     @model_validator(mode="after")
     def _formation(self) -> Drafting:
+        if self.sections is not None:
+            return self._check_sections()
+        if (self.from_m is not None and self.until_m is not None
+                and self.until_m <= self.from_m):
+            raise ValueError(f"drafting ends (until = {self.until_m / 1000:g} km) before it "
+                             f"starts (from = {self.from_m / 1000:g} km); give until > from")
         if self.formation is None and self.positions is None:
             return self
         if self.formation is not None and self.positions is not None:
@@ -136,6 +188,43 @@ class Drafting(_Strict):
         # still-air reduction: used by the Monte Carlo and the what-if drafting switch
         ratio = float(drafting_model.drag_ratio(x, y)[0])
         object.__setattr__(self, "drag_reduction", min(max(1.0 - ratio, 0.0), 0.95))
+        return self
+
+
+    def _check_sections(self) -> Drafting:
+        """Sections in order, no overlap, no gap; ``from`` filled in; the what-if value set."""
+        given = self.model_fields_set - {"sections"}
+        if given:
+            raise ValueError("give drafting as a list of sections or as one table, not both "
+                             f"(also given: {', '.join(sorted(given))})")
+        if not self.sections:
+            raise ValueError("an empty list of drafting sections; remove drafting for none")
+        fixed: list[Drafting] = []
+        end = 0.0
+        for i, sec in enumerate(self.sections, start=1):
+            if sec.sections is not None:
+                raise ValueError(f"drafting section {i} has sections of its own; give a flat list")
+            start = end if sec.from_m is None else sec.from_m
+            km = lambda d: f"{d / 1000:g} km"  # noqa: E731
+            if start < end - 1e-9:
+                raise ValueError(f"drafting sections {i - 1} and {i} overlap: section {i} "
+                                 f"starts at {km(start)}, before section {i - 1} ends at "
+                                 f"{km(end)}; set section {i}'s from to {km(end)}")
+            if start > end + 1e-9:
+                raise ValueError(f"a gap between drafting sections {i - 1} and {i}: nothing "
+                                 f"from {km(end)} to {km(start)}; add a section there "
+                                 "(drag_reduction = 0 for running alone) or move the from")
+            if sec.until_m is None and i < len(self.sections):
+                raise ValueError(f"drafting section {i} runs to the finish (no until) but "
+                                 f"section {i + 1} follows; give section {i} an until")
+            if sec.until_m is not None and sec.until_m <= start:
+                raise ValueError(f"drafting section {i} ends at {km(sec.until_m)}, not after "
+                                 f"its start at {km(start)}")
+            fixed.append(sec if sec.from_m is not None
+                         else sec.model_copy(update={"from_m": start}))
+            end = sec.until_m if sec.until_m is not None else float("inf")
+        object.__setattr__(self, "sections", tuple(fixed))
+        object.__setattr__(self, "drag_reduction", max(sec.drag_reduction for sec in fixed))
         return self
 
 

@@ -87,6 +87,21 @@ def result_json(model: RaceModel, r: RaceResult, shoes: ShoeWorth | None = None)
     }
 
 
+def _drafting_text(d) -> str:
+    """One line for a scenario's drafting: "66% to 25 km", sections joined by ", then "."""
+    def one(sec) -> str:
+        what = sec.formation or ("positions" if sec.positions is not None else None)
+        text = f"{sec.drag_reduction:.0%}" + (f" ({what})" if what else "")
+        if sec.from_m:
+            text += f" from {format_distance(sec.from_m)}"
+        if sec.until_m:
+            text += f" to {format_distance(sec.until_m)}"
+        return text
+    if d.sections is not None:
+        return ", then ".join(one(sec) for sec in d.sections)
+    return one(d)
+
+
 def _print_prediction(model: RaceModel, r: RaceResult, *, all_km: bool) -> None:
     sc = model.scenario
     c = sc.conditions
@@ -98,9 +113,8 @@ def _print_prediction(model: RaceModel, r: RaceResult, *, all_km: bool) -> None:
         f"{format_distance(r.distance_m)} on {model.course.name} · {c.temperature_c:g} °C"
         + (f"→{c.temperature_end_c:g} °C" if c.temperature_end_c is not None else "")
         + f", RH {c.relative_humidity:.0%}, {alt}, wind {c.wind_speed_m_s:g} m/s from "
-        f"{c.wind_from_deg:g}° · drafting {sc.drafting.drag_reduction:.0%}"
-        + (f" to {format_distance(sc.drafting.until_m)}" if sc.drafting.until_m else "")
-        + f" · pacing {r.pacing}"
+        f"{c.wind_from_deg:g}° · drafting {_drafting_text(sc.drafting)}"
+        + f" · air cost {sc.models.air_cost} · pacing {r.pacing}"
     )
     w = shoe_worth(model)
     mass = (f"{w.mass_s:+.1f} s from mass ({sc.shoes.mass_g:g} g vs "

@@ -10,7 +10,8 @@ from paceline.course import Course, preset
 from paceline.errors import InputFileError, ScenarioError
 from paceline.scenario import CourseSpec, Scenario, scenario_from_dict
 
-__all__ = ["read_scenario", "parse_override", "apply_overrides", "load_course", "load_courses"]
+__all__ = ["read_scenario", "parse_override", "apply_overrides", "load_course", "load_courses",
+           "scenario_to_toml"]
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -94,3 +95,23 @@ def load_courses(scenario: Scenario, base_dir: str | Path = ".") -> tuple[Course
     ref = scenario.athlete.reference
     ref_course = load_course(ref.course, base_dir, key="athlete.reference.course") if ref else None
     return course, ref_course
+
+
+def _strip_none(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _strip_none(x) for k, x in v.items() if x is not None}
+    if isinstance(v, list | tuple):
+        return [_strip_none(x) for x in v]
+    return v
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The scenario as TOML text that :func:`read_scenario` reads back to an equal Scenario.
+
+    Values are written in SI (metres, seconds) under the input keys (``distance``, ``time``,
+    ``until``, ``from``); drafting sections are written as ``[[drafting.sections]]``.
+    """
+    import tomli_w
+
+    data = _strip_none(scenario.model_dump(by_alias=True))
+    return tomli_w.dumps(data)

@@ -30,6 +30,7 @@ class SegmentClasses:
     curvature_1_m: np.ndarray
     heading_deg: np.ndarray
     drafted: np.ndarray  # bool
+    drag_reduction_frac: np.ndarray  # length-weighted mean drafting reduction [-]
     temperature_offset_c: np.ndarray  # temperature ramp relative to the start [°C]
 
 
@@ -41,7 +42,7 @@ def compress_segments(seg: Segments, start_temperature_c: float) -> SegmentClass
         np.round(seg.grade_frac / 0.001),
         np.round(seg.curvature_1_m / 1e-4),
         np.round((seg.heading_deg % 360.0) / 2.0) % 180,
-        seg.drag_reduction_frac > 0,
+        np.round(seg.drag_reduction_frac / 0.01),  # drafting sections, formations in wind
         np.round((seg.temperature_c - start_temperature_c) / 0.25),
     ], axis=1)
     _, inverse = np.unique(keys, axis=0, return_inverse=True)
@@ -64,6 +65,7 @@ def compress_segments(seg: Segments, start_temperature_c: float) -> SegmentClass
         drafted=np.bincount(inverse, weights=(seg.drag_reduction_frac > 0) * w, minlength=n)
         > 0.5 * total,
         temperature_offset_c=wmean(seg.temperature_c - start_temperature_c),
+        drag_reduction_frac=wmean(seg.drag_reduction_frac),
     )
 
 
@@ -91,7 +93,6 @@ class MonteCarlo:
         self.conditions = sc.conditions
         self.spreads = sc.uncertainty
         self.classes = compress_segments(model.segments, sc.conditions.temperature_c)
-        self.drag_reduction = sc.drafting.drag_reduction
         det = model.solve(pacing="even-effort")
         self._det_time_s = det.finish_time_s
         # deterministic speed of each class at the deterministic effort (a warm start)
@@ -104,7 +105,7 @@ class MonteCarlo:
             headwind_m_s=aero.wind_components_m_s(sc.conditions.wind_speed_m_s,
                                                   sc.conditions.wind_from_deg,
                                                   self.classes.heading_deg)[0],
-            drag_reduction_frac=np.where(self.classes.drafted, self.drag_reduction, 0.0),
+            drag_reduction_frac=self.classes.drag_reduction_frac,
             metabolic_saving_frac=model.saving, **model.air_cost_inputs)
 
     def run(self, draws: int, rng: np.random.Generator, *, chunk: int = 20000,
@@ -129,16 +130,16 @@ class MonteCarlo:
         wind_from = s.wind_from_deg + sp.wind_from_sd_deg * rng.standard_normal(n)
         economy = 1.0 + sp.economy_sd_frac * rng.standard_normal(n)
         capacity = 1.0 + sp.capacity_sd_frac * rng.standard_normal(n)
-        draft = np.clip(self.drag_reduction + sp.drag_reduction_sd * rng.standard_normal(n),
-                        0.0, 0.95) if self.drag_reduction > 0 else np.zeros(n)
+        draft_offset = sp.drag_reduction_sd * rng.standard_normal(n)
         return self.finish_times(temperature_c=temp0, relative_humidity_frac=rh,
                                  wind_speed_m_s=wind, wind_from_deg=wind_from,
                                  economy_factor=economy, capacity_factor=capacity,
-                                 drag_reduction_frac=draft)
+                                 drag_reduction_offset=draft_offset)
 
     def finish_times(self, *, temperature_c, relative_humidity_frac, wind_speed_m_s,
                      wind_from_deg, pressure_pa=None, economy_factor=1.0, capacity_factor=1.0,
-                     drag_reduction_frac=None, wbgt_c=None) -> np.ndarray:
+                     drag_reduction_frac=None, drag_reduction_offset=None,
+                     wbgt_c=None) -> np.ndarray:
         """Even-effort finish times [s], shape (n,), for n races given as arrays (axis: draw).
 
         Parameters
@@ -151,7 +152,11 @@ class MonteCarlo:
         economy_factor, capacity_factor : array_like (n,)
             Multipliers of the cost of running and of the sustainable power [-].
         drag_reduction_frac : array_like (n,), optional
-            Drafting on drafted segments [-]; default the scenario's.
+            Drafting on drafted segments [-], the same on all; default each segment class's
+            own reduction from the scenario (drafting sections, formations in the wind).
+        drag_reduction_offset : array_like (n,), optional
+            Added to each class's own reduction on drafted segments (clipped to 0–0.95) [-];
+            the Monte Carlo's draw of ``uncertainty.drag_reduction_sd``.
         wbgt_c : array_like (n,), optional
             Race WBGT [°C] for the heat factor, when computed outside (e.g. from radiation and
             wind); default the model's estimate from temperature and humidity.
@@ -166,8 +171,14 @@ class MonteCarlo:
         wind_from = np.broadcast_to(np.asarray(wind_from_deg, dtype=float), (n,))
         economy = np.broadcast_to(np.asarray(economy_factor, dtype=float), (n,))
         capacity = np.broadcast_to(np.asarray(capacity_factor, dtype=float), (n,))
-        draft = (np.full(n, self.drag_reduction) if drag_reduction_frac is None
-                 else np.broadcast_to(np.asarray(drag_reduction_frac, dtype=float), (n,)))
+        if drag_reduction_frac is not None:
+            draft = np.broadcast_to(np.asarray(drag_reduction_frac, dtype=float), (n,))
+            dr = np.where(c.drafted[None, :], draft[:, None], 0.0)
+        else:
+            off = (np.zeros(n) if drag_reduction_offset is None else
+                   np.broadcast_to(np.asarray(drag_reduction_offset, dtype=float), (n,)))
+            dr = np.where(c.drafted[None, :], np.clip(
+                c.drag_reduction_frac[None, :] + off[:, None], 0.0, 0.95), 0.0)
         pressure = (_pressure_pa(s) if pressure_pa is None
                     else np.asarray(pressure_pa, dtype=float)[:, None])
         # --- (draw, class) inputs ---
@@ -175,7 +186,6 @@ class MonteCarlo:
         rho = atmosphere.air_density_kg_m3(temp, rh[:, None], pressure)
         head, cross = aero.wind_components_m_s(wind[:, None], wind_from[:, None],
                                                 c.heading_deg[None, :])
-        dr = np.where(c.drafted[None, :], draft[:, None], 0.0)
         if wbgt_c is None:
             wbgt = heat.wbgt_from_temperature_humidity_c(temp, rh[:, None])
             wbgt_mean = np.sum(wbgt * c.length_m, axis=1) / np.sum(c.length_m)

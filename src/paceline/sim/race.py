@@ -20,8 +20,8 @@ from paceline.models import air_cost, atmosphere, endurance, heat, hypoxia
 from paceline.models import energetics as en
 from paceline.scenario import Conditions, CourseSpec, Drafting, Scenario, Shoes
 
-__all__ = ["RaceModel", "RaceResult", "Segments", "compile_segments", "shoe_mass_saving_frac",
-           "shoe_saving_frac"]
+__all__ = ["RaceModel", "RaceResult", "Segments", "compile_segments", "drafting_per_segment",
+           "shoe_mass_saving_frac", "shoe_saving_frac"]
 
 MAX_SEGMENT_M = 10.0
 
@@ -98,6 +98,42 @@ def _drafting_per_segment(drafting: Drafting, headwind_m_s, crosswind_m_s, shape
     return athlete_drag_reduction(drafting, head, cross, speed_m_s=FORMATION_AIR_SPEED_M_S)
 
 
+def drafting_per_segment(drafting: Drafting, mid_m, headwind_m_s, crosswind_m_s) -> np.ndarray:
+    """Athlete's drag reduction per segment [-] from a scenario's drafting.
+
+    Parameters
+    ----------
+    drafting : Drafting
+        One drafting table, or a list of sections (``drafting.sections``), each a fraction or a
+        formation over [from, until).
+    mid_m : ndarray, shape (segment,)
+        Distance of each segment's midpoint [m].
+    headwind_m_s, crosswind_m_s : array_like, broadcast to (segment,)
+        Wind along and across each segment's heading [m/s] (formations only).
+    """
+    mid = np.asarray(mid_m, dtype=float)
+    shape = mid.shape
+    if drafting.sections is not None:
+        if drafting.drag_reduction == 0.0:  # all switched off (e.g. by whatif)
+            return np.zeros(shape)
+        out = np.zeros(shape)
+        for sec in drafting.sections:
+            inside = _within(mid, sec)
+            if inside.any():
+                out[inside] = _drafting_per_segment(
+                    sec, np.broadcast_to(headwind_m_s, shape)[inside],
+                    np.broadcast_to(crosswind_m_s, shape)[inside], (int(inside.sum()),))
+        return out
+    draft = _drafting_per_segment(drafting, headwind_m_s, crosswind_m_s, shape)
+    return np.where(_within(mid, drafting), draft, 0.0)
+
+
+def _within(mid: np.ndarray, d: Drafting) -> np.ndarray:
+    lo = 0.0 if d.from_m is None else d.from_m
+    hi = np.inf if d.until_m is None else d.until_m
+    return (mid > lo) & (mid <= hi)
+
+
 def compile_segments(
     course: Course, distance_m: float, conditions: Conditions, drafting: Drafting
 ) -> Segments:
@@ -120,9 +156,7 @@ def compile_segments(
     head, cross = aero.wind_components_m_s(
         conditions.wind_speed_m_s, conditions.wind_from_deg, c.heading_deg
     )
-    draft = _drafting_per_segment(drafting, head, cross, length.shape)
-    if drafting.until_m is not None:
-        draft = np.where(mid <= drafting.until_m, draft, 0.0)
+    draft = drafting_per_segment(drafting, mid, head, cross)
     return Segments(
         node_distance_m=nodes,
         length_m=length,
