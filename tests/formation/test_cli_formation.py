@@ -137,7 +137,10 @@ def test_bad_scenario_formation_exit_2(tmp_path, scenarios_dir):
         f = tmp_path / f"s{k}.toml"
         f.write_text(src.replace('formation = "ineos-vienna-2019"', repl))
         cmds.append(["predict", str(f)])
-    cmds.append(["formation", "worth", str(scenarios_dir / "vienna-2019.toml")])
+    fraction = tmp_path / "fraction.toml"  # drafting as a fraction: no formation to value
+    fraction.write_text((scenarios_dir / "vienna-2019.toml").read_text().replace(
+        'formation = "ineos-vienna-2019"\n', "drag_reduction = 0.5\n", 1))
+    cmds.append(["formation", "worth", str(fraction)])
     res = run_many(cmds)
     for (_, text), p in zip(cases, res, strict=False):
         assert p.returncode == 2, p.stderr
