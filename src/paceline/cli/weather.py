@@ -136,3 +136,33 @@ def show(
     if limit and len(sel) > limit:
         out.print(f"{len(sel)} rows, {limit} shown (--limit 0 shows all, --json for data)",
                   highlight=False)
+
+
+@app.command()
+def fetch(
+    station: Annotated[str, typer.Argument(help="Meteostat station id (e.g. 11035 Wien Hohe "
+                                                "Warte, 10379 Potsdam).")],
+    from_: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (UTC).")],
+    to: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (UTC).")],
+    provider: Annotated[list[str] | None, typer.Option(
+        help="Open-licence provider(s): isd-lite, dwd, eccc, gsa (default: all four).")]
+    = None,
+    altitude_m: Annotated[float | None, typer.Option(help="Station altitude [m].")] = None,
+    cache: Annotated[Path | None, typer.Option(help="Cache folder (default "
+                                                    "$PACELINE_WEATHER_CACHE or "
+                                                    "~/.cache/paceline/weather).")] = None,
+    refresh: Annotated[bool, typer.Option(help="Fetch again even if cached.")] = False,
+) -> None:
+    """Fetch a station's hourly data through meteostat (open-licence providers only) into the
+    local cache as a canonical CSV that `weather show` and venue files read."""
+    from paceline.io.meteostat_fetch import fetch_hourly
+
+    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    path, df, meta = fetch_hourly(station, start, end,
+                                  providers=tuple(provider or ("isd-lite", "dwd", "eccc",
+                                                               "gsa")),
+                                  altitude_m=altitude_m, directory=cache, refresh=refresh)
+    out.print(f"{len(df)} hours, {meta.missing_hours} missing (not filled) → {path}",
+              highlight=False)
+    for n in meta.notes:
+        out.print(f"  · {n}", highlight=False)

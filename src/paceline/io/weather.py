@@ -55,6 +55,8 @@ __all__ = [
     "read_asos_csv",
     "read_jma_csv",
     "read_epw",
+    "read_canonical_csv",
+    "write_canonical_csv",
 ]
 
 #: Canonical columns of the hourly table, in order.
@@ -692,6 +694,77 @@ def read_epw(path, *, coerce_year: int | None = None):
     return _finish(df, meta, notes)
 
 
+# --- canonical CSV (paceline's own table, e.g. the meteostat cache) ---------------------------
+
+_META_KEYS = ("format_origin", "source", "station", "latitude_deg", "longitude_deg",
+              "altitude_m", "time_zone", "attribution", "licence")
+
+
+def write_canonical_csv(table: pd.DataFrame, meta: dict, path) -> Path:
+    """Write a canonical table as CSV: ``# key: value`` lines (station, position, altitude,
+    attribution, licence), then ``time_utc`` and the columns of :data:`COLUMNS`. Written to a
+    temporary file and renamed, so a failed write leaves nothing half-written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write("# paceline canonical hourly weather table (docs/venue.md)\n")
+        for k in _META_KEYS:
+            if meta.get(k) is not None:
+                f.write(f"# {k}: {meta[k]}\n")
+        out = table[list(COLUMNS)].copy()
+        out.index = out.index.strftime("%Y-%m-%dT%H:%M:%SZ")
+        out.index.name = "time_utc"
+        out.to_csv(f, float_format="%.9g")
+    tmp.replace(path)
+    return path
+
+
+def read_canonical_csv(path):
+    """Read paceline's canonical CSV (:func:`write_canonical_csv`; the meteostat cache):
+    ``time_utc`` in UTC and any of the canonical columns, SI units already."""
+    path = Path(path)
+    text = _open_text(path)
+    meta: dict = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if ":" in line:
+            k, v = line[1:].split(":", 1)
+            meta[k.strip()] = v.strip()
+    raw = pd.read_csv(io.StringIO(text), comment="#")
+    if "time_utc" not in raw.columns:
+        raise InputFileError("canonical CSV lacks the time_utc column", where=str(path),
+                             valid="time_utc, " + ", ".join(COLUMNS))
+    unknown = [c for c in raw.columns if c != "time_utc" and c not in COLUMNS]
+    if unknown:
+        raise InputFileError(f"unknown column {unknown[0]!r} in the canonical CSV",
+                             where=str(path), value=unknown[0], valid=", ".join(COLUMNS),
+                             fix="rename it to a canonical name (docs/nomenclature.md) or "
+                                 "drop it")
+    try:
+        t = pd.to_datetime(raw["time_utc"], utc=True)
+    except (ValueError, TypeError):
+        raise InputFileError("time_utc is not an ISO-8601 time", where=str(path),
+                             value=str(raw["time_utc"].iloc[0])) from None
+    df = raw.drop(columns=["time_utc"]).set_index(pd.DatetimeIndex(t))
+
+    def num(k):
+        try:
+            return float(meta[k]) if meta.get(k) not in (None, "") else None
+        except ValueError:
+            return None
+
+    notes = [f"canonical CSV written by paceline from {meta['format_origin']}"
+             if meta.get("format_origin") else "canonical CSV"]
+    if meta.get("attribution"):
+        notes.append(f"attribution: {meta['attribution']}")
+    m = dict(format="paceline-csv", source=str(path), station=meta.get("station", ""),
+             latitude_deg=num("latitude_deg"), longitude_deg=num("longitude_deg"),
+             altitude_m=num("altitude_m"), time_zone=meta.get("time_zone") or None)
+    return _finish(df, m, notes)
+
+
 # --- dispatch ----------------------------------------------------------------------------------
 
 #: Formats recognised: name → (reader, what it is).
@@ -702,6 +775,8 @@ FORMATS: dict[str, tuple[Callable, str]] = {
     "asos-csv": (read_asos_csv, "ASOS hourly CSV (IEM / nycflights weather)"),
     "jma-csv": (read_jma_csv, "JMA hourly CSV epoch_time,temp,prec"),
     "epw": (read_epw, "EnergyPlus weather (EPW: TMY3, IWEC), via pvlib"),
+    "paceline-csv": (read_canonical_csv, "paceline's canonical CSV (time_utc, temperature_c, "
+                                         "...; the meteostat cache)"),
 }
 
 _ISD_LINE = re.compile(r"^\d{4}\d{6}\d{5}\d{12}.[+-]\d{5}[+-]\d{6}")
@@ -723,6 +798,9 @@ def detect_weather_format(path) -> str:
         return "epw"
     if _ISD_LINE.match(first):
         return "noaa-isd"
+    body = [ln for ln in head.splitlines() if not ln.startswith("#")]
+    if body and body[0].startswith("time_utc,"):
+        return "paceline-csv"
     cols = [c.strip().strip('"') for c in first.split(",")]
     if {"origin", "temp", "dewp", "wind_speed"} <= set(cols):
         return "asos-csv"
