@@ -661,6 +661,19 @@ def sweep(scenario: Scenario, candidates: Sequence[Candidate], settings: VenueSe
     return VenueResult(outcomes=tuple(outcomes), settings=settings, duration_s=durations)
 
 
+_WORKER_MODELS: dict = {}
+
+
 def _unit_call(args):
-    """One unit, for a remote executor (module-level so that it pickles)."""
-    return sweep_unit(*args)
+    """One unit, for a remote executor (module-level so that it pickles). A worker process
+    keeps the race model of each candidate it has built (a deterministic function of the
+    scenario and the candidate's course and altitude), so that a candidate's years share it."""
+    scenario, cand, settings, year, duration = args
+    key = (scenario.model_dump_json(), cand.name, cand.altitude_m, cand.course.name,
+           cand.course.length_m)
+    model = _WORKER_MODELS.get(key)
+    if model is None:
+        if len(_WORKER_MODELS) > 16:
+            _WORKER_MODELS.clear()
+        model = _WORKER_MODELS[key] = build_model(scenario, cand)
+    return sweep_unit(scenario, cand, settings, year, duration, model=model)
