@@ -513,41 +513,34 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     dn -= dx * ey
     # wake deficits (in place: the optimizer calls this on ~10⁵ formations at a time);
     # the same numbers as wake_deficit_gaussian, zero where s ≤ 0 (the diagonal included)
+    pos = ds > 0.0
+    n2 = dn * dn
     var = np.maximum(ds, 0.0)
     var *= p["growth_rate"]
     var += p["initial_width_m"]
     var *= var
     var += p["body_width_m"] ** 2 / 12.0
-    wake = dn * dn
-    wake /= var
+    wake = n2 / var
     wake *= -0.5
     np.exp(wake, out=wake)
     np.sqrt(var, out=var)
     wake /= var
     wake *= p["momentum_thickness_m"] / np.sqrt(2.0 * np.pi)
-    wake *= ds > 0.0
-    u_wake = _runner_inflow(wake, combine)
-    u_src = np.clip(u_wake, 0.0, 1.0)
-    u = u_wake
+    wake *= pos
+    u = _runner_inflow(wake, combine)
+    s2 = ds * ds
+    r2 = s2 + n2  # squared distance between runners (rotation does not change it)
+    r2[..., eye] = np.inf
     a = p["blockage_radius_m"]
     if a != 0.0:  # doublet a²(n² − s²)/r⁴, only the acceleration kept behind a body
-        s2 = ds * ds
-        n2 = dn * dn
-        r4 = s2 + n2
-        r4[..., eye] = np.inf
-        r4 *= r4
-        n2 -= s2
-        n2 *= a * a
-        with np.errstate(invalid="ignore", divide="ignore"):  # overlaps: NaN, returned so
-            n2 /= r4
-            block = np.where(ds > 0.0, np.maximum(n2, 0.0), n2)
-            block *= u_src[..., None, :]
-            u = u + np.sum(block, axis=-1)
+        block = n2 - s2
+        block *= a * a
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            block /= r2 * r2  # overlapping runners: NaN, returned as such below
+            np.maximum(block, np.where(pos, 0.0, -np.inf), out=block)
+            u = u + np.matmul(block, np.clip(u, 0.0, 1.0)[..., None])[..., 0]
     ratio = u * np.abs(u)
-    d2 = dx * dx
-    d2 += dy * dy
-    d2 += eye * 1e300
-    bad = np.min(d2, axis=(-1, -2)) < MIN_DISTANCE_M**2
+    bad = np.min(r2, axis=(-1, -2)) < MIN_DISTANCE_M**2
     bad |= ~np.all(np.isfinite(x) & np.isfinite(y), axis=-1)
     return np.where(bad[..., None], np.nan, ratio)
 
