@@ -98,9 +98,9 @@ def compare_formations(
     if not (np.isfinite(crosswind_m_s) and abs(crosswind_m_s) <= 15.0):
         raise ScenarioError("crosswind must be a finite speed", where="--crosswind",
                             value=crosswind_m_s, valid="-15 to 15 m/s")
-    if not (np.isfinite(position_error_m) and 0.0 < position_error_m <= 1.0):
+    if not (np.isfinite(position_error_m) and 0.0 <= position_error_m <= 1.0):
         raise ScenarioError("position error must be 0–1 m", where="--position-error",
-                            value=position_error_m, valid="more than 0, at most 1 m (SD)")
+                            value=position_error_m, valid="0 to 1 m (standard deviation)")
     rng = rng if rng is not None else np.random.default_rng(1)
     cross = (0.0, float(crosswind_m_s), 0.0, float(crosswind_m_s))
     err = (0.0, 0.0, float(position_error_m), float(position_error_m))
