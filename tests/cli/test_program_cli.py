@@ -67,7 +67,7 @@ def test_plan_writes_report_and_files(scenarios_dir, tmp_path):
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "Drinks by bike" in html and "Pace car" in html and "Wristband card" in html
     # [plan] of the scenario: the Vienna formation's laser lines and the crew rotation
-    assert 'alt="laser"' in html and 'alt="crew rotation"' in html
+    assert 'alt="Laser lines' in html and 'class="gantt"' in html
     crew = json.loads((out / "crew_plan.json").read_text())
     slots = {s["slot"] for s in crew["stints"]}
     assert len(slots) == 7  # 5 ahead + 2 behind, every slot filled
@@ -116,5 +116,5 @@ def test_plan_with_formation_has_laser_and_drawing(scenarios_dir, tmp_path):
     assert sum(1 for line in laser if line.startswith("track")) == 5  # one per front pacer
     assert sum(1 for line in laser if line.startswith("cross")) == 2
     html = (out / "report.html").read_text()
-    assert 'alt="formation"' in html and 'alt="laser"' in html
+    assert 'alt="The formation from above' in html and 'alt="Laser lines' in html
     assert not (out / ".formation.png").exists()

@@ -145,3 +145,16 @@ def test_drinks_plan_on_calm_stretches(vienna):
         assert np.all(seg.curvature_1_m[near] < 1e-3), h
     total_cho = plan.total_carbohydrate_g
     assert total_cho == pytest.approx(75 * r.finish_time_s / 3600, abs=0.5)  # rounded to 0.1 g
+
+
+def test_car_program_tolerance_holds_speed_within_half_a_second():
+    # issue 14 item 6: an even 21.16 km/h alternated 21.1/21.2 every 100 m (369 changes);
+    # with a 0.5 s tolerance the car holds each speed until the group is 0.5 s off schedule.
+    d = np.linspace(0, 42195, 4221)
+    sched = PaceSchedule(d, d / (42195 / parse_duration_s("1:59:40.2")), "even-pace")
+    every_block = car_program(sched)
+    held = car_program(sched, tolerance_s=0.5)
+    assert len(every_block.changes()) > 300
+    assert 3 <= len(held.changes()) <= 30
+    assert held.max_abs_drift_s <= 0.5 + 0.06  # one 100 m block at 0.1 km/h ≈ 0.057 s
+    assert abs(held.drift_s[-1]) <= 0.56

@@ -17,20 +17,22 @@ def plot_crew_gantt(plan: CrewPlan, path: str | Path, *, title: str | None = Non
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from paceline.report.render import pacer_colours
+
     names = sorted({a.pacer for a in plan.stints})
-    cmap = plt.get_cmap("tab20")
-    colour = {n: cmap(i % 20) for i, n in enumerate(names)}
+    colours = pacer_colours(names)  # one distinct colour per pacer, with a readable ink
     margin = {p.name: p.min_margin for p in plan.pacers}
     slots = list(plan.slots)
     fig, ax = plt.subplots(figsize=(13, 0.55 * len(slots) + 1.8), dpi=110)
     for a in plan.stints:
         y = len(slots) - 1 - slots.index(a.slot)
         w = (a.to_m - a.from_m) / 1000
-        ax.barh(y, w, left=a.from_m / 1000, height=0.72, color=colour[a.pacer],
+        fill, ink = colours[a.pacer]
+        ax.barh(y, w, left=a.from_m / 1000, height=0.72, color=fill,
                 edgecolor="white", linewidth=1.2)
         label = f"{a.pacer}\n{margin.get(a.pacer, 1):.0%}" if w > 2.0 else a.pacer
-        ax.text(a.from_m / 1000 + w / 2, y, label, ha="center", va="center", fontsize=7.5,
-                color="black")
+        ax.text(a.from_m / 1000 + w / 2, y, label, ha="center", va="center", fontsize=9,
+                color=ink)
     for x in plan.exchange_points_m:
         ax.axvline(x / 1000, color="grey", lw=0.6, ls=":", zorder=0)
     ax.set_yticks(range(len(slots)), list(reversed(slots)))

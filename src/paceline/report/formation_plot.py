@@ -9,10 +9,10 @@ import numpy as np
 from paceline.formation import FormationResult
 from paceline.models import drafting as dm
 
-__all__ = ["plot_formation"]
+__all__ = ["plot_formation", "plot_laser"]
 
 
-def plot_formation(result: FormationResult, path: Path | str) -> Path:
+def plot_formation(result: FormationResult, path) -> Path:
     """Write a PNG: runners (numbered, labelled with their drag ratio) over the air-speed map.
 
     The map is the air speed a runner would feel at each point (body-width average),
@@ -71,7 +71,43 @@ def plot_formation(result: FormationResult, path: Path | str) -> Path:
     ax.set_title(f"{f.name}: athlete drag −{result.athlete_drag_reduction:.0%}\n"
                  f"labels: runner / drag ratio · air yaw {result.yaw_deg:+.0f}°", fontsize=10)
     fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
+    out = Path(path) if isinstance(path, str | Path) else path  # a path or a binary file
+    fig.savefig(out, format="png")
     plt.close(fig)
-    return path
+    return out
+
+
+def plot_laser(laser) -> str:
+    """The laser lines the pace car projects, seen from above with the car at the top: a PNG
+    data URI (for the offline report)."""
+    import base64
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.6, 5.2), constrained_layout=True)
+    ax.add_patch(plt.Rectangle((-1.0, -2.0), 2.0, 2.0, fc="0.3"))
+    ax.text(0, -1.0, "car", color="white", ha="center", va="center")
+    for ln in laser.lines:
+        if ln.kind == "track":
+            ax.plot([-ln.lateral_m] * 2, [ln.behind_from_m, ln.behind_to_m], color="#1db954",
+                    lw=3)
+            ax.text(-ln.lateral_m, ln.behind_from_m - 0.2, ln.label, ha="center", va="bottom",
+                    fontsize=7, rotation=90)
+        else:
+            ax.plot([-ln.half_width_m, ln.half_width_m], [ln.behind_from_m] * 2,
+                    color="#1db954", lw=2, ls="--")
+            ax.text(ln.half_width_m + 0.15, ln.behind_from_m, ln.label, va="center", fontsize=8)
+    ax.set_ylim(max(ln.behind_to_m for ln in laser.lines) + 1.5, -2.5)
+    ax.set_xlim(-3.5, 4.5)
+    ax.set_aspect("equal")
+    ax.set_xlabel("left ← lateral [m] → right")
+    ax.set_ylabel("metres behind the car")
+    ax.set_title("Laser lines projected by the car", fontsize=10, loc="left")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

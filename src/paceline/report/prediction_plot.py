@@ -12,10 +12,12 @@ from paceline.units import format_duration
 __all__ = ["plot_prediction"]
 
 
-def plot_prediction(model: RaceModel, result: RaceResult, path) -> Path | None:
+def plot_prediction(model: RaceModel, result: RaceResult, path, *,
+                    title: str | None = None) -> Path | None:
     """Write a PNG with pace and elevation along the course, 5 km splits and the power shares.
 
-    ``path`` is a file path or a binary file object (e.g. ``io.BytesIO``)."""
+    ``path`` is a file path or a binary file object (e.g. ``io.BytesIO``); ``title`` replaces
+    the default "<name>: predicted h:mm:ss" (a plan titles its target schedule as such)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -31,7 +33,7 @@ def plot_prediction(model: RaceModel, result: RaceResult, path) -> Path | None:
     fig = plt.figure(figsize=(11, 7.5), constrained_layout=True)
     grid = fig.add_gridspec(2, 3)
     ax = fig.add_subplot(grid[0, :])
-    ax.plot(km, pace_s_km, color="#1f5fa8", lw=1.2, label="pace (even effort)")
+    ax.plot(km, pace_s_km, color="#1f5fa8", lw=1.2, label=f"pace ({result.pacing})")
     mean_pace = result.finish_time_s / (seg.distance_m / 1000.0)
     ax.axhline(mean_pace, color="#1f5fa8", ls=":", lw=1,
                label=f"mean {format_duration(mean_pace, decimals=1)}/km")
@@ -50,8 +52,8 @@ def plot_prediction(model: RaceModel, result: RaceResult, path) -> Path | None:
     ax.patch.set_visible(False)
     ax.legend(loc="upper right", fontsize=9)
     sc = model.scenario
-    ax.set_title(f"{sc.name or model.course.name}: predicted "
-                 f"{format_duration(result.finish_time_s, decimals=1)}"
+    ax.set_title((title or f"{sc.name or model.course.name}: predicted "
+                  f"{format_duration(result.finish_time_s, decimals=1)}")
                  + (f" (actual {format_duration(sc.race.actual_time_s, decimals=1)})"
                     if sc.race.actual_time_s else ""), loc="left")
 
@@ -85,8 +87,8 @@ def plot_prediction(model: RaceModel, result: RaceResult, path) -> Path | None:
                     xytext=(4, 0), textcoords="offset points")
     cx.set_xlabel("share of metabolic power [%]")
     level = 100.0 * result.breakdown_w_kg["level"] / total
-    cx.set_title(f"level running {level:.1f} %; on top of it:\n"
-                 f"(mean drag {result.mean_drag_force_n:.1f} N)", fontsize=10)
+    cx.set_title(f"Power beyond level running\n(level running itself: {level:.1f} %)",
+                 fontsize=9.5, loc="left")
 
     out = Path(path) if isinstance(path, str | Path) else path
     fig.savefig(out, dpi=110, format="png")

@@ -1,0 +1,313 @@
+"""Render a :class:`paceline.plan.RacePlan` with the Jinja2 templates shared by the static report
+(``paceline plan`` → report.html) and the web app's Plan page (``paceline web``).
+
+:func:`plan_view` turns the plan into display values (human units, table rows, the crew Gantt as
+SVG geometry); the templates only lay them out. Static figures (matplotlib PNG as data URIs) are
+made by :func:`static_figures`; the web page draws interactive charts from the same view instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import colorsys
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import jinja2
+
+from paceline.plan import RacePlan
+from paceline.units import format_distance, format_duration, format_pace
+
+__all__ = ["environment", "plan_view", "static_figures", "render_report", "read_assumptions",
+           "pacer_colours"]
+
+_ENV: jinja2.Environment | None = None
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment over ``paceline/report/templates`` (autoescaped)."""
+    global _ENV
+    if _ENV is None:
+        _ENV = jinja2.Environment(loader=jinja2.PackageLoader("paceline.report", "templates"),
+                                  autoescape=True, undefined=jinja2.StrictUndefined,
+                                  trim_blocks=True, lstrip_blocks=True)
+        _ENV.filters["duration"] = lambda s, d=0: format_duration(s, decimals=d)
+        _ENV.filters["distance"] = format_distance
+    return _ENV
+
+
+# --- assumptions from the scenario file ---------------------------------------------------------
+
+_SECTION = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+
+
+def read_assumptions(path: str | Path) -> list[dict]:
+    """The scenario file's ASSUMED notes: ``[{section, text, reference}]``.
+
+    A comment paragraph (consecutive ``#`` lines) is one note, so a sentence that runs over two
+    lines is kept whole; a key with an inline comment gives "key = value — comment". Notes under
+    ``[athlete.reference]`` describe the *reference* race the capacity is calibrated on
+    (``reference`` True), not the race planned.
+    """
+    section = ""
+    out: list[dict] = []
+    para: list[str] = []
+    para_section = ""
+
+    def flush() -> None:
+        text = " ".join(para).strip()
+        if "ASSUMED" in text and "each assumption" not in text:
+            out.append({"section": para_section, "text": text,
+                        "reference": para_section.startswith("athlete.reference")})
+        para.clear()
+
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            if not para:
+                para_section = section
+            para.append(stripped.lstrip("#").strip())
+            continue
+        flush()
+        m = _SECTION.match(line)
+        if m:
+            section = m.group(1)
+            continue
+        code, _, comment = line.partition("#")
+        if "ASSUMED" in comment:
+            key_section = section
+            out.append({"section": key_section, "text": f"{code.strip()} — {comment.strip()}",
+                        "reference": key_section.startswith("athlete.reference")})
+    flush()
+    return out
+
+
+# --- display values ------------------------------------------------------------------------------
+
+def pacer_colours(names: list[str]) -> dict[str, tuple[str, str]]:
+    """A distinct fill per pacer (golden-angle hues, two lightness levels) and a readable text
+    colour for it: ``{name: (fill_hex, text_hex)}``."""
+    out = {}
+    for i, n in enumerate(sorted(names)):
+        h = (i * 0.381966) % 1.0
+        light = (0.42, 0.68, 0.55)[i % 3]
+        r, g, b = colorsys.hls_to_rgb(h, light, 0.62)
+        fill = f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+        lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        out[n] = (fill, "#000000" if lum > 0.45 else "#ffffff")
+    return out
+
+
+def _gantt(crew) -> dict:
+    """SVG geometry of the crew Gantt (one row per slot; viewBox units)."""
+    names = sorted({a.pacer for a in crew.stints})
+    colours = pacer_colours(names)
+    margin = {p.name: p for p in crew.pacers}
+    slots = list(crew.slots)
+    left, width, row_h, top = 90.0, 900.0, 34.0, 26.0
+    km = crew.distance_m / 1000.0
+    bars = []
+    for a in crew.stints:
+        x = left + width * a.from_m / crew.distance_m
+        w = width * (a.to_m - a.from_m) / crew.distance_m
+        y = top + row_h * slots.index(a.slot)
+        pm = margin.get(a.pacer)
+        rem = pm.min_margin if pm else float("nan")
+        fill, ink = colours[a.pacer]
+        bars.append({
+            "x": round(x, 1), "y": round(y + 3, 1), "w": round(w, 1), "h": row_h - 6,
+            "fill": fill, "ink": ink, "pacer": a.pacer, "slot": a.slot,
+            "label": a.pacer if w >= 34 else "", "cx": round(x + w / 2, 1),
+            "cy": round(y + row_h / 2, 1), "remaining": f"{rem:.0%}",
+            "from_km": f"{a.from_m / 1000:.1f}", "to_km": f"{a.to_m / 1000:.1f}",
+            "title": f"{a.pacer} — {a.slot}, {a.from_m / 1000:.1f}–{a.to_m / 1000:.1f} km; "
+                     f"lowest remaining capacity {rem:.0%}"
+                     + (f" after {pm.stints} stint(s), {pm.distance_m / 1000:.1f} km"
+                        if pm else "")})
+    ticks = [{"x": round(left + width * k / km, 1), "label": f"{k:g}"}
+             for k in range(0, int(km) + 1, 5)]
+    exch = [round(left + width * d / crew.distance_m, 1) for d in crew.exchange_points_m]
+    return {"bars": bars, "slots": [{"name": s, "y": top + row_h * i + row_h / 2}
+                                    for i, s in enumerate(slots)],
+            "ticks": ticks, "exchanges": exch, "height": top + row_h * len(slots) + 40,
+            "axis_y": top + row_h * len(slots), "left": left, "right": left + width}
+
+
+def _split_rows(rows) -> list[dict]:
+    return [{"label": r.label, "distance_m": round(r.distance_m, 1),
+             "elapsed_s": round(r.elapsed_s, 2),
+             "elapsed": format_duration(r.elapsed_s, decimals=1),
+             "segment": format_duration(r.segment_s, decimals=1),
+             "pace": format_duration(r.pace_s_per_km, decimals=1)} for r in rows]
+
+
+def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
+              roster_note: str | None = None) -> dict:
+    """Display values of a plan for the templates (strings in human units, table rows)."""
+    sc, r, p, car, drinks = plan.scenario, plan.result, plan.prediction, plan.car, plan.drinks
+    target = plan.target_time_s
+    summary = []
+    if target is not None:
+        summary.append(("Target (this plan's schedule)", format_duration(target, decimals=1)
+                        + f" ({format_pace(r.distance_m / target, decimals=2)}, even pace; "
+                        f"{r.effort_frac:.1%} of the power the model says he can sustain)"))
+    summary += [
+        ("Model's prediction", format_duration(p.finish_time_s, decimals=1)
+         + f" ({format_pace(p.distance_m / p.finish_time_s, decimals=1)}, {p.pacing})"),
+        ("Half way (schedule)", format_duration(r.half_way_s, decimals=1)),
+        ("Uncertainty of the prediction (P10 / P50 / P90)",
+         " / ".join(format_duration(plan.percentiles_s[k]) for k in (10, 50, 90))
+         + f" ({plan.draws} draws, seed {plan.seed})"),
+    ]
+    if sc.race.actual_time_s:
+        summary.append(("Actual", format_duration(sc.race.actual_time_s, decimals=1)))
+    if plan.target_shortfall_frac is not None:
+        summary.append(("Target", f"{format_duration(target)} is beyond the model's capacity by "
+                        f"{plan.target_shortfall_frac:.1%} of time (--force)"))
+    c = sc.conditions
+    cond = (f"{c.temperature_c:g} °C" + (f" → {c.temperature_end_c:g} °C"
+                                        if c.temperature_end_c is not None else "")
+            + f", RH {c.relative_humidity:.0%}, wind {c.wind_speed_m_s:g} m/s from "
+            f"{c.wind_from_deg:g}°, drafting {sc.drafting.drag_reduction:.0%}, shoes saving "
+            f"{sc.shoes.metabolic_saving:.0%}")
+    total = sum(r.breakdown_w_kg.values())
+    final = float(car.drift_s[-1])
+    finish = (f"finishes {final:+.2f} s from it" if abs(final) >= 0.005
+              else "finishes on schedule to within 0.01 s")
+    crew = None
+    if plan.crew_plan is not None:
+        cp = plan.crew_plan
+        used = {a.pacer for a in cp.stints}
+        lowest = min((m.min_margin for m in cp.pacers if m.name in used), default=float("nan"))
+        crew = {"formation": cp.formation, "used": len(used),
+                "exchanges": ", ".join(f"{d / 1000:.1f}" for d in cp.exchange_points_m),
+                "safety": f"{cp.safety_margin_frac:.0%}", "lowest": f"{lowest:.0%}",
+                "status": cp.status,
+                "gap": f"{cp.gap_frac:.1%}" if cp.gap_frac == cp.gap_frac else "—",
+                "gantt": _gantt(cp),
+                "rows": [(a.pacer, a.slot, f"{a.from_m / 1000:.1f} km", f"{a.to_m / 1000:.1f} km")
+                         for a in sorted(cp.stints, key=lambda a: (a.from_m, a.slot))],
+                "pacers": [{"name": m.name, "remaining": f"{m.min_margin:.0%}",
+                            "stints": m.stints, "km": f"{m.distance_m / 1000:.1f}"}
+                           for m in cp.pacers if m.name in used]}
+    formation = None
+    if plan.formation is not None:
+        f = plan.formation
+        formation = {"title": f.title or f.name, "n_pacers": f.n_pacers,
+                     "from_plan": plan.formation_from_plan,
+                     "drag_reduction": f"{sc.drafting.drag_reduction:.0%}",
+                     "laser": [(ln.label, ln.kind, f"{ln.lateral_m:+.2f} m",
+                                f"{ln.behind_from_m:.2f} m", f"{ln.behind_to_m:.2f} m")
+                               for ln in plan.laser.lines]}
+    carb_ml = drinks.carbohydrate_g_h * r.finish_time_s / 3600.0 / drinks.concentration_g_ml
+    assumptions = assumptions or []
+    return {
+        "title": sc.name or plan.model.course.name,
+        "athlete": sc.athlete.name,
+        "distance": format_distance(r.distance_m),
+        "course": plan.model.course.name,
+        "conditions": cond,
+        "pacing": r.pacing,
+        "summary": summary,
+        "chart_title": ("the plan's schedule" if target is not None else "predicted")
+        + f" {format_duration(r.finish_time_s, decimals=1)}",
+        "splits": {k: _split_rows(v) for k, v in plan.splits.items()},
+        "card": [(x.label.replace(" km", ""), format_duration(x.elapsed_s))
+                 for x in plan.splits["km"]],
+        "power": [(k, f"{v:.3f}", f"{v / total:.2%}") for k, v in r.breakdown_w_kg.items()],
+        "drag_n": f"{r.mean_drag_force_n:.2f}", "air_share": f"{r.air_share:.2%}",
+        "wbgt": f"{r.wbgt_c:.1f}",
+        "whatif": [(f.name, f.change, f"{f.delta_s:+.1f} s") for f in plan.whatif_factors],
+        "whatif_base": format_duration(plan.whatif_base_s, decimals=1),
+        "car": {"offset": f"{car.offset_m:g}", "resolution": f"{car.resolution_kmh:g}",
+                "max_drift": f"{car.max_abs_drift_s:.2f}", "finish": finish,
+                "naive": f"{car.naive_drift_s[-1]:+.1f}", "n_changes": len(plan.car_changes),
+                "changes": [(format_distance(d) if d else "start", f"{v:.1f} km/h")
+                            for d, v in plan.car_changes]},
+        "corrections": [(f"{x.delta_s:+.0f} s at {x.at_m / 1000:g} km", f"{x.over_m / 1000:g} km",
+                         f"{x.speed_change_m_s * 3.6:+.2f} km/h ({x.speed_change_frac:+.2%})",
+                         f"{x.ramp_m:.0f} m") for x in plan.corrections],
+        "drinks": {"sweat_rate": f"{drinks.sweat_rate_l_h:.2f}",
+                   "heat_w": f"{drinks.metabolic_heat_w:.0f}",
+                   "uncompensable": drinks.uncompensable,
+                   "sweat_total": f"{drinks.sweat_total_l:.2f}",
+                   "fluid_min": f"{drinks.fluid_target_l:.2f}",
+                   "loss_ok": drinks.fluid_target_l <= 0.0,
+                   "cho_g_h": f"{drinks.carbohydrate_g_h:g}",
+                   "conc": f"{drinks.concentration_g_ml * 100:.0f}",
+                   "carb_ml": f"{carb_ml:.0f}",
+                   "total_ml": f"{drinks.total_volume_ml:.0f}",
+                   "total_cho": f"{drinks.total_carbohydrate_g:.0f}",
+                   "rows": [(h.number, format_distance(h.distance_m), format_duration(h.elapsed_s),
+                             f"{h.volume_ml:.0f} ml", f"{h.carbohydrate_g:.1f} g")
+                            for h in drinks.handoffs]},
+        "formation": formation,
+        "crew": crew,
+        "roster_note": roster_note,
+        "assumptions_race": [a for a in assumptions if not a["reference"]],
+        "assumptions_reference": [a for a in assumptions if a["reference"]],
+        "notes": list(plan.notes),
+    }
+
+
+# --- static figures ------------------------------------------------------------------------------
+
+def _uri(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def static_figures(plan: RacePlan) -> dict[str, str | None]:
+    """PNG data URIs for the offline report: prediction, drift, formation, laser."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from paceline.report.prediction_plot import plot_prediction
+
+    buf = io.BytesIO()
+    title = None
+    if plan.target_time_s is not None:
+        title = (f"{plan.scenario.name or plan.model.course.name}: the plan's schedule "
+                 f"{format_duration(plan.finish_time_s, decimals=1)} (target, even pace)")
+    plot_prediction(plan.model, plan.result, buf, title=title)
+    figs: dict[str, str | None] = {
+        "prediction": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")}
+    car = plan.car
+    fig, ax = plt.subplots(figsize=(10, 3.2), constrained_layout=True)
+    km = car.node_distance_m[1:] / 1000.0
+    ax.plot(km, car.naive_drift_s, color="0.6", lw=1, label="each block rounded alone")
+    ax.plot(km, car.drift_s, color="#1f5fa8", lw=1.4, label="this program")
+    ax.axhline(0, color="0.3", lw=0.6)
+    ax.set_xlabel("distance [km]")
+    ax.set_ylabel("behind schedule [s]")
+    ax.set_title(f"Pace car at {car.resolution_kmh:g} km/h resolution, {len(plan.car_changes)} "
+                 "set speeds: schedule drift", loc="left", fontsize=10)
+    ax.legend(fontsize=8)
+    figs["drift"] = _uri(fig)
+    plt.close(fig)
+    figs["formation"] = figs["laser"] = None
+    if plan.formation_result is not None:
+        from paceline.report.formation_plot import plot_formation, plot_laser
+
+        buf = io.BytesIO()
+        plot_formation(plan.formation_result, buf)
+        figs["formation"] = "data:image/png;base64," + base64.b64encode(
+            buf.getvalue()).decode("ascii")
+        figs["laser"] = plot_laser(plan.laser)
+    return figs
+
+
+def render_report(plan: RacePlan, *, files: list[Path], assumptions: list[dict],
+                  roster_note: str | None = None,
+                  figures: dict[str, str | None] | None = None) -> str:
+    """The offline report.html: one file, figures embedded, no scripts or fonts fetched."""
+    view = plan_view(plan, assumptions=assumptions, roster_note=roster_note)
+    return environment().get_template("report.html").render(
+        plan=view, figures=figures if figures is not None else static_figures(plan),
+        files=[f.name for f in files] + ["report.html"], files_base="",
+        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))

@@ -1,0 +1,74 @@
+"""The static report rendered from the shared templates (issue 14 item 6's defects stay fixed)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from paceline.report.plan import write_plan
+from paceline.report.render import pacer_colours, read_assumptions
+
+ROOT = Path(__file__).resolve().parents[2]
+VIENNA = ROOT / "scenarios" / "vienna-2019.toml"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("plan") / "vienna"
+    res = write_plan(VIENNA, out, draws=300, crew_time_limit_s=2.0)
+    assert res.plan is not None and res.plan.crew_plan is not None
+    return (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_assumptions_keep_paragraphs_whole_and_label_the_reference_race():
+    notes = read_assumptions(VIENNA)
+    ref = [n["text"] for n in notes if n["reference"]]
+    race = [n["text"] for n in notes if not n["reference"]]
+    # the Beaumont note runs over two comment lines: one note, ending where the sentence ends
+    beaumont = [t for t in ref if "Beaumont" in t]
+    assert len(beaumont) == 1 and beaumont[0].endswith("behind two pacers)")
+    assert any("straight" in t for t in ref)  # Berlin's course: the reference race
+    assert any("wind_speed_m_s" in t for t in race)
+    assert not any("Berlin" in t for t in race)
+
+
+def test_report_has_viewport_and_phone_layout_and_nothing_fetched(report):
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in report
+    assert "@media (max-width:700px)" in report
+    assert not re.search(r'(src|href)="(https?:)?//', report)
+    assert "<script" not in report
+
+
+def test_report_sections_say_what_they_show(report):
+    # the reference race's assumptions are labelled as such
+    assert "The reference race (the performance his capacity is calibrated on" in report
+    # fluid: 0 L needed against the 2 % rule, so the carbohydrate sets the planned volume
+    assert "fluid does\nnot set the volume" in report or "fluid does not set the volume" in report
+    assert "Fluid target" not in report
+    # the pace car: a count of set speeds and an honest finish offset, not "−0.00 s"
+    m = re.search(r"(\d+) set speeds in all", report)
+    assert m and 3 <= int(m.group(1)) <= 40
+    assert "-0.00 s" not in report and "−0.00 s" not in report
+    # the roster is marked illustrative, and the files are links
+    assert "Illustrative roster" in report and "NOT the real pacers" in report
+    assert '<a href="plan.json">plan.json</a>' in report
+    assert '<a href="car_program.csv">car_program.csv</a>' in report
+
+
+def test_gantt_names_every_stint_with_capacity_on_hover(report):
+    svg = report[report.index('<svg class="gantt"'):report.index("</svg>")]
+    titles = re.findall(r"<title>([^<]+)</title>", svg)
+    assert len(titles) > 40
+    assert all("lowest remaining capacity" in t for t in titles[1:])
+    fills = dict(re.findall(r'data-pacer="([^"]+)"[^>]*fill="(#[0-9a-f]{6})"', svg))
+    assert len(set(fills.values())) == len(fills)  # one colour per pacer
+
+
+def test_pacer_colours_are_distinct_and_readable():
+    names = [f"V{i:02d}" for i in range(1, 42)]
+    colours = pacer_colours(names)
+    assert len({fill for fill, _ in colours.values()}) == 41
+    for fill, ink in colours.values():
+        r, g, b = (int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        assert (ink == "#000000") == (lum > 0.45)
