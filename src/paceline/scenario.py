@@ -9,9 +9,11 @@ module validates it: unknown keys, missing keys and out-of-range values raise
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import tomllib
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
@@ -262,8 +264,27 @@ def formation_preset_names() -> list[str]:
     return sorted(names + ["single-file-N"])
 
 
+def user_formation_dirs() -> list[Path]:
+    """Folders of the user's own formation files (``PACELINE_FORMATIONS``, ``os.pathsep``
+    separated; ``paceline web`` saves its formation editor's files there)."""
+    raw = os.environ.get("PACELINE_FORMATIONS", "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def user_formation_file(name: str) -> Path | None:
+    """The user's formation file NAME.toml, if a PACELINE_FORMATIONS folder has it."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", name):
+        return None
+    for d in user_formation_dirs():
+        p = d / f"{name}.toml"
+        if p.is_file():
+            return p
+    return None
+
+
 def _formation_positions(name: str) -> tuple[Any, Any]:
-    """(x, y) of a formation preset, athlete first; ValueError listing the valid names."""
+    """(x, y) of a formation preset (bundled, or a user file in PACELINE_FORMATIONS), athlete
+    first; ValueError listing the valid names."""
     import numpy as np
 
     m = _SINGLE_FILE.match(name)
@@ -275,8 +296,11 @@ def _formation_positions(name: str) -> tuple[Any, Any]:
         return x, y
     path = _formation_dir().joinpath(f"{name}.toml")
     if not path.is_file():
+        path = user_formation_file(name)
+    if path is None:
         raise ValueError(f"unknown formation preset {name!r}; valid: "
-                         + ", ".join(formation_preset_names()))
+                         + ", ".join(formation_preset_names())
+                         + " (or a NAME.toml in a PACELINE_FORMATIONS folder)")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     runners = data["runner"]
     return (np.array([float(r["x_m"]) for r in runners]),

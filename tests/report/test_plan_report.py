@@ -15,7 +15,7 @@ VIENNA = ROOT / "scenarios" / "vienna-2019.toml"
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("plan") / "vienna"
-    res = write_plan(VIENNA, out, draws=300, crew_time_limit_s=2.0)
+    res = write_plan(VIENNA, out, draws=300, crew_time_limit_s=8.0)
     assert res.plan is not None and res.plan.crew_plan is not None
     return (out / "report.html").read_text(encoding="utf-8")
 

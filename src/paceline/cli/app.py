@@ -470,13 +470,14 @@ def main() -> None:
 
 def _register_subcommands() -> None:
     """Command groups of the other parts of paceline, each in its own module."""
-    from paceline.cli import crew, formation, log, venue, weather
+    from paceline.cli import crew, formation, log, venue, weather, web
 
     app.add_typer(formation.app, name="formation")
     app.add_typer(crew.app, name="crew")
     app.add_typer(log.app, name="log")
     app.add_typer(weather.app, name="weather")
     app.command("venue")(venue.venue)
+    app.command("web")(web.web)
 
 
 _register_subcommands()

@@ -92,6 +92,10 @@ def load_preset(name: str) -> Formation:
         )
     path = _data_dir().joinpath(f"{name}.toml")
     if not path.is_file():
+        from paceline.scenario import user_formation_file
+
+        path = user_formation_file(name) or path
+    if not path.is_file():
         raise ScenarioError("unknown formation preset", where="formation", value=name,
                             valid=", ".join(preset_names()),
                             fix="pick one of these or give positions")

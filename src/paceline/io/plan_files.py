@@ -60,8 +60,11 @@ def _csv(path: Path, headers: list[str], rows) -> Path:
 
 
 def write_plan_files(plan: RacePlan, out: Path, *, scenario_path: str | None = None,
-                     roster_path: str | None = None) -> list[Path]:
-    """Write the plan's machine files into the existing directory ``out``; return their paths."""
+                     roster_path: str | None = None, source: dict | None = None) -> list[Path]:
+    """Write the plan's machine files into the existing directory ``out``; return their paths.
+
+    ``source`` (``{"scenario_file", "overrides"}``) is recorded in plan.json so that the plan
+    can be rebuilt from its directory (``paceline web --plan DIR``)."""
     out = Path(out)
     files: list[Path] = []
     for every, rows in plan.splits.items():
@@ -104,6 +107,9 @@ def write_plan_files(plan: RacePlan, out: Path, *, scenario_path: str | None = N
             description=f"paceline target schedule; times from {when}; preset geometry is "
             "approximate"))
     p = out / "plan.json"
-    p.write_text(json.dumps(plan_to_dict(plan), indent=2), encoding="utf-8")
+    data = plan_to_dict(plan)
+    if source:
+        data["source"] = source
+    p.write_text(json.dumps(data, indent=2), encoding="utf-8")
     files.append(p)
     return files

@@ -111,7 +111,7 @@ def build_plan(scenario: Scenario, *, course: Course, reference_course: Course |
                pacers: Sequence | None = None, draws: int = 20000, seed: int = 2019,
                force: bool = False, crew_time_limit_s: float = 4.0,
                car_tolerance_s: float = CAR_TOLERANCE_S,
-               lat_lon: Callable | None = None,
+               lat_lon: Callable | None = None, crew_plan=None,
                progress: Callable[[int, int, str], None] | None = None) -> RacePlan:
     """Run the models and programs of a race plan and return them as one :class:`RacePlan`.
 
@@ -132,6 +132,8 @@ def build_plan(scenario: Scenario, *, course: Course, reference_course: Course |
     lat_lon : callable, optional
         ``(east_m, north_m, lat0_deg, lon0_deg) -> (lat_deg, lon_deg)`` for the map and GPX
         (the edge passes ``paceline.io.schedule_gpx.east_north_to_lat_lon``).
+    crew_plan : paceline.crew.CrewPlan, optional
+        A rotation already solved (read back from crew_plan.json): used as is, not re-solved.
 
     Raises
     ------
@@ -193,8 +195,7 @@ def build_plan(scenario: Scenario, *, course: Course, reference_course: Course |
                              offset_m=car.offset_m)
         formation_result = evaluate(formation, speed_m_s=result.distance_m / result.finish_time_s)
     tick("drinks and formation")
-    crew_plan = None
-    if pacers is not None:
+    if crew_plan is None and pacers is not None:
         from paceline.crew import CrewScheduler, problem_from_scenario
 
         problem = problem_from_scenario(

@@ -38,7 +38,7 @@ class PlanOutput:
 
 def load_plan(scenario_path: str | Path, *, overrides: list[str] | None = None,
               draws: int = 20000, seed: int = 2019, force: bool = False,
-              crew_time_limit_s: float = 4.0,
+              crew_time_limit_s: float = 4.0, crew_plan=None,
               progress: Callable[[int, int, str], None] | None = None
               ) -> tuple[RacePlan, dict]:
     """Read a scenario file (and its courses and roster) and build its plan.
@@ -49,7 +49,7 @@ def load_plan(scenario_path: str | Path, *, overrides: list[str] | None = None,
     sc = read_scenario(scenario_path, overrides)
     course, ref_course = load_courses(sc, scenario_path.parent)
     pacers = roster_path = None
-    if sc.plan.roster is not None:
+    if sc.plan.roster is not None and crew_plan is None:
         from paceline.crew import get_crew_formation
         from paceline.io.roster import read_roster
 
@@ -59,7 +59,7 @@ def load_plan(scenario_path: str | Path, *, overrides: list[str] | None = None,
         pacers, _ = read_roster(roster_path, slots=get_crew_formation(sc.plan.crew_formation).slots)
     plan = build_plan(sc, course=course, reference_course=ref_course, pacers=pacers, draws=draws,
                       seed=seed, force=force, crew_time_limit_s=crew_time_limit_s,
-                      lat_lon=east_north_to_lat_lon, progress=progress)
+                      lat_lon=east_north_to_lat_lon, crew_plan=crew_plan, progress=progress)
     return plan, {"assumptions": read_assumptions(scenario_path),
                   "roster_note": None if roster_path is None else roster_note(roster_path),
                   "scenario_path": str(scenario_path),
@@ -106,7 +106,9 @@ def write_plan(scenario_path: str | Path, out_dir: str | Path, *,
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     files = write_plan_files(plan, out, scenario_path=extra["scenario_path"],
-                             roster_path=extra["roster_path"])
+                             roster_path=extra["roster_path"],
+                             source={"scenario_file": str(Path(scenario_path).resolve()),
+                                     "overrides": list(overrides or [])})
     report = out / "report.html"
     report.write_text(render_report(plan, files=files, assumptions=extra["assumptions"],
                                     roster_note=extra["roster_note"], figures=figures),

@@ -1,0 +1,240 @@
+"""The FastAPI app: pages, JSON APIs for the charts and the formation editor, token-guarded
+writes."""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from paceline.errors import PacelineError
+from paceline.web import views
+
+__all__ = ["WebConfig", "create_app", "FORMATION_NAME"]
+
+STATIC = Path(__file__).resolve().parent / "static"
+#: A formation name: lower-case letters, digits and hyphens; it becomes NAME.toml in the app's
+#: formations folder and nothing else (no separators, no dots, no "..").
+FORMATION_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+#: Plan directory files the Plan page links to (nothing else in the folder is served).
+PLAN_FILES = ("plan.json", "crew_plan.json", "car_program.csv", "drinks.csv", "laser.csv",
+              "schedule.gpx", "splits_km.csv", "splits_mile.csv", "splits_5km.csv",
+              "splits_lap.csv", "report.html")
+
+
+@dataclass
+class WebConfig:
+    """What ``paceline web`` was started with.
+
+    ``token`` guards every write (header ``Authorization: Bearer TOKEN`` or
+    ``X-Paceline-Token``); None: a random one is made and printed at start.
+    ``formations_dir`` is where the formation editor saves NAME.toml (the folder to put in
+    ``PACELINE_FORMATIONS`` for ``predict``/``plan``). ``tile_url`` (e.g. an OpenStreetMap
+    tile server's ``https://…/{z}/{x}/{y}.png``) adds map tiles; by default maps draw the course
+    on a plain background (no tile server is needed offline).
+    """
+
+    db_url: str | None = None
+    plan: str | None = None  # a plan directory (paceline plan -o DIR) or a scenario TOML
+    formations_dir: Path = field(default_factory=lambda: Path("formations"))
+    token: str | None = None
+    tile_url: str | None = None
+    max_upload_bytes: int = 32 * 1024 * 1024
+    draws: int = 5000
+
+
+class Runner(BaseModel):
+    name: str = Field(max_length=40)
+    x_m: float = Field(ge=-30, le=30)
+    y_m: float = Field(ge=-10, le=10)
+
+
+class FormationIn(BaseModel):
+    runners: list[Runner] = Field(min_length=1, max_length=16)
+    speed_m_s: float = Field(default=5.88, gt=1.0, le=12.0)
+    wind_speed_m_s: float = Field(default=0.0, ge=0.0, le=20.0)
+    wind_from_deg: float = Field(default=0.0, ge=0.0, le=360.0)
+    heading_deg: float = Field(default=0.0, ge=0.0, le=360.0)
+
+
+class FormationSave(FormationIn):
+    name: str = Field(max_length=64)
+    title: str = Field(default="", max_length=200)
+
+
+def _token_ok(request: Request, token: str) -> bool:
+    given = request.headers.get("x-paceline-token", "")
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        given = auth[7:].strip()
+    return bool(given) and hmac.compare_digest(given.encode(), token.encode())
+
+
+def create_app(config: WebConfig | None = None) -> FastAPI:
+    """The app: ``/`` home, ``/plan``, ``/formation``, ``/log`` (+ ``/log/{id}``), their JSON
+    APIs under ``/api``, and ``/static``."""
+    cfg = config or WebConfig()
+    if cfg.token is None:
+        cfg.token = secrets.token_urlsafe(24)
+    app = FastAPI(title="paceline", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.config = cfg
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    env = views.environment()
+    state: dict[str, Any] = {"plan": None, "plan_error": None}
+    plan_lock = threading.Lock()
+
+    def page(request: Request, name: str, **ctx) -> HTMLResponse:
+        html = env.get_template(name).render(request_path=request.url.path,
+                                             tile_url=cfg.tile_url, **ctx)
+        return HTMLResponse(html)
+
+    def get_plan():
+        """The plan (built once, on first use; None without --plan)."""
+        if cfg.plan is None:
+            return None
+        with plan_lock:
+            if state["plan"] is None and state["plan_error"] is None:
+                try:
+                    state["plan"] = views.load_plan_for_web(cfg.plan, draws=cfg.draws)
+                except PacelineError as exc:
+                    state["plan_error"] = str(exc)
+        return state["plan"]
+
+    app.state.get_plan = get_plan
+
+    def require_token(request: Request) -> None:
+        if not _token_ok(request, cfg.token or ""):
+            raise HTTPException(401, "this write needs the token printed by `paceline web` "
+                                "(header Authorization: Bearer TOKEN)")
+
+    # --- pages -----------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request):
+        return page(request, "index.html", has_plan=cfg.plan is not None,
+                    has_db=True)
+
+    @app.get("/plan", response_class=HTMLResponse)
+    def plan_page(request: Request):
+        loaded = get_plan()
+        if loaded is None:
+            return page(request, "plan_missing.html", error=state["plan_error"])
+        return page(request, "plan.html", plan=loaded.view, figures=loaded.figures,
+                    files=loaded.files, files_base="/plan/files/", chart=loaded.chart)
+
+    @app.get("/plan/files/{name}")
+    def plan_file(name: str):
+        loaded = get_plan()
+        if loaded is None or loaded.directory is None or name not in PLAN_FILES:
+            raise HTTPException(404, "no such plan file")
+        path = loaded.directory / name
+        if not path.is_file():
+            raise HTTPException(404, "no such plan file")
+        return FileResponse(path)
+
+    @app.get("/formation", response_class=HTMLResponse)
+    def formation_page(request: Request):
+        return page(request, "formation.html", presets=views.formation_presets(),
+                    saved=views.saved_formations(cfg.formations_dir),
+                    formations_dir=str(cfg.formations_dir.resolve()))
+
+    @app.get("/log", response_class=HTMLResponse)
+    def log_page(request: Request, sport: str | None = None, since: str | None = None,
+                 until: str | None = None, sort: str = "start_utc", order: str = "desc"):
+        table = views.activity_table(cfg.db_url, sport=sport, since=since, until=until,
+                                     sort=sort, order=order)
+        tpl = "log_table.html" if request.headers.get("hx-request") else "log.html"
+        return page(request, tpl, table=table)
+
+    @app.get("/log/{activity_id}", response_class=HTMLResponse)
+    def activity_page(request: Request, activity_id: int):
+        act = views.activity_detail(cfg.db_url, activity_id)
+        return page(request, "activity.html", act=act)
+
+    # --- JSON ------------------------------------------------------------------------------
+    @app.get("/api/plan")
+    def plan_json():
+        loaded = get_plan()
+        if loaded is None:
+            raise HTTPException(404, state["plan_error"] or "no plan: start with --plan")
+        return loaded.chart
+
+    @app.get("/api/formation/preset/{name}")
+    def formation_preset(name: str):
+        return views.formation_preset(name, cfg.formations_dir)
+
+    @app.post("/api/formation/evaluate")
+    def formation_evaluate(body: FormationIn):
+        return views.evaluate_formation(body, scenario=views.editor_scenario(get_plan()))
+
+    @app.post("/api/formation/save")
+    def formation_save(body: FormationSave, request: Request):
+        require_token(request)
+        if not FORMATION_NAME.fullmatch(body.name):
+            raise HTTPException(422, f"formation name {body.name!r}: use 1–64 lower-case "
+                                "letters, digits and hyphens, starting with a letter or digit "
+                                "(e.g. 'vienna-wide-v')")
+        path = views.save_formation(body, cfg.formations_dir)
+        return {"saved": path.name, "folder": str(cfg.formations_dir.resolve()),
+                "use": f"PACELINE_FORMATIONS={cfg.formations_dir.resolve()} paceline predict "
+                       f"SCENARIO --set drafting.formation={body.name} (a scenario whose "
+                       "[drafting] names a formation, e.g. scenarios/vienna-2019-formation.toml)"}
+
+    @app.get("/api/log/activities")
+    def log_activities(sport: str | None = None, since: str | None = None,
+                       until: str | None = None, sort: str = "start_utc", order: str = "desc"):
+        return views.activity_table(cfg.db_url, sport=sport, since=since, until=until,
+                                    sort=sort, order=order)
+
+    @app.get("/api/log/activity/{activity_id}")
+    def log_activity(activity_id: int):
+        return views.activity_detail(cfg.db_url, activity_id)["series"]
+
+    @app.get("/api/log/fitness")
+    def log_fitness(sport: str | None = None):
+        return views.fitness(cfg.db_url, sport=sport)
+
+    @app.post("/api/log/import")
+    async def log_import(request: Request, files: list[UploadFile]):
+        require_token(request)
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = []
+            for i, f in enumerate(files):
+                suffix = Path(f.filename or "").suffix.lower()
+                if suffix not in (".fit", ".gpx", ".tcx", ".csv"):
+                    raise HTTPException(422, f"{f.filename!r}: only .fit, .gpx, .tcx, .csv "
+                                        "activity files can be imported")
+                p = Path(tmp) / f"upload-{i}{suffix}"  # the user's name never becomes a path
+                size = 0
+                with p.open("wb") as out:
+                    while chunk := await f.read(1 << 20):
+                        size += len(chunk)
+                        if size > cfg.max_upload_bytes:
+                            raise HTTPException(413, f"{f.filename!r} is over the "
+                                                f"{cfg.max_upload_bytes // 2**20} MiB limit")
+                        out.write(chunk)
+                paths.append(p)
+            return views.import_files(cfg.db_url, paths, [f.filename or "" for f in files])
+
+    @app.exception_handler(PacelineError)
+    async def paceline_error(request: Request, exc: PacelineError):
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        n = request.headers.get("content-length")
+        if n is not None and n.isdigit() and int(n) > cfg.max_upload_bytes + 65536:
+            return JSONResponse({"detail": f"request over the {cfg.max_upload_bytes // 2**20} "
+                                 "MiB limit"}, status_code=413)
+        return await call_next(request)
+
+    return app

@@ -1,0 +1,127 @@
+"""The web app in-process (ASGI client): pages render, APIs answer, writes are guarded."""
+
+import tomllib
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import TOKEN
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return TestClient(app)
+
+
+@pytest.fixture(scope="module")
+def vienna(client):
+    return client.get("/api/formation/preset/ineos-vienna-2019").json()
+
+
+def test_pages_render_with_vendored_scripts_only(client):
+    for url in ("/", "/plan", "/formation", "/log"):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert "https://" not in r.text.split("</head>")[0], url  # nothing from a CDN
+        assert '<meta name="viewport"' in r.text
+    for asset in ("/static/vendor/htmx/htmx.min.js", "/static/vendor/uplot/uPlot.iife.min.js",
+                  "/static/vendor/leaflet/leaflet.js", "/static/plan.js"):
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_plan_page_shares_the_report_templates(client):
+    html = client.get("/plan").text
+    # the same sections as report.html, with the interactive chart and map in place of the PNG
+    for text in ("Wristband card", "Pace car", "Crew rotation", "Drinks by bike",
+                 'id="pace-chart"', 'id="course-map"', 'class="gantt"', "Illustrative roster"):
+        assert text in html, text
+    assert '<a href="/plan/files/plan.json">plan.json</a>' in html
+    chart = client.get("/api/plan").json()
+    assert chart["geo"] and len(chart["lat"]) == len(chart["track_km"]) > 100
+    assert chart["finish_s"] == pytest.approx(7180.0)
+
+
+def test_plan_files_served_by_name_only(client):
+    assert client.get("/plan/files/plan.json").json()["finish_time_s"] == pytest.approx(7180.0)
+    for bad in ("/plan/files/..%2F..%2Fetc%2Fpasswd", "/plan/files/other.txt"):
+        assert client.get(bad).status_code == 404
+
+
+def test_formation_evaluate_moves_with_the_runners(client, vienna):
+    body = {"runners": vienna["runners"], "speed_m_s": 5.88}
+    base = client.post("/api/formation/evaluate", json=body).json()
+    assert base["athlete_drag_reduction"] > 0.3 and base["worth_s"] > 60
+    # move the pacer straight ahead of the athlete 3 m to the side: the athlete loses shelter
+    runners = [dict(r) for r in vienna["runners"]]
+    front = next(r for r in runners if r["name"] == "front centre")
+    front["y_m"] = 3.0
+    moved = client.post("/api/formation/evaluate", json={**body, "runners": runners}).json()
+    assert moved["drag_ratio"][0] > base["drag_ratio"][0]
+    assert moved["worth_s"] < base["worth_s"]
+
+
+def test_formation_evaluate_refuses_nonsense(client, vienna):
+    r = client.post("/api/formation/evaluate", json={"runners": vienna["runners"],
+                                                     "speed_m_s": 50})
+    assert r.status_code == 422 and "speed_m_s" in r.text
+
+
+def test_formation_save_needs_token_and_a_safe_name(client, vienna, web_config):
+    body = {"runners": vienna["runners"], "name": "wide-v", "title": "wide V"}
+    assert client.post("/api/formation/save", json=body).status_code == 401
+    bad = client.post("/api/formation/save", json={**body, "name": "../../etc/x"},
+                      headers=AUTH)
+    assert bad.status_code == 422 and "lower-case" in bad.json()["detail"]
+    assert not list(web_config.formations_dir.parent.glob("etc*"))
+    ok = client.post("/api/formation/save", json=body, headers=AUTH)
+    assert ok.status_code == 200
+    saved = web_config.formations_dir / "wide-v.toml"
+    data = tomllib.loads(saved.read_text())
+    assert data["name"] == "wide-v" and data["runner"][0] == {"name": "athlete", "x_m": 0.0,
+                                                              "y_m": 0.0}
+    assert len(data["runner"]) == len(vienna["runners"])
+
+
+def test_saved_formation_is_usable_by_predict(client, vienna, web_config, monkeypatch):
+    # the file the editor saves loads as a preset by name from PACELINE_FORMATIONS
+    client.post("/api/formation/save", json={"runners": vienna["runners"], "name": "copy-v"},
+                headers=AUTH)
+    monkeypatch.setenv("PACELINE_FORMATIONS", str(web_config.formations_dir))
+    from paceline.formation import load_preset
+
+    f = load_preset("copy-v")
+    assert f.n_pacers == len(vienna["runners"]) - 1
+
+
+def test_log_pages_and_apis(client):
+    table = client.get("/api/log/activities").json()
+    assert table["count"] >= 3
+    first = table["rows"][0]
+    r = client.get(f"/log/{first['id']}")
+    assert r.status_code == 200 and "Laps" in r.text
+    runs = client.get("/api/log/activities", params={"sport": "running", "sort": "distance_m",
+                                                     "order": "asc"}).json()
+    assert all(x["sport"] == "running" for x in runs["rows"])
+    fit = client.get("/api/log/fitness").json()
+    assert len(fit["day_s"]) == len(fit["ctl"]) > 0
+    assert client.get("/api/log/activities", params={"since": "2020-13-01"}).status_code == 422
+    assert client.get("/api/log/activities", params={"sort": "drop table"}).status_code == 422
+    assert client.get("/log/999999").status_code == 404
+
+
+def test_htmx_filter_returns_the_table_fragment(client):
+    r = client.get("/log", params={"sport": "running"}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "<html" not in r.text and "activities" in r.text
+
+
+def test_import_needs_token_and_respects_the_size_limit(client):
+    files = [("files", ("x.fit", b"\0" * 10, "application/octet-stream"))]
+    assert client.post("/api/log/import", files=files).status_code == 401
+    big = [("files", ("big.fit", b"\0" * 300_000, "application/octet-stream"))]
+    assert client.post("/api/log/import", files=big, headers=AUTH).status_code == 413
+    bad = [("files", ("notes.exe", b"MZ", "application/octet-stream"))]
+    assert client.post("/api/log/import", files=bad, headers=AUTH).status_code == 422
+    junk = client.post("/api/log/import", files=files, headers=AUTH)
+    assert junk.status_code == 200 and junk.json()["files"][0]["status"] == "failed"

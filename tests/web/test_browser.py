@@ -1,0 +1,172 @@
+"""The web app in a real browser: Debian's chromium driven by Playwright (never
+`playwright install`). Clicks and drags as a person would; checks phone widths and axe-core's
+accessibility rules; saves a screenshot of every page to tests/web/screenshots/ (look at them).
+
+Skipped when /usr/bin/chromium is missing (`.ci/run` installs it with apt-get)."""
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("PACELINE_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+PAGES = ("/plan", "/formation", "/log")
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                                reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    app.state.get_plan()  # build the plan before the first page load
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    th.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.errors = errors
+    yield pg
+    ctx.close()
+
+
+def shot(pg, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_plan_page_links_splits_to_map_and_chart(page, server):
+    page.goto(server + "/plan")
+    page.wait_for_selector("#pace-chart .u-over")
+    page.wait_for_selector("#course-map path.leaflet-interactive")
+    row = page.locator("table.splits tbody tr").nth(3)  # 20 km
+    row.hover()
+    # the split's place: a red marker on the map, the chart's cursor at 20 km
+    page.wait_for_selector("#course-map path[fill='#d62728']")
+    legend = page.locator("#pace-chart .u-legend .u-series").first.inner_text()
+    assert "20.0" in legend or "19.9" in legend or "20.1" in legend, legend
+    assert "hl" in row.get_attribute("class")
+    # the Gantt names pacers and gives capacity on hover (SVG <title>)
+    stint = page.locator(".gantt rect.stint").first
+    stint.hover()
+    assert "lowest remaining capacity" in stint.locator("title").text_content()
+    assert page.locator(".gantt rect.hl").count() >= 1
+    shot(page, "plan-desktop")
+    assert not page.errors, page.errors
+
+
+def test_dragging_a_pacer_updates_drags_and_worth(page, server):
+    page.goto(server + "/formation")
+    page.wait_for_function("document.body.dataset.updates >= '1'")
+    before = page.locator("#athlete-drag").inner_text()
+    worth_before = page.locator("#worth").inner_text()
+    pacer = page.locator('#field g.runner[data-index="1"] ellipse')  # the one in front
+    box = pacer.bounding_box()
+    n0 = int(page.evaluate("document.body.dataset.updates"))
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for k in range(1, 9):  # drag it 2–3 m to the side, as a hand would, in steps
+        page.mouse.move(box["x"] + box["width"] / 2 + 14 * k, box["y"] + box["height"] / 2,
+                        steps=2)
+    page.mouse.up()
+    page.wait_for_function(f"parseInt(document.body.dataset.updates) > {n0}")
+    page.wait_for_timeout(400)  # the last position's answer
+    after = page.locator("#athlete-drag").inner_text()
+    assert after != before and float(after) > float(before)
+    assert page.locator("#worth").inner_text() != worth_before
+    ms = float(page.locator("#latency").inner_text().split()[2])
+    print(f"formation update round trip in the browser: {ms:.0f} ms")
+    # wind control: the crosswind changes the drags
+    page.locator("#wind").fill("4")
+    page.wait_for_timeout(500)
+    assert page.locator("#athlete-drag").inner_text() != after
+    shot(page, "formation-desktop")
+    assert not page.errors, page.errors
+
+
+def test_keyboard_moves_a_pacer(page, server):
+    page.goto(server + "/formation")
+    page.wait_for_function("document.body.dataset.updates >= '1'")
+    before = page.locator("#runners tbody tr").nth(1).inner_text()
+    page.locator('#field g.runner[data-index="1"]').focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(300)
+    assert page.locator("#runners tbody tr").nth(1).inner_text() != before
+
+
+def test_training_log_sorts_filters_and_opens_an_activity(page, server):
+    page.goto(server + "/log")
+    page.wait_for_selector("#pmc-chart .u-over")
+    first = page.locator("table.activities tbody tr td").first.inner_text()
+    page.locator("table.activities th a", has_text="date").click()  # flip the order
+    page.wait_for_function(f"document.querySelector('table.activities tbody td').innerText "
+                           f"!== {first!r}")
+    page.select_option("select[name=sport]", "running")
+    page.wait_for_timeout(500)
+    sports = page.locator("table.activities tbody tr td:nth-child(2)").all_inner_texts()
+    assert sports and set(sports) == {"running"}
+    shot(page, "log-desktop")
+    page.locator("table.activities tbody tr a").first.click()
+    page.wait_for_selector("#act-pace .u-over, #act-pace:has-text('No')")
+    shot(page, "activity-desktop")
+    assert not page.errors, page.errors
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_phone_width_nothing_overflows(browser, server, path):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                              has_touch=True, device_scale_factor=1)
+    pg = ctx.new_page()
+    pg.goto(server + path)
+    pg.wait_for_load_state("networkidle")
+    overflow = pg.evaluate("document.documentElement.scrollWidth - "
+                           "document.documentElement.clientWidth")
+    assert overflow <= 1, f"{path} is {overflow}px wider than the phone"
+    shot(pg, "phone" + path.replace("/", "-"))
+    ctx.close()
+
+
+@pytest.mark.parametrize("path", PAGES + ("/",))
+def test_no_serious_accessibility_violations(page, server, path):
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    res = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["impact"], len(v["nodes"])) for v in res["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
