@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import numpy as np
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, extract, func, select
 
 from paceline.errors import InputFileError
 from paceline.store.codec import decode_streams
@@ -243,6 +243,18 @@ class TrainingLog:
                 "distance_m": f(2), "moving_time_s": f(3), "elapsed_time_s": f(4),
                 "speed2_dt_m2_s": f(5), "hr_histogram_s": hist, "has_hr": has_hr,
                 "id": np.array([r[7] for r in rows], dtype=np.int64)}
+
+    def best_efforts_by_year(self, *, sport: str | None = "running") -> list[dict]:
+        """Best time per effort distance in each calendar year (UTC): ``{year, distance_m,
+        time_s}``, one grouped SQL query (SQLite and PostgreSQL alike)."""
+        year = extract("year", ActivityRow.start_utc)
+        q = self._filtered(
+            select(year.label("year"), BestEffortRow.distance_m, func.min(BestEffortRow.time_s))
+            .join(ActivityRow, ActivityRow.id == BestEffortRow.activity_id), None, None, sport
+        ).group_by(year, BestEffortRow.distance_m).order_by(year, BestEffortRow.distance_m)
+        with self.engine.connect() as c:
+            return [{"year": int(y), "distance_m": float(d), "time_s": float(t)}
+                    for y, d, t in c.execute(q)]
 
     def best_efforts(self, *, since=None, until=None, sport: str | None = "running"
                      ) -> list[dict]:

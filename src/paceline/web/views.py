@@ -343,29 +343,27 @@ def activity_detail(db_url: str | None, activity_id: int) -> dict:
 
 
 def fitness(db_url: str | None, *, sport: str | None = None) -> dict:
-    """PMC (CTL/ATL/TSB per day), best efforts and critical speed per year."""
+    """PMC (CTL/ATL/TSB per day), best efforts and critical speed per year (paceline.log)."""
     with _log(db_url) as lg:
         a = lg.athlete()
         inp = lg.load_inputs(sport=sport or None)
         all_bests = lg.best_efforts()
-        thr = a["threshold_speed_m_s"]
-        if not thr:
-            cs, _, n = analytics.critical_speed_from_bests(all_bests)
-            thr = cs if n >= 2 and np.isfinite(cs) else None
-        start, load_, kind = analytics.daily_loads(
-            inp, hr_rest_bpm=a["hr_rest_bpm"], hr_max_bpm=a["hr_max_bpm"],
-            threshold_speed_m_s=thr, sex=a["sex"] or "men")
-        years = sorted({int(str(d)[:4]) for d in start.astype("datetime64[Y]")}) if start.size \
-            else []
-        per_year = []
-        for y in years:
-            b = lg.best_efforts(since=dt.date(y, 1, 1), until=dt.date(y + 1, 1, 1))
-            cs, dprime, n = analytics.critical_speed_from_bests(b) if b else (np.nan, np.nan, 0)
-            per_year.append({"year": y, "cs_m_s": None if not np.isfinite(cs) else round(cs, 3),
-                             "cs_pace": format_pace(cs) if np.isfinite(cs) else "—",
-                             "d_prime_m": None if not np.isfinite(dprime) else round(dprime),
-                             "n": n, "bests": {f"{b_['distance_m']:g}": b_["time_s"]
-                                               for b_ in b}})
+        by_year = lg.best_efforts_by_year()
+    thr = a["threshold_speed_m_s"]
+    if not thr:
+        cs, _, n = analytics.critical_speed_from_bests(all_bests)
+        thr = cs if n >= 2 and np.isfinite(cs) else None
+    start, load_, kind = analytics.daily_loads(
+        inp, hr_rest_bpm=a["hr_rest_bpm"], hr_max_bpm=a["hr_max_bpm"], threshold_speed_m_s=thr,
+        sex=a["sex"] or "men")
+    per_year = []
+    for y in sorted({b["year"] for b in by_year}):
+        cs, dprime, n = analytics.critical_speed_from_bests(
+            [b for b in by_year if b["year"] == y])
+        per_year.append({"year": y, "cs_m_s": None if not np.isfinite(cs) else round(cs, 3),
+                         "cs_pace": format_pace(cs) if np.isfinite(cs) else "—",
+                         "d_prime_m": None if not np.isfinite(dprime) else round(dprime),
+                         "n": n})
     p = analytics.pmc(start, load_)
     days = (p.day - np.datetime64("1970-01-01")).astype("timedelta64[s]").astype(float)
     return {"day_s": days.tolist(), "ctl": p.ctl.round(2).tolist(), "atl": p.atl.round(2).tolist(),
