@@ -125,3 +125,17 @@ def test_import_needs_token_and_respects_the_size_limit(client):
     assert client.post("/api/log/import", files=bad, headers=AUTH).status_code == 422
     junk = client.post("/api/log/import", files=files, headers=AUTH)
     assert junk.status_code == 200 and junk.json()["files"][0]["status"] == "failed"
+
+
+def test_cli_refuses_a_bad_plan_or_tile_url(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "x.toml"
+    bad.write_text("not = [valid")
+    for args in (["--plan", str(tmp_path / "missing")], ["--plan", str(bad)],
+                 ["--tile-url", "https://tiles.example.org/a.png"]):
+        r = subprocess.run([sys.executable, "-m", "paceline", "web", *args],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2, (args, r.stderr)
+        assert "error:" in r.stderr and "Fix:" in r.stderr

@@ -56,6 +56,8 @@ def web(
     if plan is not None:
         with err.status("building the plan (models, crew rotation) …"):
             app.state.get_plan()
+        if app.state.plan_state.get("plan_exception") is not None:
+            raise app.state.plan_state["plan_exception"]  # exit 2 with the scenario's message
     err.print(f"paceline web on [bold]http://{host}:{port}/[/bold]  ·  token for writes: "
               f"[bold]{cfg.token}[/bold]", highlight=False)
     if host not in ("127.0.0.1", "localhost", "::1"):

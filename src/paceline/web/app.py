@@ -108,9 +108,11 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
                     state["plan"] = views.load_plan_for_web(cfg.plan, draws=cfg.draws)
                 except PacelineError as exc:
                     state["plan_error"] = str(exc)
+                    state["plan_exception"] = exc
         return state["plan"]
 
     app.state.get_plan = get_plan
+    app.state.plan_state = state
 
     def require_token(request: Request) -> None:
         if not _token_ok(request, cfg.token or ""):
