@@ -20,16 +20,22 @@ def report(tmp_path_factory) -> str:
     return (out / "report.html").read_text(encoding="utf-8")
 
 
-def test_assumptions_keep_paragraphs_whole_and_label_the_reference_race():
+def test_assumptions_keep_paragraphs_whole_and_label_the_reference_race(tmp_path):
     notes = read_assumptions(VIENNA)
     ref = [n["text"] for n in notes if n["reference"]]
     race = [n["text"] for n in notes if not n["reference"]]
-    # the Beaumont note runs over two comment lines: one note, ending where the sentence ends
-    beaumont = [t for t in ref if "Beaumont" in t]
-    assert len(beaumont) == 1 and beaumont[0].endswith("behind two pacers)")
     assert any("straight" in t for t in ref)  # Berlin's course: the reference race
     assert any("wind_speed_m_s" in t for t in race)
     assert not any("Berlin" in t for t in race)
+    # a comment that runs over two lines is one note, ending where its sentence ends
+    f = tmp_path / "s.toml"
+    f.write_text("[athlete.reference]\n# three pacers: 0.3 to 25 km ASSUMED (Beaumont et al. "
+                 "2019:\n# -33 % drag area behind two pacers)\ndrafting = 0.3\n[race]\n"
+                 "distance = 42195  # ASSUMED a marathon\n")
+    notes = read_assumptions(f)
+    assert [n["reference"] for n in notes] == [True, False]
+    assert notes[0]["text"].endswith("behind two pacers)")
+    assert notes[1]["text"] == "distance = 42195 — ASSUMED a marathon"
 
 
 def test_report_has_viewport_and_phone_layout_and_nothing_fetched(report):
