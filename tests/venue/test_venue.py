@@ -207,3 +207,22 @@ def test_dask_local_cluster_identical(scenario):
         remote = sweep(spec.scenario, spec.candidates, spec.settings, map_units=map_units)
     np.testing.assert_array_equal(local.outcomes[0].finish_time_s,
                                   remote.outcomes[0].finish_time_s)
+
+
+@pytest.mark.parametrize("method", ["liljegren", "model"])
+def test_wbgt_race_and_reference_on_one_scale(scenario, method):
+    # weather equal to the reference race's (Berlin 2018: 14→18 °C, RH 0.6, still air) gives
+    # a heat factor of 1 with either method: the race and the reference share one WBGT scale
+    ref = scenario.athlete.reference.conditions
+    w = table(temperature_c=0.5 * (ref.temperature_c + ref.temperature_end_c),
+              relative_humidity_frac=ref.relative_humidity)
+    c = cand(w)
+    mc = build_model(scenario, c)
+    s = replace(SET, wbgt_method=method)
+    t = sweep_unit(scenario, c, s, 2019, 7000.0, model=mc).time_still_s[0, 0]
+    # no heat factor at all (WBGT equal to the reference's)
+    t0 = mc.finish_times(temperature_c=np.array([16.0]), relative_humidity_frac=0.6,
+                         wind_speed_m_s=np.array([0.0]), wind_from_deg=np.array([0.0]),
+                         pressure_pa=np.array([101_325.0]), wbgt_c=np.array([20.0]),
+                         reference_wbgt_c=20.0)[0]
+    assert t == pytest.approx(t0, abs=1.5)

@@ -220,9 +220,9 @@ def _build(data: dict, p: Path, only: list[str] | None) -> VenueSpec:
     crit = data.get("criteria", {})
     _unknown(crit, CRITERIA_KEYS, "criteria")
     wbgt = str(data.get("wbgt", "liljegren"))
-    if wbgt not in ("liljegren", "model"):
+    if wbgt not in ("liljegren", "liljegren-sun", "model"):
         raise ScenarioError("unknown WBGT method", where="wbgt", value=wbgt,
-                            valid="liljegren, model")
+                            valid="liljegren, liljegren-sun, model")
     draws = int(data.get("draws", 20))
     if not 1 <= draws <= 10000:
         raise ScenarioError("draws out of range", where="draws", value=draws, valid="1–10000")

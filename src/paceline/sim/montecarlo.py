@@ -139,7 +139,7 @@ class MonteCarlo:
     def finish_times(self, *, temperature_c, relative_humidity_frac, wind_speed_m_s,
                      wind_from_deg, pressure_pa=None, economy_factor=1.0, capacity_factor=1.0,
                      drag_reduction_frac=None, drag_reduction_offset=None,
-                     wbgt_c=None) -> np.ndarray:
+                     wbgt_c=None, reference_wbgt_c=None) -> np.ndarray:
         """Even-effort finish times [s], shape (n,), for n races given as arrays (axis: draw).
 
         Parameters
@@ -160,6 +160,9 @@ class MonteCarlo:
         wbgt_c : array_like (n,), optional
             Race WBGT [°C] for the heat factor, when computed outside (e.g. from radiation and
             wind); default the model's estimate from temperature and humidity.
+        reference_wbgt_c : float, optional
+            The reference race's WBGT [°C] on the same scale as ``wbgt_c`` (the heat factor
+            compares the two); default the model's own estimate.
 
         All n races are solved at once on an (n, class) array — no Python loop per race.
         """
@@ -191,7 +194,8 @@ class MonteCarlo:
             wbgt_mean = np.sum(wbgt * c.length_m, axis=1) / np.sum(c.length_m)
         else:
             wbgt_mean = np.broadcast_to(np.asarray(wbgt_c, dtype=float), (n,))
-        speed_factor = heat.heat_speed_factor_ely2007(wbgt_mean, m.reference_wbgt_c,
+        ref_wbgt = m.reference_wbgt_c if reference_wbgt_c is None else reference_wbgt_c
+        speed_factor = heat.heat_speed_factor_ely2007(wbgt_mean, ref_wbgt,
                                                       sex=m.scenario.athlete.sex)
         base = (m.reference_effort_w_kg * speed_factor**m.elasticity * m.altitude_factor
                 * capacity / economy)

@@ -121,10 +121,12 @@ class VenueSettings:
     runner_height_m : float or None
         Height the station's 10 m wind is scaled to (thermofeel ``scale_windspeed``, Bröde et
         al. 2012); None keeps the 10 m wind.
-    wbgt_method : {"liljegren", "model"}
+    wbgt_method : {"liljegren", "liljegren-sun", "model"}
         WBGT for the heat factor: thermofeel's Liljegren et al. (2008) from temperature,
-        humidity, pressure, wind and radiation (shade where the record has no radiation), or
-        the race model's own estimate from temperature and humidity (BoM).
+        humidity, pressure and wind in shade, for the races and the athlete's reference race
+        alike (one scale; default); "liljegren-sun" adds the record's radiation and the sun's
+        position where the record has them (the reference stays in shade); "model" is the race
+        model's own estimate from temperature and humidity (BoM) for both.
     samples_per_race : int
         Points in time averaged over the race, start to finish (5 = every ~30 min).
     criteria : Criteria
@@ -286,26 +288,31 @@ def sweep_unit(scenario: Scenario, candidate: Candidate, settings: VenueSettings
     crit = np.where(valid, crit, np.nan)
 
     # WBGT (thermofeel, Liljegren 2008) at mid-race with the race-mean weather
-    mid = start + pd.Timedelta(seconds=duration_s / 2)
-    if settings.wbgt_method == "liljegren":
-        with warnings.catch_warnings():  # pvlib 0.16 uses DatetimeIndex.dayofyear (pandas 3.1)
-            warnings.filterwarnings("ignore", message=".*dayofyear is deprecated")
-            sp = solarposition.ephemeris(mid, candidate.latitude_deg, candidate.longitude_deg)
-        cosz = np.clip(np.cos(np.deg2rad(sp["apparent_zenith"].to_numpy())), 0.0, 1.0)
-        ghim = np.nan_to_num(ghi.mean(1), nan=0.0)  # no radiation in the record → shade
-        dhim = dhi.mean(1)
-        fdir = np.where(np.isfinite(dhim) & (ghim > 0), 1.0 - dhim / np.maximum(ghim, 1e-9),
-                        0.0)
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            wbgt = np.asarray(thermofeel.calculate_wbgt_liljegren(
-                tm + 273.15, np.clip(rhm, 0.01, 1.0) * 100.0, pm / 100.0,
-                np.maximum(wsm, 0.0), ghim, np.clip(fdir, 0.0, 1.0), cosz), float) - 273.15
+    ref_wbgt = None
+    if settings.wbgt_method in ("liljegren", "liljegren-sun"):
+        if settings.wbgt_method == "liljegren-sun":
+            mid = start + pd.Timedelta(seconds=duration_s / 2)
+            with warnings.catch_warnings():  # pvlib 0.16 uses DatetimeIndex.dayofyear
+                warnings.filterwarnings("ignore", message=".*dayofyear is deprecated")
+                sp = solarposition.ephemeris(mid, candidate.latitude_deg,
+                                             candidate.longitude_deg)
+            cosz = np.clip(np.cos(np.deg2rad(sp["apparent_zenith"].to_numpy())), 0.0, 1.0)
+            ghim = np.nan_to_num(ghi.mean(1), nan=0.0)  # no radiation in the record → shade
+            dhim = dhi.mean(1)
+            fdir = np.where(np.isfinite(dhim) & (ghim > 0),
+                            1.0 - dhim / np.maximum(ghim, 1e-9), 0.0)
+        else:  # shade for every venue and for the reference race: one scale for all
+            ghim = np.zeros_like(tm)
+            fdir = np.zeros_like(tm)
+            cosz = np.zeros_like(tm)
+        wbgt = _wbgt_liljegren_c(tm, rhm, pm, wsm, ghim, fdir, cosz)
         wbgt = np.where(valid, wbgt, np.nan)
+        ref_wbgt = reference_wbgt_liljegren_c(scenario)
     elif settings.wbgt_method == "model":
         wbgt = None
     else:
         raise ScenarioError("unknown WBGT method", where="venue.wbgt_method",
-                            value=settings.wbgt_method, valid="liljegren, model")
+                            value=settings.wbgt_method, valid="liljegren, liljegren-sun, model")
 
     # wind at runner height (thermofeel: Bröde et al. 2012 log profile)
     run_wind = (np.asarray(thermofeel.scale_windspeed(vec_speed, settings.runner_height_m),
@@ -318,7 +325,8 @@ def sweep_unit(scenario: Scenario, candidate: Candidate, settings: VenueSettings
     if idx.size:
         kw = dict(temperature_c=tm[idx], relative_humidity_frac=np.clip(rhm[idx], 0.0, 1.0),
                   wind_speed_m_s=run_wind[idx], wind_from_deg=wind_from[idx],
-                  pressure_pa=pm[idx], wbgt_c=None if wbgt is None else wbgt[idx])
+                  pressure_pa=pm[idx], wbgt_c=None if wbgt is None else wbgt[idx],
+                  reference_wbgt_c=ref_wbgt)
         t1 = mc.finish_times(**kw)
         t2 = mc.finish_times(capacity_factor=1.01, **kw)
         times[idx] = t1
@@ -334,6 +342,36 @@ def sweep_unit(scenario: Scenario, candidate: Candidate, settings: VenueSettings
         wbgt_c=(np.full(shape, np.nan) if wbgt is None else wbgt.reshape(shape)),
         start_utc=start.tz_localize(None).to_numpy().astype("datetime64[s]").reshape(shape),
     )
+
+
+def _wbgt_liljegren_c(t_c, rh_frac, p_pa, wind_10m_m_s, ghi_w_m2, fdir, cosz):
+    """WBGT [°C] by thermofeel's Liljegren et al. (2008) model (doi:10.1080/15459620802310770)."""
+    import thermofeel
+
+    t_c, rh_frac, p_pa, wind_10m_m_s, ghi_w_m2, fdir, cosz = (
+        np.atleast_1d(np.asarray(x, float)) for x in
+        (t_c, rh_frac, p_pa, wind_10m_m_s, ghi_w_m2, fdir, cosz))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return np.asarray(thermofeel.calculate_wbgt_liljegren(
+            t_c + 273.15, np.clip(rh_frac, 0.01, 1.0) * 100.0, p_pa / 100.0,
+            np.maximum(wind_10m_m_s, 0.0), ghi_w_m2, np.clip(fdir, 0.0, 1.0), cosz),
+            float) - 273.15
+
+
+def reference_wbgt_liljegren_c(scenario: Scenario) -> float | None:
+    """The reference race's WBGT [°C] in shade by Liljegren (thermofeel), from its stated
+    conditions (mean of start and end temperature, humidity, pressure or ISA at its altitude,
+    wind): the same scale as the venue's race WBGT. None without a reference race."""
+    ref = scenario.athlete.reference
+    if ref is None:
+        return None
+    c = ref.conditions
+    t = c.temperature_c if c.temperature_end_c is None else 0.5 * (c.temperature_c
+                                                                  + c.temperature_end_c)
+    p = (c.pressure_hpa * 100.0 if c.pressure_hpa is not None
+         else float(atmosphere.isa_pressure_pa(c.altitude_m or 0.0)))
+    return float(_wbgt_liljegren_c(t, c.relative_humidity, p, c.wind_speed_m_s, 0.0, 0.0,
+                                   0.0)[0])
 
 
 def form_draws(scenario: Scenario, draws: int, seed: int) -> np.ndarray:
