@@ -226,3 +226,12 @@ def test_wbgt_race_and_reference_on_one_scale(scenario, method):
                          pressure_pa=np.array([101_325.0]), wbgt_c=np.array([20.0]),
                          reference_wbgt_c=20.0)[0]
     assert t == pytest.approx(t0, abs=1.5)
+
+
+def test_window_outside_the_record_is_refused_and_progress_reported(scenario):
+    c = cand(table())  # 11–13 Oct 2019
+    with pytest.raises(ScenarioError, match="outside the candidate's weather record"):
+        sweep(scenario, [c], replace(SET, first=(6, 1), last=(6, 30)))
+    seen = []
+    sweep(scenario, [c, replace(c, name="Y")], SET, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(1, 2), (2, 2)]

@@ -643,9 +643,19 @@ def sweep(scenario: Scenario, candidates: Sequence[Candidate], settings: VenueSe
     lnk = form_draws(scenario, settings.draws, settings.seed)
     units, durations = [], {}
     for c in candidates:
+        years = _years(c, settings)
+        if not years:
+            idx = c.weather.index
+            raise ScenarioError(
+                "the date window is outside the candidate's weather record",
+                where=f"candidate {c.name!r}.weather",
+                value=f"window {settings.first[1]:02d}.{settings.first[0]:02d}.–"
+                      f"{settings.last[1]:02d}.{settings.last[0]:02d}.",
+                valid=f"record {idx[0]:%Y-%m-%d} … {idx[-1]:%Y-%m-%d} (UTC)",
+                fix="choose a window inside the record, or give a record that covers it")
         mc = build_model(scenario, c)
         durations[c.name] = float(mc._det_time_s)
-        for y in _years(c, settings):
+        for y in years:
             # each unit carries only its year's weather (from 2 days before the window to
             # 2 days after): small to ship to a worker, and the same in-process
             lo = pd.Timestamp(y, *days[0], tz="UTC") - pd.Timedelta(days=2)
