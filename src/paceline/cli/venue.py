@@ -235,7 +235,8 @@ def _forecast(spec, path: Path, json_: bool) -> None:
                             fix="add --only NAME for the venue the forecast is for")
     cand = spec.candidates[0]
     table, meta = read_weather(path)
-    cand = replace(cand, weather=table)
+    cand = replace(cand, weather=table, station_altitude_m=(
+        meta.altitude_m if meta.altitude_m is not None else cand.station_altitude_m))
     local = table.index.tz_convert(cand.time_zone)
     d0, d1 = local[0].date(), local[-1].date()
     settings = replace(spec.settings, first=(d0.month, d0.day), last=(d1.month, d1.day))
