@@ -9,7 +9,8 @@ HR histograms and best efforts copied from the imported ones) — the pages read
 tables, and a real import of 8,000 files is bench_log.py's job. Timed through the real server
 (uvicorn on 127.0.0.1) with an HTTP client; "first load" is the HTML plus the data API the
 page's script fetches (the Plan page's /api/plan, the log's /api/log/fitness), not the
-browser's rendering.
+browser's rendering; "first" is cold (nothing cached), "again" the second load (the log's
+fitness is cached while the log is unchanged; `paceline web` computes it at start).
 
     python benchmarks/bench_web.py            # 8,000 activities, 5 runs
     python benchmarks/bench_web.py --quick    # CI: 400 activities, 2 runs
@@ -85,7 +86,7 @@ def main() -> None:
     n = args.n or (400 if args.quick else 8000)
     runs = 2 if args.quick else 5
     from paceline.report.plan import write_plan
-    from paceline.web import WebConfig, create_app
+    from paceline.web import WebConfig, create_app, views
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/log.sqlite"
@@ -103,6 +104,7 @@ def main() -> None:
             app = create_app(WebConfig(db_url=url, plan=str(Path(tmp) / "plan"), token="x",
                                        formations_dir=Path(tmp) / "f"))
             app.state.get_plan()  # `paceline web --plan` builds the plan before serving
+            views._FITNESS.clear()  # cold: no fitness cached (`paceline web` warms it at start)
             srv, base = serve(app)
             with httpx.Client(base_url=base, timeout=60) as c:
                 for p, apis in pages.items():

@@ -279,7 +279,10 @@ def activity_table(db_url: str | None, *, sport=None, since=None, until=None,
     until_excl = None if d1 is None else d1 + dt.timedelta(days=1)
     with _log(db_url) as lg:
         rows = lg.list_activities(since=d0, until=until_excl, sport=sport or None)
-        sports = sorted({r.sport for r in lg.list_activities()}) if rows or sport else []
+        if not (sport or d0 or d1):
+            sports = sorted({r.sport for r in rows})  # all of them: no second query
+        else:
+            sports = sorted({r.sport for r in lg.list_activities()}) if rows or sport else []
 
     def key(r):
         if sort == "pace":
@@ -342,7 +345,35 @@ def activity_detail(db_url: str | None, activity_id: int) -> dict:
             "series": series}
 
 
+#: Fitness results kept per (database, sport) while the log's activity count is unchanged and
+#: for at most this long [s]: the PMC and bests of 8,000 activities take ~1 s to compute.
+FITNESS_CACHE_S = 300.0
+_FITNESS: dict[tuple, tuple[float, int, dict]] = {}
+
+
+def invalidate_fitness(db_url: str | None) -> None:
+    """Forget cached fitness results of a log (after an import through the app)."""
+    for k in [k for k in _FITNESS if k[0] == db_url]:
+        del _FITNESS[k]
+
+
 def fitness(db_url: str | None, *, sport: str | None = None) -> dict:
+    """:func:`compute_fitness`, cached while the log's activity count is unchanged (at most
+    ``FITNESS_CACHE_S``)."""
+    import time
+
+    with _log(db_url) as lg:
+        n = lg.count()
+    key = (db_url, sport or None)
+    hit = _FITNESS.get(key)
+    if hit is not None and hit[1] == n and time.monotonic() - hit[0] < FITNESS_CACHE_S:
+        return hit[2]
+    out = compute_fitness(db_url, sport=sport)
+    _FITNESS[key] = (time.monotonic(), n, out)
+    return out
+
+
+def compute_fitness(db_url: str | None, *, sport: str | None = None) -> dict:
     """PMC (CTL/ATL/TSB per day), best efforts and critical speed per year (paceline.log)."""
     with _log(db_url) as lg:
         a = lg.athlete()
@@ -383,6 +414,7 @@ def import_files(db_url: str | None, paths: list[Path], names: list[str]) -> dic
     by_path = {str(p): n for p, n in zip(paths, names, strict=True)}
     with _log(db_url) as lg:
         summary = import_paths(lg, paths, workers=1)
+    invalidate_fitness(db_url)
     return {"files": [{"file": by_path.get(o.file, Path(o.file).name), "status": o.status,
                        "reason": o.reason, "activity_ids": list(o.activity_ids)}
                       for o in summary.outcomes]}
