@@ -180,3 +180,18 @@ def test_cli_weather_bad_input_exit_2(args, text):
                         str(DATA / args[0]), *args[1:]], capture_output=True, text=True)
     assert r.returncode == 2
     assert text in r.stderr and "Traceback" not in r.stderr
+
+
+def test_malformed_rows_and_empty_files_are_clear_errors(tmp_path):
+    knmi = (DATA / "knmi_uurgeg_240_2021-10-10_gap.txt").read_text().splitlines()
+    bad = tmp_path / "knmi.txt"
+    bad.write_text("\n".join(knmi[:40] + [knmi[40].replace(",  220,", ",  abc,", 1)
+                                          if ",  220," in knmi[40] else knmi[40] + ",abc"]))
+    with pytest.raises(InputFileError, match="cannot be read"):
+        read_weather(bad)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(InputFileError, match="empty"):
+        read_weather(empty)
+    with pytest.raises(InputFileError, match="not valid for the jma-csv format"):
+        read_weather(DATA / "jma_tokyo_2013-10-12.csv", station="JFK")

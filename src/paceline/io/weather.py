@@ -789,6 +789,9 @@ def detect_weather_format(path) -> str:
     if text == "\x00TAR":
         return "dwd-modelica"
     head = text[:20000]
+    if not head.strip():
+        raise InputFileError("the weather file is empty", where=str(path),
+                             fix="download it again")
     first = head.splitlines()[0] if head else ""
     if "# STN,YYYYMMDD" in head.replace(" ", "") or "# STN,YYYYMMDD" in head:
         return "knmi-uurgeg"
@@ -821,8 +824,21 @@ def read_weather(path, **kwargs):
     """
     fmt = detect_weather_format(path)
     reader = FORMATS[fmt][0]
+    import inspect
+
+    takes = list(inspect.signature(reader).parameters)[1:]
+    bad = [k for k in kwargs if k not in takes]
+    if bad:
+        raise InputFileError(f"option {bad[0]!r} is not valid for the {fmt} format",
+                             where=str(path), value=kwargs[bad[0]],
+                             fix=f"drop it; {fmt} takes "
+                                 + (", ".join(takes) if takes else "no options"))
     try:
         return reader(path, **kwargs)
-    except TypeError as exc:
-        raise InputFileError(f"option not valid for the {fmt} format: {exc}",
-                             where=str(path)) from None
+    except InputFileError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, pd.errors.ParserError) as exc:
+        raise InputFileError(f"recognised as {fmt} but a row or field cannot be read: {exc}",
+                             where=str(path), fix="check the file against the provider's "
+                                                  "format (docs/venue.md); was it cut or "
+                                                  "edited?") from None
