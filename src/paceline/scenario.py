@@ -454,9 +454,15 @@ class Race(_Strict):
 class Uncertainty(_Strict):
     """Spreads (one standard deviation) of the inputs for the Monte Carlo (``--uncertainty``).
 
-    Defaults are stated assumptions, documented in docs/model.md: a forecast good to ±1.5 °C
-    and ±5 % RH a day out, wind ±0.5 m/s and ±30°, day-to-day running economy ±1 % and capacity
-    ±1 %, drafting ±0.05 (a formation that is not always held).
+    Race day: a forecast good to ±1.5 °C and ±5 % RH a day out, wind ±0.5 m/s and ±30°,
+    drafting ±0.05 (a formation that is not always held), the race shoes' energy return.
+    The athlete: day-to-day form as capacity ±1 % and economy ±1 % (they enter as one ratio),
+    the drag area ±5 % (Pugh's frontal area from height and mass, ASSUMED). The model: the
+    drag-to-cost conversion drawn from the published ones (``paceline.models.air_cost``), and
+    the residual error of the whole model, 1.08 % of time
+    (RMS of the leave-one-out table, examples/leave_one_out.py). The reference race: each
+    input the scenario ASSUMED gets its own spread (``reference_*``; 0 = known). Defaults are
+    documented in docs/model.md.
     """
 
     temperature_sd_c: float = Field(default=1.5, ge=0, le=10)
@@ -466,6 +472,22 @@ class Uncertainty(_Strict):
     economy_sd_frac: float = Field(default=0.01, ge=0, le=0.2)
     capacity_sd_frac: float = Field(default=0.01, ge=0, le=0.2)
     drag_reduction_sd: float = Field(default=0.05, ge=0, le=0.5)
+    shoe_saving_sd: float = Field(default=0.0, ge=0, le=0.1,
+                                  description="race shoes' energy-return saving [fraction]")
+    drag_area_sd_frac: float = Field(default=0.05, ge=0, le=0.5)
+    air_cost: Literal["published", "fixed"] = Field(
+        default="published",
+        description='"published": each draw takes one published drag-to-cost conversion '
+        "(paceline.models.air_cost, each source equally likely); \"fixed\": the scenario's")
+    residual_sd_frac: float = Field(
+        default=0.0108, ge=0, le=0.2,
+        description="the model's own residual error on finish time [fraction]")
+    reference_temperature_sd_c: float = Field(default=0.0, ge=0, le=10)
+    reference_relative_humidity_sd: float = Field(default=0.0, ge=0, le=0.5)
+    reference_drag_reduction_sd: float = Field(default=0.0, ge=0, le=0.5)
+    reference_shoe_saving_sd: float = Field(default=0.0, ge=0, le=0.1)
+    reference_time_sd_s: float = Field(default=0.0, ge=0, le=600,
+                                       description="timing of the reference race [s]")
 
 
 class PlanSpec(_Strict):

@@ -232,3 +232,24 @@ def test_shoe_mass_without_reference_exits_2_naming_both_keys(scenarios_dir):
     assert res.returncode == 2
     assert "shoes.mass_g" in res.stderr and "shoes.reference_mass_g" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_uncertainty_json_places_the_actual_time_and_breaks_the_variance_down(scenarios_dir):
+    res = runner.invoke(app, ["predict", str(scenarios_dir / "vienna-2019.toml"), "--json",
+                              "--uncertainty", "--draws", "4000", "--seed", "3"])
+    assert res.exit_code == 0, res.output
+    u = json.loads(res.output)["uncertainty"]
+    assert 0 < u["actual_percentile"] < 100
+    shares = u["variance_breakdown"]
+    # the scenario's ASSUMED reference inputs are drawn and show up in the breakdown
+    assert {"day-to-day form", "model residual", "reference race drafting",
+            "reference race humidity", "drag-to-cost conversion"} <= set(shares)
+    assert list(shares.values()) == sorted(shares.values(), reverse=True)
+    assert 0.8 < sum(shares.values()) < 1.2
+
+
+def test_uncertainty_table_output(scenarios_dir):
+    res = runner.invoke(app, ["predict", str(scenarios_dir / "vienna-2019.toml"),
+                              "--uncertainty", "--draws", "2000"])
+    assert res.exit_code == 0, res.output
+    assert "What the spread comes from" in res.output and "of the band" in res.output

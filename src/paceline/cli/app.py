@@ -212,9 +212,13 @@ def predict(
         data = result_json(model, r)
         if mc is not None:
             pct = mc.percentiles()
-            data["uncertainty"] = {"draws": draws, "seed": seed,
-                                   "p10_s": pct[10], "p50_s": pct[50], "p90_s": pct[90],
-                                   "spreads": model.scenario.uncertainty.model_dump()}
+            actual = model.scenario.race.actual_time_s
+            data["uncertainty"] = {
+                "draws": draws, "seed": seed,
+                "p10_s": pct[10], "p50_s": pct[50], "p90_s": pct[90],
+                "actual_percentile": None if actual is None else mc.percentile_of(actual),
+                "variance_breakdown": mc.variance_breakdown(),
+                "spreads": model.scenario.uncertainty.model_dump()}
         print(json.dumps(data, indent=2))
         return
     _print_prediction(model, r, all_km=km)
@@ -223,16 +227,33 @@ def predict(
     if mc is not None:
         pct = mc.percentiles()
         sp = model.scenario.uncertainty
+        actual = model.scenario.race.actual_time_s
         out.print(
             f"\nUncertainty ({draws} draws, seed {seed}, even effort): "
             f"P10 {format_duration(pct[10], decimals=1)} · "
             f"[bold]P50 {format_duration(pct[50], decimals=1)}[/bold] · "
-            f"P90 {format_duration(pct[90], decimals=1)}\n"
+            f"P90 {format_duration(pct[90], decimals=1)}"
+            + ("" if actual is None else
+               f"\nactual {format_duration(actual, decimals=1)} falls at "
+               f"P{mc.percentile_of(actual):.0f} of the band")
+        )
+        vt = Table(title="What the spread comes from (share of variance, each input alone)")
+        vt.add_column("input")
+        vt.add_column("share", justify="right")
+        for name, share in mc.variance_breakdown().items():
+            if share >= 0.001:
+                vt.add_row(name, f"{share:.1%}")
+        out.print(vt)
+        out.print(
             f"spreads (1 SD): temperature {sp.temperature_sd_c:g} °C, "
             f"RH {sp.relative_humidity_sd:g}, "
             f"wind {sp.wind_speed_sd_m_s:g} m/s and {sp.wind_from_sd_deg:g}°, economy "
             f"{sp.economy_sd_frac:.1%}, capacity {sp.capacity_sd_frac:.1%}, drafting "
-            f"{sp.drag_reduction_sd:g}"
+            f"{sp.drag_reduction_sd:g}, drag area {sp.drag_area_sd_frac:.0%}, air cost "
+            f"{sp.air_cost}, model residual {sp.residual_sd_frac:.2%}; reference race: "
+            f"RH {sp.reference_relative_humidity_sd:g}, drafting "
+            f"{sp.reference_drag_reduction_sd:g}, temperature {sp.reference_temperature_sd_c:g} "
+            f"°C; shoes {sp.shoe_saving_sd:g}"
         )
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "shoe_mass_saving_frac_frederick1984",
     "vo2_ml_kg_min_to_w_kg",
     "metabolic_power_w_kg",
+    "metabolic_power_and_slope_w_kg",
     "speed_at_metabolic_power_m_s",
 ]
 
@@ -283,25 +284,32 @@ def vo2_ml_kg_min_to_w_kg(vo2_ml_kg_min, energy_j_per_ml=OXYGEN_ENERGY_J_PER_ML)
 def _power_and_slope(v, cost_ref, speed_ref, exponent, grade_factor, curvature, q, headwind,
                      crosswind, saving, mass_kg, weight_support_share, impeding_slope,
                      aiding_over_impeding):
-    """P(v) [W/kg] and dP/dv for the composite model (shared by the power and its inverse)."""
+    """P(v) [W/kg] and dP/dv for the composite model (shared by the power and its inverse).
+
+    Written for speed (it is the inner loop of the Monte Carlo): few temporaries, one power.
+    """
     g = G_M_S2
-    base = np.asarray(cost_ref, float) * v * (v / speed_ref) ** exponent
-    dbase = (1.0 + exponent) * base / v
-    a = v * v * curvature / g
+    keep = 1.0 - saving
+    # C(v)·v = C_ref·v_ref·(v/v_ref)^(1+β)
+    base = (np.asarray(cost_ref, float) * speed_ref) * (v / speed_ref) ** (1.0 + exponent)
+    k = curvature / g
+    a = v * v * k
     root = np.sqrt(1.0 + a * a)
     curve = weight_support_share * (root - 1.0)
-    dcurve = weight_support_share * a * (2.0 * v * curvature / g) / root
+    dcurve = (2.0 * weight_support_share) * a * a / (v * root)
     ux = v + headwind
-    u = np.sqrt(ux * ux + crosswind * crosswind)
+    u2 = ux * ux + crosswind * crosswind
+    u = np.sqrt(u2)
     force = q * u * ux
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dforce = np.where(u > 0, q * (ux * ux + u * u) / np.where(u > 0, u, 1.0), 0.0)
-    slope = np.where(force >= 0, impeding_slope, impeding_slope * aiding_over_impeding)
-    mg = mass_kg * g
-    air = slope * force / mg
-    dair = slope * dforce / mg
-    bracket = (1.0 - saving) * (grade_factor + curve) + air
-    return base * bracket, dbase * bracket + base * ((1.0 - saving) * dcurve + dair), force
+    # dF/dv = q(ux² + u²)/u; u = 0 only in a tailwind equal to the speed and no crosswind,
+    # where the numerator is 0 too
+    dforce = q * (ux * ux + u2) / np.maximum(u, 1e-12)
+    slope = np.where(force >= 0, impeding_slope, impeding_slope * aiding_over_impeding) / (
+        mass_kg * g)
+    bracket = keep * (grade_factor + curve) + slope * force
+    p = base * bracket
+    dp = base * ((1.0 + exponent) * bracket / v + keep * dcurve + slope * dforce)
+    return p, dp, force
 
 
 def metabolic_power_w_kg(
@@ -379,6 +387,56 @@ def metabolic_power_w_kg(
         np.asarray(mass_kg, float), weight_support_share, impeding_slope, aiding_over_impeding,
     )
     return np.where(v > 0, p, np.nan)
+
+
+def metabolic_power_and_slope_w_kg(
+    speed_m_s,
+    *,
+    cost_ref_j_kg_m,
+    mass_kg,
+    speed_ref_m_s=4.47,
+    exponent=BATLINER2018_EXPONENT,
+    grade_factor=1.0,
+    curvature_1_m=0.0,
+    air_density_kg_m3=1.225,
+    drag_area_m2=0.0,
+    headwind_m_s=0.0,
+    crosswind_m_s=0.0,
+    drag_reduction_frac=0.0,
+    metabolic_saving_frac=0.0,
+    weight_support_share=0.74,
+    impeding_slope=DASILVA2022_IMPEDING_SLOPE,
+    aiding_over_impeding=DAVIES1980_AIDING_OVER_IMPEDING,
+    air_drag_kg_m=None,
+):
+    """:func:`metabolic_power_w_kg` [W/kg] and its derivative with speed [W/kg per m/s].
+
+    For solvers that need the slope (Newton on many races at once). Same parameters as
+    :func:`metabolic_power_w_kg`, except that the gradient enters as its cost factor
+    ``grade_factor`` = :func:`grade_cost_factor_minetti2002` (computed once by the caller),
+    and that the caller may give ``air_drag_kg_m`` = ½·ρ·CdA·(1 − drafting) [kg/m] computed
+    once (then ``air_density_kg_m3``, ``drag_area_m2`` and ``drag_reduction_frac`` are not
+    used). ``impeding_slope`` may be an array (a drawn drag-to-cost conversion).
+
+    Examples
+    --------
+    >>> p, dp = metabolic_power_and_slope_w_kg(5.0, cost_ref_j_kg_m=3.8, mass_kg=60,
+    ...                                        speed_ref_m_s=5.0)
+    >>> round(float(p), 2), round(float(dp / (p / 5.0)), 3)   # dP/dv = (1 + β)·P/v
+    (19.0, 1.253)
+    """
+    v = np.asarray(speed_m_s, dtype=float)
+    if air_drag_kg_m is None:
+        q = 0.5 * np.asarray(air_density_kg_m3, float) * np.asarray(drag_area_m2, float) * (
+            1.0 - np.asarray(drag_reduction_frac, float))
+    else:
+        q = air_drag_kg_m
+    p, dp, _ = _power_and_slope(
+        v, cost_ref_j_kg_m, speed_ref_m_s, exponent, np.asarray(grade_factor, float),
+        np.asarray(curvature_1_m, float), q, np.asarray(headwind_m_s, float),
+        np.asarray(crosswind_m_s, float), np.asarray(metabolic_saving_frac, float),
+        np.asarray(mass_kg, float), weight_support_share, impeding_slope, aiding_over_impeding)
+    return p, dp
 
 
 def speed_at_metabolic_power_m_s(

@@ -1,48 +1,82 @@
-"""MonteCarlo: finish-time distribution over stated input spreads, vectorized over draws.
+"""MonteCarlo: finish-time distribution over everything uncertain, vectorized over draws.
 
-The course is compressed into classes of segments that share grade, curvature, heading,
-drafting and temperature bucket (lengths summed), so that every draw is solved at once on a
-(draw, class) array with no Python loop per race. Draws take an explicit
-``numpy.random.Generator`` (never global seeding).
+Every draw (axis 0, DESIGN.md rule 7) gets its own race-day weather, drafting, race-shoe
+saving, day-to-day form, drag area, drag-to-cost conversion, reference-race inputs (those the
+scenario marks ASSUMED, each with its spread in ``[uncertainty]``) and model residual. The
+athlete is re-calibrated on the drawn reference race in every draw, then the race is solved
+at even effort.
+
+Speed: the course's segments are collapsed into the few kinds that share grade (0.1 %),
+curvature (1e-4 /m), heading (2°; bends: |curvature| 0.005 /m and 15°), drafting (0.01) and
+temperature (0.25 °C), with their lengths summed; every draw is then solved at once on a
+(draw, kind) array — the effort predicted from the deterministic race, Newton on the speeds,
+one Newton step on the effort for the duration-capacity fixed point.
+:meth:`MonteCarlo.solve` with ``exact=True`` solves the same draws on every segment, iterated
+to convergence: the check that the kinds lose < 0.1 s (tests, benchmarks).
+Chunks are solved on two threads (NumPy releases the GIL in its loops).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
 from paceline.models import aerodynamics as aero
-from paceline.models import atmosphere, heat
+from paceline.models import air_cost, atmosphere, heat
 from paceline.models import energetics as en
 from paceline.sim.race import RaceModel, Segments, _pressure_pa
 
-__all__ = ["MonteCarlo", "MonteCarloResult", "compress_segments"]
+__all__ = ["MonteCarlo", "MonteCarloResult", "Draws", "SegmentClasses", "compress_segments",
+           "variance_breakdown"]
 
 
 @dataclass(frozen=True)
 class SegmentClasses:
-    """Segments grouped by identical model inputs (axis: class)."""
+    """Segments grouped by (nearly) identical model inputs (axis: kind)."""
 
     length_m: np.ndarray
-    grade_frac: np.ndarray
+    grade_factor: np.ndarray  # Minetti cost factor of the kind's mean grade [-]
     curvature_1_m: np.ndarray
     heading_deg: np.ndarray
-    drafted: np.ndarray  # bool
-    drag_reduction_frac: np.ndarray  # length-weighted mean drafting reduction [-]
+    wind_factor: np.ndarray  # |mean heading vector| of the kind: scales its wind [-]
+    drag_reduction_frac: np.ndarray  # the kind's own drafting reduction (mean) [-]
     temperature_offset_c: np.ndarray  # temperature ramp relative to the start [°C]
 
+    @property
+    def distance_m(self) -> float:
+        return float(np.sum(self.length_m))
 
-def compress_segments(seg: Segments, start_temperature_c: float) -> SegmentClasses:
-    """Group segments whose grade (0.1 %), curvature (1e-4 /m), heading (2°), drafting and
-    temperature (0.25 °C) round to the same values; each class keeps the summed length and the
-    length-weighted mean of its inputs."""
+
+def compress_segments(seg: Segments, start_temperature_c: float, *,
+                      exact: bool = False) -> SegmentClasses:
+    """Group segments whose grade (0.1 %), curvature (1e-4 /m), heading (2°), drafting (0.01)
+    and temperature (0.25 °C) round to the same values; each kind keeps the summed length and
+    the length-weighted mean of its inputs. ``exact=True``: one kind per segment."""
+    share = seg.drag_reduction_frac  # drafting sections, formations in the scenario's wind
+    if exact:
+        return SegmentClasses(
+            length_m=seg.length_m.copy(),
+            grade_factor=en.grade_cost_factor_minetti2002(seg.grade_frac),
+            curvature_1_m=seg.curvature_1_m.copy(), heading_deg=seg.heading_deg % 360.0,
+            wind_factor=np.ones_like(seg.length_m),
+            drag_reduction_frac=share.copy(),
+            temperature_offset_c=seg.temperature_c - start_temperature_c)
+    # Bends (|κ| ≥ 1e-3 /m: radius ≤ 1 km) are short and many (a roundabout sweeps every
+    # heading): they are grouped by |κ| in 0.005 /m and heading in 15° — the curve cost is
+    # even in κ and kept by the kind's RMS curvature; the wind's mean along-course and
+    # cross components by the heading vectors' mean (magnitude ``wind_factor`` ≤ 1).
+    kappa = np.abs(seg.curvature_1_m)
+    bend = kappa >= 1e-3
+    heading_bin = np.where(bend, 15.0, 2.0)
     keys = np.stack([
         np.round(seg.grade_frac / 0.001),
-        np.round(seg.curvature_1_m / 1e-4),
-        np.round((seg.heading_deg % 360.0) / 2.0) % 180,
-        np.round(seg.drag_reduction_frac / 0.01),  # drafting sections, formations in wind
+        np.where(bend, 1000 + np.round(kappa / 0.005), np.round(kappa / 1e-4)),
+        np.round((seg.heading_deg % 360.0) / heading_bin) % (360.0 / heading_bin),
+        bend,
+        np.round(share / 0.01),
         np.round((seg.temperature_c - start_temperature_c) / 0.25),
     ], axis=1)
     _, inverse = np.unique(keys, axis=0, return_inverse=True)
@@ -59,33 +93,140 @@ def compress_segments(seg: Segments, start_temperature_c: float) -> SegmentClass
     hy = wmean(np.sin(np.deg2rad(seg.heading_deg)))
     return SegmentClasses(
         length_m=total,
-        grade_frac=wmean(seg.grade_frac),
-        curvature_1_m=wmean(seg.curvature_1_m),
+        grade_factor=wmean(en.grade_cost_factor_minetti2002(seg.grade_frac)),
+        curvature_1_m=np.sqrt(wmean(seg.curvature_1_m ** 2)),
         heading_deg=np.rad2deg(np.arctan2(hy, hx)) % 360.0,
-        drafted=np.bincount(inverse, weights=(seg.drag_reduction_frac > 0) * w, minlength=n)
-        > 0.5 * total,
+        wind_factor=np.minimum(np.hypot(hx, hy), 1.0),
+        drag_reduction_frac=wmean(share),
         temperature_offset_c=wmean(seg.temperature_c - start_temperature_c),
-        drag_reduction_frac=wmean(seg.drag_reduction_frac),
     )
 
 
 @dataclass(frozen=True)
+class Draws:
+    """The drawn inputs, one value per draw (axis: draw). Factors are 1 at the scenario."""
+
+    temperature_c: np.ndarray  # race start [°C]
+    relative_humidity: np.ndarray
+    wind_speed_m_s: np.ndarray
+    wind_from_deg: np.ndarray
+    drag_reduction_offset: np.ndarray  # added to each drafted kind's reduction [-]
+    shoe_saving: np.ndarray  # race shoes' total saving [-]
+    form_factor: np.ndarray  # day-to-day capacity ÷ economy [-]
+    drag_area_factor: np.ndarray
+    impeding_slope: np.ndarray  # drag-to-metabolic-cost conversion (air-cost model) [-]
+    residual_frac: np.ndarray  # model residual on time [-]
+    reference_temperature_c: np.ndarray
+    reference_relative_humidity: np.ndarray
+    reference_drag_reduction_offset: np.ndarray
+    reference_shoe_saving: np.ndarray
+    reference_time_s: np.ndarray
+    #: air pressure of each race [Pa]; None = the scenario's (given, or ISA at its altitude)
+    pressure_pa: np.ndarray | None = None
+    #: one drafting reduction for all drafted kinds [-]; None = each kind's own + the offset
+    drag_reduction_frac: np.ndarray | None = None
+    #: race WBGT computed outside (e.g. from radiation and wind) [°C]; None = the model's
+    #: estimate from temperature and humidity
+    wbgt_c: np.ndarray | None = None
+    #: the reference race's WBGT on the same scale as ``wbgt_c`` [°C]; None = the model's
+    reference_wbgt_c: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return int(self.temperature_c.size)
+
+    def take(self, index) -> Draws:
+        return Draws(**{f.name: None if getattr(self, f.name) is None
+                        else getattr(self, f.name)[index] for f in fields(self)})
+
+
+#: Human names of the drawn inputs, for the variance breakdown (and what each stands for).
+INPUT_LABELS = {
+    "temperature_c": "race-day temperature",
+    "relative_humidity": "race-day humidity",
+    "wind_speed_m_s": "wind speed",
+    "wind_from_deg": "wind direction",
+    "drag_reduction_offset": "drafting",
+    "shoe_saving": "race shoes",
+    "form_factor": "day-to-day form",
+    "drag_area_factor": "drag area",
+    "impeding_slope": "drag-to-cost conversion",
+    "residual_frac": "model residual",
+    "reference_temperature_c": "reference race temperature",
+    "reference_relative_humidity": "reference race humidity",
+    "reference_drag_reduction_offset": "reference race drafting",
+    "reference_shoe_saving": "reference race shoes",
+    "reference_time_s": "reference race time",
+}
+
+
+@dataclass(frozen=True)
 class MonteCarloResult:
+    """Finish times of every draw and the draws themselves.
+
+    ``finish_time_s`` includes the model residual; ``model_time_s`` is the model's own solve
+    of each draw (what the exact check compares).
+    """
+
     finish_time_s: np.ndarray  # (draw,) [s]
+    model_time_s: np.ndarray  # (draw,) [s]
+    draws: Draws
     classes: int
 
     def percentiles(self, q=(10, 50, 90)) -> dict[int, float]:
         return {int(k): float(v) for k, v in zip(q, np.percentile(self.finish_time_s, q),
                                                  strict=True)}
 
+    def percentile_of(self, time_s: float) -> float:
+        """Share of draws faster than ``time_s`` [%]: where a real time falls in the band."""
+        return float(100.0 * np.mean(self.finish_time_s < time_s))
+
+    def variance_breakdown(self, bins: int = 20) -> dict[str, float]:
+        return variance_breakdown(self.finish_time_s, self.draws, bins=bins)
+
+
+def variance_breakdown(time_s: np.ndarray, draws: Draws, *, bins: int = 20) -> dict[str, float]:
+    """Share of the finish-time variance each drawn input explains on its own [-].
+
+    First-order (main-effect) Sobol index of each input, Var(E[T | x]) / Var(T), estimated by
+    the variance of the mean finish time over ``bins`` equal-count bins of the input (which
+    also catches a non-linear effect such as the wind direction's). Inputs not drawn are
+    left out; the shares need not sum to 1 (the rest is interactions and binning noise,
+    ≈ bins/draws). Sorted from the largest.
+    """
+    t = np.asarray(time_s, float)
+    var = float(np.var(t))
+    out: dict[str, float] = {}
+    if var <= 0 or t.size < 2 * bins:
+        return out
+    for f in fields(draws):
+        x = getattr(draws, f.name)
+        if f.name not in INPUT_LABELS or x is None or np.ptp(x) == 0:
+            continue
+        order = np.argsort(x, kind="stable")
+        means = np.array([c.mean() for c in np.array_split(t[order], bins)])
+        sizes = np.array([c.size for c in np.array_split(order, bins)])
+        share = float(np.sum(sizes * (means - t.mean()) ** 2) / t.size / var)
+        out[INPUT_LABELS[f.name]] = share
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def _worst(x) -> float:
+    """Largest |x| over the finite entries (a race out of the models' range is NaN)."""
+    a = np.abs(x)
+    return float(np.max(a, initial=0.0, where=np.isfinite(a)))
+
 
 class MonteCarlo:
-    """Run many draws of a RaceModel's scenario (even effort) with the scenario's spreads."""
+    """Run many draws of a RaceModel's scenario (even effort) over the scenario's spreads."""
 
-    #: fixed-point steps on the effort, and Newton steps on the speeds per effort step; enough
-    #: for 0.01 s from the deterministic warm start (test_iterations_converged)
-    outer_iterations = 3
+    #: Newton steps on the kinds' speeds before and after the one Newton step on the effort;
+    #: enough for 0.01 s (test_iterations_converged)
     newton_iterations = 2
+    final_iterations = 0  # 0: first-order update in the last effort step (no evaluation)
+    #: draws per chunk: small enough that the (draw, kind) arrays stay in the CPU's cache
+    chunk = 1024
+    threads = 2
+
 
     def __init__(self, model: RaceModel) -> None:
         self.model = model
@@ -93,54 +234,75 @@ class MonteCarlo:
         self.conditions = sc.conditions
         self.spreads = sc.uncertainty
         self.classes = compress_segments(model.segments, sc.conditions.temperature_c)
+        ref = sc.athlete.reference
+        self.reference = ref
+        if ref is not None:
+            self.ref_classes = compress_segments(model.reference_segments,
+                                                 ref.conditions.temperature_c)
         det = model.solve(pacing="even-effort")
         self._det_time_s = det.finish_time_s
-        # deterministic speed of each class at the deterministic effort (a warm start)
-        self._det_class_speed = en.speed_at_metabolic_power_m_s(
-            det.capacity_w_kg * det.effort_frac, cost_ref_j_kg_m=model.cost_ref_j_kg_m,
-            mass_kg=model.mass_kg, speed_ref_m_s=model.speed_ref_m_s,
-            grade_frac=self.classes.grade_frac, curvature_1_m=self.classes.curvature_1_m,
-            air_density_kg_m3=float(np.mean(model.segments.air_density_kg_m3)),
-            drag_area_m2=model.drag_area_m2,
-            headwind_m_s=aero.wind_components_m_s(sc.conditions.wind_speed_m_s,
-                                                  sc.conditions.wind_from_deg,
-                                                  self.classes.heading_deg)[0],
-            drag_reduction_frac=self.classes.drag_reduction_frac,
-            metabolic_saving_frac=model.saving, **model.air_cost_inputs)
+        self._det_power = det.capacity_w_kg * det.effort_frac
+        self._fraction_ref = (model.fraction_model(model.reference_time_s)
+                              if model.reference_time_s is not None else None)
+        # warm start: every kind's speed in the race at the scenario's own inputs
+        self._det_kind_speed = None
+        self._det_dlnt_dlnp = None
+        nominal = self.draw(1, np.random.default_rng(0), spread=False)
+        self._det_kind_speed = self._solve_chunk(
+            nominal, self.classes, self.reference and self.ref_classes, 8, 8, 4,
+            return_speeds=True)[0]
 
-    def run(self, draws: int, rng: np.random.Generator, *, chunk: int = 20000,
+    # --- draws ------------------------------------------------------------------------------
+    def draw(self, n: int, rng: np.random.Generator, *, spread: bool = True) -> Draws:
+        """Draw ``n`` sets of inputs (normal, 1 SD = the scenario's spreads; clipped to the
+        valid ranges). ``spread=False``: the scenario's own values."""
+        s, sp, m = self.conditions, self.spreads, self.model
+        z = rng.standard_normal((16, n)) if spread else np.zeros((16, n))
+        ref = self.reference
+        if ref is not None:
+            rc = ref.conditions
+            r_temp = rc.temperature_c + sp.reference_temperature_sd_c * z[10]
+            r_rh = np.clip(rc.relative_humidity + sp.reference_relative_humidity_sd * z[11], 0, 1)
+            r_draft = sp.reference_drag_reduction_sd * z[12]
+            r_shoe = m.reference_saving + sp.reference_shoe_saving_sd * z[13]
+            r_time = np.maximum(ref.time_s + sp.reference_time_sd_s * z[14], 1.0)
+        else:
+            r_temp = r_rh = r_draft = r_shoe = r_time = np.zeros(n)
+        return Draws(
+            temperature_c=s.temperature_c + sp.temperature_sd_c * z[0],
+            relative_humidity=np.clip(s.relative_humidity + sp.relative_humidity_sd * z[1], 0, 1),
+            wind_speed_m_s=np.abs(s.wind_speed_m_s + sp.wind_speed_sd_m_s * z[2]),
+            wind_from_deg=s.wind_from_deg + sp.wind_from_sd_deg * z[3],
+            drag_reduction_offset=sp.drag_reduction_sd * z[4],
+            shoe_saving=m.saving + sp.shoe_saving_sd * z[5],
+            form_factor=(1.0 + sp.capacity_sd_frac * z[6])
+            / (1.0 + sp.economy_sd_frac * z[15]),
+            drag_area_factor=np.maximum(1.0 + sp.drag_area_sd_frac * z[7], 0.1),
+            impeding_slope=(air_cost.draw_impeding_slope(rng, n)
+                            if spread and sp.air_cost == "published"
+                            else np.full(n, m.air_cost.impeding_slope)),
+            residual_frac=sp.residual_sd_frac * z[9],
+            reference_temperature_c=r_temp, reference_relative_humidity=r_rh,
+            reference_drag_reduction_offset=r_draft, reference_shoe_saving=r_shoe,
+            reference_time_s=r_time,
+        )
+
+    # --- run --------------------------------------------------------------------------------
+    def run(self, draws: int, rng: np.random.Generator, *, chunk: int | None = None,
             progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
         """Simulate ``draws`` races; ``progress(done, total)`` is called after each chunk."""
-        out = np.empty(draws)
-        done = 0
-        while done < draws:
-            n = min(chunk, draws - done)
-            out[done:done + n] = self._chunk(n, rng)
-            done += n
-            if progress is not None:
-                progress(done, draws)
-        return MonteCarloResult(finish_time_s=out, classes=int(self.classes.length_m.size))
-
-    def _chunk(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        s, sp = self.conditions, self.spreads
-        # --- draws (axis 0) ---
-        temp0 = s.temperature_c + sp.temperature_sd_c * rng.standard_normal(n)
-        rh = np.clip(s.relative_humidity + sp.relative_humidity_sd * rng.standard_normal(n), 0, 1)
-        wind = np.abs(s.wind_speed_m_s + sp.wind_speed_sd_m_s * rng.standard_normal(n))
-        wind_from = s.wind_from_deg + sp.wind_from_sd_deg * rng.standard_normal(n)
-        economy = 1.0 + sp.economy_sd_frac * rng.standard_normal(n)
-        capacity = 1.0 + sp.capacity_sd_frac * rng.standard_normal(n)
-        draft_offset = sp.drag_reduction_sd * rng.standard_normal(n)
-        return self.finish_times(temperature_c=temp0, relative_humidity_frac=rh,
-                                 wind_speed_m_s=wind, wind_from_deg=wind_from,
-                                 economy_factor=economy, capacity_factor=capacity,
-                                 drag_reduction_offset=draft_offset)
+        d = self.draw(draws, rng)
+        t = self.solve(d, chunk=chunk, progress=progress)
+        return MonteCarloResult(finish_time_s=t * (1.0 + d.residual_frac), model_time_s=t,
+                                draws=d, classes=int(self.classes.length_m.size))
 
     def finish_times(self, *, temperature_c, relative_humidity_frac, wind_speed_m_s,
                      wind_from_deg, pressure_pa=None, economy_factor=1.0, capacity_factor=1.0,
                      drag_reduction_frac=None, drag_reduction_offset=None,
                      wbgt_c=None, reference_wbgt_c=None) -> np.ndarray:
         """Even-effort finish times [s], shape (n,), for n races given as arrays (axis: draw).
+
+        Everything not given is the scenario's own value (no spread, no residual).
 
         Parameters
         ----------
@@ -152,75 +314,248 @@ class MonteCarlo:
         economy_factor, capacity_factor : array_like (n,)
             Multipliers of the cost of running and of the sustainable power [-].
         drag_reduction_frac : array_like (n,), optional
-            Drafting on drafted segments [-], the same on all; default each segment class's
+            Drafting on drafted segments [-], the same on all; default each segment kind's
             own reduction from the scenario (drafting sections, formations in the wind).
         drag_reduction_offset : array_like (n,), optional
-            Added to each class's own reduction on drafted segments (clipped to 0–0.95) [-];
-            the Monte Carlo's draw of ``uncertainty.drag_reduction_sd``.
+            Added to each kind's own reduction on drafted segments (clipped to 0–0.95) [-].
         wbgt_c : array_like (n,), optional
             Race WBGT [°C] for the heat factor, when computed outside (e.g. from radiation and
             wind); default the model's estimate from temperature and humidity.
         reference_wbgt_c : float, optional
             The reference race's WBGT [°C] on the same scale as ``wbgt_c`` (the heat factor
             compares the two); default the model's own estimate.
-
-        All n races are solved at once on an (n, class) array — no Python loop per race.
         """
-        m, c, s = self.model, self.classes, self.conditions
-        temp0 = np.asarray(temperature_c, dtype=float)
-        n = temp0.size
-        rh = np.broadcast_to(np.asarray(relative_humidity_frac, dtype=float), (n,))
-        wind = np.broadcast_to(np.asarray(wind_speed_m_s, dtype=float), (n,))
-        wind_from = np.broadcast_to(np.asarray(wind_from_deg, dtype=float), (n,))
-        economy = np.broadcast_to(np.asarray(economy_factor, dtype=float), (n,))
-        capacity = np.broadcast_to(np.asarray(capacity_factor, dtype=float), (n,))
-        if drag_reduction_frac is not None:
-            draft = np.broadcast_to(np.asarray(drag_reduction_frac, dtype=float), (n,))
-            dr = np.where(c.drafted[None, :], draft[:, None], 0.0)
+        temp = np.atleast_1d(np.asarray(temperature_c, dtype=float))
+        n = temp.size
+        nominal = self.draw(n, np.random.default_rng(0), spread=False)
+
+        def arr(x):
+            return np.broadcast_to(np.asarray(x, dtype=float), (n,)).copy()
+
+        d = replace(
+            nominal, temperature_c=temp, relative_humidity=arr(relative_humidity_frac),
+            wind_speed_m_s=arr(wind_speed_m_s), wind_from_deg=arr(wind_from_deg),
+            form_factor=arr(capacity_factor) / arr(economy_factor),
+            drag_reduction_offset=(nominal.drag_reduction_offset
+                                   if drag_reduction_offset is None
+                                   else arr(drag_reduction_offset)),
+            drag_reduction_frac=(None if drag_reduction_frac is None
+                                 else arr(drag_reduction_frac)),
+            pressure_pa=None if pressure_pa is None else arr(pressure_pa),
+            wbgt_c=None if wbgt_c is None else arr(wbgt_c),
+            reference_wbgt_c=None if reference_wbgt_c is None else arr(reference_wbgt_c))
+        return self.solve(d)
+
+    def solve(self, draws: Draws, *, exact: bool = False, chunk: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """The model's finish time [s] of each draw (without the residual).
+
+        ``exact=True`` solves every segment of the course (no grouping into kinds) and
+        iterates to convergence: the reference the fast path is checked against.
+        """
+        n = len(draws)
+        size = chunk or self.chunk
+        out = np.empty(n)
+        if exact:
+            classes = compress_segments(self.model.segments, self.conditions.temperature_c,
+                                        exact=True)
+            ref_classes = (compress_segments(
+                self.model.reference_segments, self.reference.conditions.temperature_c,
+                exact=True)
+                if self.reference is not None else None)
+            iters = (8, 8, 4)
         else:
-            off = (np.zeros(n) if drag_reduction_offset is None else
-                   np.broadcast_to(np.asarray(drag_reduction_offset, dtype=float), (n,)))
-            dr = np.where(c.drafted[None, :], np.clip(
-                c.drag_reduction_frac[None, :] + off[:, None], 0.0, 0.95), 0.0)
-        pressure = (_pressure_pa(s) if pressure_pa is None
-                    else np.asarray(pressure_pa, dtype=float)[:, None])
-        # --- (draw, class) inputs ---
-        temp = temp0[:, None] + c.temperature_offset_c[None, :]
-        rho = atmosphere.air_density_kg_m3(temp, rh[:, None], pressure)
-        head, cross = aero.wind_components_m_s(wind[:, None], wind_from[:, None],
-                                                c.heading_deg[None, :])
-        if wbgt_c is None:
-            wbgt = heat.wbgt_from_temperature_humidity_c(temp, rh[:, None])
-            wbgt_mean = np.sum(wbgt * c.length_m, axis=1) / np.sum(c.length_m)
+            classes = self.classes
+            ref_classes = self.reference and self.ref_classes
+            iters = (self.newton_iterations, self.final_iterations, 1)
+        starts = list(range(0, n, size))
+        done = 0
+
+        def work(i0: int) -> int:
+            sl = slice(i0, min(i0 + size, n))
+            out[sl] = self._solve_chunk(draws.take(sl), classes, ref_classes, *iters)
+            return sl.stop - sl.start
+
+        if self.threads > 1 and len(starts) > 1:
+            with ThreadPoolExecutor(self.threads) as pool:
+                for k in pool.map(work, starts):
+                    done += k
+                    if progress is not None:
+                        progress(done, n)
         else:
-            wbgt_mean = np.broadcast_to(np.asarray(wbgt_c, dtype=float), (n,))
-        ref_wbgt = m.reference_wbgt_c if reference_wbgt_c is None else reference_wbgt_c
-        speed_factor = heat.heat_speed_factor_ely2007(wbgt_mean, ref_wbgt,
-                                                      sex=m.scenario.athlete.sex)
-        base = (m.reference_effort_w_kg * speed_factor**m.elasticity * m.altitude_factor
-                * capacity / economy)
-        f = m.fraction_model
-        f_ref = f(m.reference_time_s) if m.reference_time_s is not None else None
+            for i0 in starts:
+                done += work(i0)
+                if progress is not None:
+                    progress(done, n)
+        return out
+
+    # --- the physics chain, per chunk ----------------------------------------------------------
+    def _course_inputs(self, d: Draws, c: SegmentClasses, conditions, temperature_c,
+                       relative_humidity, drag_reduction, wind: bool):
+        """(draw, kind) air density, wind components and drag reductions; mean WBGT (draw,)."""
+        offsets, inv = np.unique(c.temperature_offset_c, return_inverse=True)
+        temp = temperature_c[:, None] + offsets[None, :]
+        rh = relative_humidity[:, None]
+        pressure = (d.pressure_pa[:, None] if wind and d.pressure_pa is not None
+                    else _pressure_pa(conditions))
+        rho = atmosphere.air_density_kg_m3(temp, rh, pressure)
+        wbgt = heat.wbgt_from_temperature_humidity_c(temp, rh)
+        if offsets.size > 1:  # a temperature ramp: one column per kind
+            rho, wbgt = rho[:, inv.ravel()], wbgt[:, inv.ravel()]
+            wbgt_mean = wbgt @ c.length_m / c.distance_m
+        else:  # one temperature along the course: (draw, 1), broadcast
+            wbgt_mean = wbgt[:, 0]
+        if wind and d.wbgt_c is not None:
+            wbgt_mean = d.wbgt_c
+        # the wind resolved on each kind's heading h: W·cos(θ − h) = W cos θ · cos h +
+        # W sin θ · sin h (one product per element instead of a cosine and a sine)
+        if wind:
+            w_head, w_cross = aero.wind_components_m_s(d.wind_speed_m_s, d.wind_from_deg, 0.0)
+        else:
+            w_head, w_cross = aero.wind_components_m_s(
+                np.full(len(d), conditions.wind_speed_m_s), conditions.wind_from_deg, 0.0)
+        h = np.deg2rad(c.heading_deg)
+        ch, sh = (c.wind_factor * np.cos(h))[None, :], (c.wind_factor * np.sin(h))[None, :]
+        head = w_head[:, None] * ch + w_cross[:, None] * sh
+        cross = w_cross[:, None] * ch - w_head[:, None] * sh
+        # drafting: each kind's own reduction plus the draw's offset, on drafted kinds only
+        # (or one reduction for all drafted kinds, when given)
+        drafted = (c.drag_reduction_frac > 0)[None, :]
+        if wind and d.drag_reduction_frac is not None:
+            dr = np.where(drafted, d.drag_reduction_frac[:, None], 0.0)
+        else:
+            dr = np.where(drafted, np.clip(c.drag_reduction_frac[None, :]
+                                           + drag_reduction[:, None], 0.0, 0.95), 0.0)
+        return rho, head, cross, dr, wbgt_mean
+
+    def _kw(self, d: Draws, c: SegmentClasses, rho, head, cross, dr, saving) -> dict:
+        m = self.model
+        # ½·ρ·CdA·(1 − drafting) [kg/m], once per chunk rather than in every Newton step
+        q = 0.5 * rho * (m.drag_area_m2 * d.drag_area_factor)[:, None] * (1.0 - dr)
+        return dict(cost_ref_j_kg_m=m.cost_ref_j_kg_m, mass_kg=m.mass_kg,
+                    speed_ref_m_s=m.speed_ref_m_s, grade_factor=c.grade_factor[None, :],
+                    curvature_1_m=c.curvature_1_m[None, :], air_drag_kg_m=q,
+                    headwind_m_s=head, crosswind_m_s=cross,
+                    metabolic_saving_frac=saving[:, None],
+                    impeding_slope=d.impeding_slope[:, None],
+                    aiding_over_impeding=m.air_cost.aiding_over_impeding)
+
+    #: Newton on the speeds goes on (up to 8 steps) while any step is above this fraction of
+    #: the speed: the error left after a step of δ is ≈ 0.65·δ² of the speed (P ∝ v^≈2.3),
+    #: 2e-3 → < 3e-6 of the time, < 0.02 s on a marathon
+    newton_tolerance = 2e-3
+
+    def _speeds(self, p, v, kw, iterations):
+        """Newton on every (draw, kind) speed at power ``p`` (draw,); returns v and dP/dv."""
+        dp = None
+        k = 0
+        while True:
+            pw, dp = en.metabolic_power_and_slope_w_kg(v, **kw)
+            dv = (pw - p[:, None]) / dp
+            v = v - dv
+            k += 1
+            if k >= iterations and (k >= 8 or _worst(dv / v) <= self.newton_tolerance):
+                return v, dp
+
+    def _time_at_effort(self, p, v, kw, c, iterations):
+        v, dp = self._speeds(p, v, kw, iterations)
+        lv = c.length_m[None, :] / v
+        t = lv.sum(axis=1)
+        dt_dp = -np.sum(lv / v / dp, axis=1)  # dT/dp = −Σ L/v² · dv/dp, dv/dp = 1/P'(v)
+        return t, dt_dp, v
+
+    def _reference_power(self, d: Draws, rc: SegmentClasses, iterations) -> np.ndarray:
+        """The power each draw's athlete held in the drawn reference race [W/kg] (draw,)."""
+        ref = self.reference
+        rho, head, cross, dr, _ = self._course_inputs(
+            d, rc, ref.conditions, d.reference_temperature_c, d.reference_relative_humidity,
+            d.reference_drag_reduction_offset, wind=False)
+        kw = self._kw(d, rc, rho, head, cross, dr, d.reference_shoe_saving)
+        v_ref = rc.distance_m / d.reference_time_s
+        p, _ = en.metabolic_power_and_slope_w_kg(
+            np.broadcast_to(v_ref[:, None], head.shape), **kw)
+        p_even_pace = p @ rc.length_m / rc.distance_m
+        if ref.pacing == "even-pace":
+            return p_even_pace
+        # even effort: Newton on ln p until the course time equals the reference time
+        p = p_even_pace
+        v = np.broadcast_to(v_ref[:, None], head.shape)
+        for _ in range(iterations + 2):
+            t, dt_dp, v = self._time_at_effort(p, v, kw, rc, 2)
+            p = p - (t - d.reference_time_s) / dt_dp
+        return p
+
+    def _solve_chunk(self, d: Draws, c: SegmentClasses, rc: SegmentClasses | None,
+                     newton: int, final: int, outer: int, return_speeds: bool = False):
+        m = self.model
+        sex = m.scenario.athlete.sex
+        rho, head, cross, dr, wbgt = self._course_inputs(
+            d, c, self.conditions, d.temperature_c, d.relative_humidity,
+            d.drag_reduction_offset,
+            wind=True)
+        kw = self._kw(d, c, rho, head, cross, dr, d.shoe_saving)
+        # --- capacity of each draw: reference power × heat × altitude × form ---
+        if rc is not None:
+            p_ref = self._reference_power(d, rc, outer)
+            ref_wbgt = self._course_inputs(d, rc, self.reference.conditions,
+                                           d.reference_temperature_c,
+                                           d.reference_relative_humidity,
+                                           d.reference_drag_reduction_offset, wind=False)[4]
+            v_el = rc.distance_m / d.reference_time_s
+        else:
+            p_ref = np.full(len(d), m.reference_effort_w_kg)
+            ref_wbgt = np.full(len(d), m.reference_wbgt_c)
+            v_el = np.full(len(d), m.segments.distance_m / 7200.0)
+        if d.reference_wbgt_c is not None:
+            ref_wbgt = d.reference_wbgt_c
+        speed_factor = heat.heat_speed_factor_ely2007(wbgt, ref_wbgt, sex=sex)
+        # the model's P–v elasticity on the level in still air (as RaceModel), per draw
+        flat = dict(cost_ref_j_kg_m=m.cost_ref_j_kg_m, mass_kg=m.mass_kg,
+                    speed_ref_m_s=m.speed_ref_m_s, drag_area_m2=m.drag_area_m2
+                    * d.drag_area_factor,
+                    impeding_slope=d.impeding_slope,
+                    aiding_over_impeding=m.air_cost.aiding_over_impeding)
+        p1, _ = en.metabolic_power_and_slope_w_kg(v_el, **flat)
+        p2, _ = en.metabolic_power_and_slope_w_kg(v_el * 1.001, **flat)
+        elasticity = np.log(p2 / p1) / np.log(1.001)
+        base = p_ref * speed_factor**elasticity * m.altitude_factor * d.form_factor
+        f, f_ref = m.fraction_model, self._fraction_ref
 
         def cap(t):
             return base if f_ref is None else base * f(t) / f_ref
 
-        kw = dict(cost_ref_j_kg_m=m.cost_ref_j_kg_m, mass_kg=m.mass_kg,
-                  speed_ref_m_s=m.speed_ref_m_s, grade_frac=c.grade_frac[None, :],
-                  curvature_1_m=c.curvature_1_m[None, :], air_density_kg_m3=rho,
-                  drag_area_m2=m.drag_area_m2, headwind_m_s=head, crosswind_m_s=cross,
-                  drag_reduction_frac=dr, metabolic_saving_frac=m.saving,
-                  **m.air_cost_inputs)
-        # Warm start from the deterministic race: each class's speed at the deterministic
-        # effort, and its finish time; draws differ by a few % so Newton needs 2 steps.
-        t = np.full(n, self._det_time_s)
-        p = cap(t)
-        v = np.broadcast_to(self._det_class_speed, (n, c.length_m.size))
-        for _ in range(self.outer_iterations):  # fixed point P = C(T(P)), contracts ~50×/step
-            v = en.speed_at_metabolic_power_m_s(p[:, None], initial_speed_m_s=v,
-                                                iterations=self.newton_iterations, **kw)
-            t = np.sum(c.length_m[None, :] / v, axis=1)
-            p = cap(t)
-        v = en.speed_at_metabolic_power_m_s(p[:, None], initial_speed_m_s=v,
-                                            iterations=self.newton_iterations, **kw)
-        return np.sum(c.length_m[None, :] / v, axis=1)
+        def dcap_dt(t):
+            if f_ref is None:
+                return np.zeros_like(t)
+            return base * (f(t * 1.0001) - f(t)) / (t * 1.0001 - t) / f_ref
+
+        # --- even effort: P = C(T(P)). Predict P from the deterministic race's T(P) slope
+        # (a scalar fixed point per draw), then Newton on the kinds' speeds from a warm start
+        # (each kind's deterministic speed scaled by the power ratio, P ∝ v^≈2.3)
+        p = cap(np.full(len(d), self._det_time_s))
+        if self._det_dlnt_dlnp is not None:
+            for _ in range(3):
+                t_pred = self._det_time_s * (p / self._det_power) ** self._det_dlnt_dlnp
+                g = p - cap(t_pred)
+                p = p - g / (1.0 - dcap_dt(t_pred) * t_pred * self._det_dlnt_dlnp / p)
+        ratio = (p / self._det_power) ** (1 / 2.3)
+        if self._det_kind_speed is not None and self._det_kind_speed.size == c.length_m.size:
+            v = ratio[:, None] * self._det_kind_speed[None, :]
+        else:
+            v = (c.distance_m / self._det_time_s) * np.broadcast_to(
+                ratio[:, None], head.shape) / np.sqrt(c.grade_factor)[None, :]
+        for _ in range(outer):
+            t, dt_dp, v = self._time_at_effort(p, v, kw, c, newton)
+            g = p - cap(t)
+            step = -g / (1.0 - dcap_dt(t) * dt_dp)
+            p = p + step
+            newton = final
+        if final == 0 and _worst(step / p) <= self.newton_tolerance:
+            # a last effort step of ≤ 0.2 %: first order in it leaves < 0.02 s
+            return t + dt_dp * step
+        final = final or 2
+        t, dt_dp, v = self._time_at_effort(p, v, kw, c, final)
+        if return_speeds:
+            self._det_dlnt_dlnp = float(dt_dp[0] * p[0] / t[0])
+            return v
+        return t
