@@ -459,7 +459,7 @@ class Uncertainty(_Strict):
     The athlete: day-to-day form as capacity ±1 % and economy ±1 % (they enter as one ratio),
     the drag area ±5 % (Pugh's frontal area from height and mass, ASSUMED). The model: the
     drag-to-cost conversion drawn from the published ones (``paceline.models.air_cost``), and
-    the residual error of the whole model, 1.08 % of time
+    the residual error of the whole model, 1.01 % of time
     (RMS of the leave-one-out table, examples/leave_one_out.py). The reference race: each
     input the scenario ASSUMED gets its own spread (``reference_*``; 0 = known). Defaults are
     documented in docs/model.md.
@@ -480,7 +480,7 @@ class Uncertainty(_Strict):
         description='"published": each draw takes one published drag-to-cost conversion '
         "(paceline.models.air_cost, each source equally likely); \"fixed\": the scenario's")
     residual_sd_frac: float = Field(
-        default=0.0108, ge=0, le=0.2,
+        default=0.0101, ge=0, le=0.2,
         description="the model's own residual error on finish time [fraction]")
     reference_temperature_sd_c: float = Field(default=0.0, ge=0, le=10)
     reference_relative_humidity_sd: float = Field(default=0.0, ge=0, le=0.5)

@@ -75,7 +75,7 @@ def test_seeded_and_spread():
     assert p[10] < p[50] < p[90]
     det = m.solve().finish_time_s
     assert p[50] == pytest.approx(det, abs=15)
-    # form (1 % / 1 %) and the 1.08 % residual alone give a P10–P90 of ≈ 2.56 × 1.8 % × T
+    # form (1 % / 1 %) and the 1.01 % residual alone give a P10–P90 of ≈ 2.56 × 1.8 % × T
     assert p[90] - p[10] > 200
     assert 0 < a.percentile_of(det) < 100
 
