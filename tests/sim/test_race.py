@@ -167,3 +167,17 @@ def test_breakdown_sums_to_mean_power_and_air_share_matches():
     assert sum(r.breakdown_w_kg.values()) == pytest.approx(mean_power, rel=1e-9)
     assert 0.07 < r.air_share < 0.10
     assert r.mean_drag_force_n == pytest.approx(7.7, abs=0.6)
+
+
+def test_at_effort_at_the_solved_effort_gives_the_solved_race():
+    # at_effort(P) with P the even-effort solution's constant power must give back that
+    # race (tolerance 0.05 s: the Newton solve of the speeds); more power is faster.
+    sc = scenario(athlete__reference__course="vienna-2019", course__preset="vienna-2019",
+                  athlete__reference__pacing="even-effort", race__pacing="even-effort")
+    m = RaceModel(sc)
+    r = m.solve()
+    p = float(np.median(r.metabolic_power_w_kg))
+    assert np.ptp(r.metabolic_power_w_kg) < 1e-6 * p  # even effort: one power
+    again = m.at_effort(p)
+    assert again.finish_time_s == pytest.approx(r.finish_time_s, abs=0.05)
+    assert m.at_effort(1.01 * p).finish_time_s < r.finish_time_s

@@ -412,6 +412,14 @@ class RaceModel:
         return self._result(np.full(seg.length_m.shape, seg.distance_m / finish_time_s),
                             "target")
 
+    def at_effort(self, metabolic_power_w_kg: float) -> RaceResult:
+        """The race run at a constant metabolic power [W/kg] (even effort), whether
+        sustainable or not (``effort_frac`` > 1 says by how much it is not). Used by the
+        live service to run the rest of the course at the effort shown so far."""
+        _, speed = self._time_at_effort(float(metabolic_power_w_kg), self.segments,
+                                        self.saving)
+        return self._result(speed, "even-effort")
+
     def _at_target(self, target_s: float) -> RaceResult:
         seg = self.segments
         v = seg.distance_m / target_s

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -23,7 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = ["Base", "AthleteRow", "ActivityRow", "LapRow", "StreamRow", "BestEffortRow",
-           "NoteRow", "TagRow", "ActivityTagRow"]
+           "NoteRow", "TagRow", "ActivityTagRow", "LiveReadRow", "LiveEventRow", "LiveRejectRow",
+           "LiveTokenRow"]
 
 
 class Base(DeclarativeBase):
@@ -136,3 +138,52 @@ class ActivityTagRow(Base):
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"),
                                         primary_key=True)
     __table_args__ = (UniqueConstraint("activity_id", "tag_id"),)
+
+
+# --- race day (paceline.live; migration 0003) -----------------------------------------------
+class LiveReadRow(Base):
+    __tablename__ = "live_reads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # passing | fix | dropout
+    device: Mapped[str] = mapped_column(String(100))
+    time_s: Mapped[float] = mapped_column(Float, index=True)  # UTC epoch [s]
+    location: Mapped[str | None] = mapped_column(String(100))
+    distance_m: Mapped[float | None] = mapped_column(Float)  # along the course [m]
+    offset_m: Mapped[float | None] = mapped_column(Float)  # distance off the course line [m]
+    lat_deg: Mapped[float | None] = mapped_column(Float)
+    lon_deg: Mapped[float | None] = mapped_column(Float)
+    speed_m_s: Mapped[float | None] = mapped_column(Float)
+    bearing_deg: Mapped[float | None] = mapped_column(Float)
+    altitude_m: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20))
+    received_s: Mapped[float] = mapped_column(Float)
+
+
+class LiveEventRow(Base):
+    __tablename__ = "live_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    time_s: Mapped[float | None] = mapped_column(Float)
+    created_s: Mapped[float] = mapped_column(Float)
+    data: Mapped[str] = mapped_column(Text)
+
+
+class LiveRejectRow(Base):
+    __tablename__ = "live_rejects"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(300))
+    raw: Mapped[str | None] = mapped_column(Text)
+    received_s: Mapped[float] = mapped_column(Float)
+
+
+class LiveTokenRow(Base):
+    __tablename__ = "live_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_s: Mapped[float] = mapped_column(Float)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
