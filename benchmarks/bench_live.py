@@ -1,0 +1,305 @@
+"""Benchmark: the live service (``paceline live serve``) on 127.0.0.1 — a real uvicorn process.
+
+Prints, for SQLite (WAL, synchronous=FULL) and PostgreSQL (127.0.0.1:5432, a database of its
+own, dropped afterwards):
+
+* startup: seconds from launching ``paceline live serve`` to the first answer of /health;
+* ingest: reads/s sustained over ``--seconds`` (target ≥ 2,000 for 60 s) by ``--clients``
+  threads posting JSON batches of ``--batch`` GPS fixes, and the acknowledgement latency of a
+  batch (median, p99) — an acknowledgement comes after the commit;
+* SSE: the time from posting a read to the ``state`` event that shows it reaching a
+  subscriber (target ≤ 1 s), median and max of ``--sse-samples``;
+* kill -9: a replay of the whole race at ``--speed``× with the server killed (SIGKILL) at
+  random moments ``--kills`` times and restarted: acknowledged reads present exactly once.
+
+``--quick`` (CI): 5 s of ingest, a 3 km replay with 2 kills, 5 SSE samples, SQLite only if
+PostgreSQL does not answer. Figures, not gates; the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from paceline.live.plan import read_live_plan
+from paceline.live.replay import replay, simulate_race
+from paceline.store.live import LiveStore
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN = ROOT / "tests" / "data" / "live" / "vienna-plan"
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system) a process has used [s] (Linux /proc)."""
+    try:
+        f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+STARTUP_CPU: list[float] = []
+
+
+def start(url: str, port: int) -> tuple[subprocess.Popen, float]:
+    t0 = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-m", "paceline", "live", "serve", str(PLAN), "--db",
+                          url, "--port", str(port), "--rate-limit", "0"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while time.perf_counter() - t0 < 120:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                STARTUP_CPU.append(cpu_s(p.pid))
+                return p, time.perf_counter() - t0
+        except httpx.TransportError:
+            time.sleep(0.02)
+    p.kill()
+    raise RuntimeError("server did not start")
+
+
+def pg_database() -> str | None:
+    """A fresh PostgreSQL database for the benchmark, or None if no server answers."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as c:
+            c.execute("DROP DATABASE IF EXISTS paceline_bench_live")
+            c.execute("CREATE DATABASE paceline_bench_live")
+    except Exception as exc:  # noqa: BLE001
+        print(f"PostgreSQL: not reachable ({exc}); skipped")
+        return None
+    return "postgresql+psycopg://postgres@127.0.0.1:5432/paceline_bench_live"
+
+
+def drop_pg() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+        c.execute("DROP DATABASE IF EXISTS paceline_bench_live WITH (FORCE)")
+
+
+def fixes_for(plan, device: str, t0: float, n: int) -> list[dict]:
+    v = plan.distance_m / plan.target_time_s
+    out = []
+    for i in range(n):
+        el = t0 + i
+        lat, lon = plan.course.point_at(min(el * v, plan.distance_m))
+        out.append({"device": device, "time": plan.start_s + el, "lat": lat, "lon": lon})
+    return out
+
+
+def bench_ingest(plan, port: int, token: str, seconds: float, clients: int, batch: int
+                 ) -> tuple[float, list[float], int]:
+    pacers = [d.name for d in plan.devices.values() if d.role == "pacer"]
+    stop = time.perf_counter() + seconds
+    lat: list[float] = []
+    count = [0]
+    lock = threading.Lock()
+
+    def worker(k: int) -> None:
+        devs = pacers[k::clients]
+        pos = {d: 0 for d in devs}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30,
+                          headers={"Authorization": f"Bearer {token}"}) as c:
+            j = 0
+            while time.perf_counter() < stop:
+                d = devs[j % len(devs)]
+                j += 1
+                fx = fixes_for(plan, d, pos[d], batch)
+                pos[d] += batch
+                t = time.perf_counter()
+                r = c.post("/api/v1/fixes", json={"fixes": fx})
+                dt = time.perf_counter() - t
+                r.raise_for_status()
+                ok = r.json()["accepted"]
+                with lock:
+                    lat.append(dt)
+                    count[0] += ok
+
+    t0 = time.perf_counter()
+    ths = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    for t in ths:
+        t.start()
+    for t in ths:
+        t.join()
+    wall = time.perf_counter() - t0
+    return count[0] / wall, lat, count[0]
+
+
+def bench_sse(plan, port: int, token: str, samples: int) -> list[float]:
+    """Post one athlete fix, wait for the state event whose athlete time is that fix's."""
+    out = []
+    hdr = {"Authorization": f"Bearer {token}"}
+    v = plan.distance_m / plan.target_time_s
+    for k in range(samples):
+        el = 10.0 + k * 2.0
+        lat, lon = plan.course.point_at(el * v)
+        got = threading.Event()
+        t_sent = [0.0]
+        t_got = [0.0]
+        ready = threading.Event()
+
+        def listen(target=plan.start_s + el, got=got, ready=ready, t_got=t_got):
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c, \
+                    c.stream("GET", "/api/v1/stream", headers=hdr) as r:
+                ready.set()
+                for line in r.iter_lines():
+                    if line.startswith("data: ") and '"athlete"' in line:
+                        d = json.loads(line[6:])
+                        ath = d.get("athlete") or {}
+                        if abs((ath.get("time_s") or 0) - target) < 1e-6:
+                            t_got[0] = time.perf_counter()
+                            got.set()
+                            return
+
+        th = threading.Thread(target=listen, daemon=True)
+        th.start()
+        ready.wait(10)
+        time.sleep(0.2)
+        t_sent[0] = time.perf_counter()
+        httpx.post(f"http://127.0.0.1:{port}/api/v1/fixes", headers=hdr, json={"fixes": [
+            {"device": "athlete", "time": plan.start_s + el, "lat": lat, "lon": lon}]})
+        if got.wait(10):
+            out.append(t_got[0] - t_sent[0])
+        else:
+            out.append(float("inf"))
+    return out
+
+
+def bench_kill(plan, url: str, token: str, distance_m: float | None, speed: float, kills: int,
+               seed: int) -> str:
+    port = free_port()
+    msgs = simulate_race(plan, distance_m=distance_m, seed=seed)
+    server = [start(url, port)[0]]
+    res = {}
+
+    def run():
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
+            res["rep"] = replay(msgs, c, token, speed=speed, retry_for_s=300)
+
+    th = threading.Thread(target=run)
+    th.start()
+    rng = random.Random(seed)
+    race_wall = (msgs[-1].t_s / speed) if msgs else 1.0
+    done = 0
+    try:
+        for _ in range(kills):
+            time.sleep(rng.uniform(0.3, 1.0) * race_wall / kills)
+            if not th.is_alive():
+                break
+            server[0].kill()
+            server[0].wait()
+            done += 1
+            server[0] = start(url, port)[0]
+        th.join()
+    finally:
+        server[0].kill()
+        server[0].wait()
+    rep = res["rep"]
+    st = LiveStore(url)
+    keys = [r["key"] for r in st.reads()]
+    st.close()
+    lost = rep.acknowledged - set(keys)
+    dup = len(keys) - len(set(keys))
+    return (f"{done} kills, {len(rep.acknowledged)} reads acknowledged, {rep.retries} retries, "
+            f"lost {len(lost)}, stored twice {dup} — "
+            + ("OK" if not lost and not dup else "FAILED"))
+
+
+def run_backend(name: str, url: str, args, plan) -> None:
+    st = LiveStore(url)
+    token = st.create_token("official", "bench")
+    st.close()
+    port = free_port()
+    starts = []
+    p, s = start(url, port)
+    starts.append(s)
+    p.kill()
+    p.wait()
+    p, s = start(url, port)
+    starts.append(s)
+    try:
+        rate, lat, n = bench_ingest(plan, port, token, args.seconds, args.clients, args.batch)
+        lat.sort()
+        p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))]
+        print(f"{name:10s} startup {min(starts):.2f}–{max(starts):.2f} s wall, "
+              f"{min(STARTUP_CPU[-2:]):.2f}–{max(STARTUP_CPU[-2:]):.2f} s CPU of the server "
+              f"(target ≤ 2 s; wall grows with the machine's load)")
+        print(f"{name:10s} ingest {rate:,.0f} reads/s over {args.seconds:g} s ({n:,} reads, "
+              f"{args.clients} clients × batches of {args.batch}); ack latency median "
+              f"{statistics.median(lat) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "
+              f"(target ≥ 2,000 reads/s)")
+        sse = bench_sse(plan, port, token, args.sse_samples)
+        print(f"{name:10s} SSE read → state event: median {statistics.median(sse) * 1000:.0f} ms, "
+              f"max {max(sse) * 1000:.0f} ms over {len(sse)} (target ≤ 1 s)")
+    finally:
+        p.kill()
+        p.wait()
+    if args.kills:
+        kill_url = url
+        if name == "sqlite":
+            kill_url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'kill.sqlite'}"
+            st = LiveStore(kill_url)
+            token = st.create_token("official")
+            st.close()
+        else:  # a fresh database for the kill run
+            drop_pg()
+            kill_url = pg_database() or url
+            st = LiveStore(kill_url)
+            token = st.create_token("official")
+            st.close()
+        dist = 3000.0 if args.quick else None
+        print(f"{name:10s} kill -9 replay ({'3 km' if dist else 'whole race'}, ×{args.speed:g}): "
+              + bench_kill(plan, kill_url, token, dist, args.speed, args.kills, seed=11))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--sse-samples", type=int, default=20)
+    ap.add_argument("--speed", type=float, default=600.0)
+    ap.add_argument("--kills", type=int, default=5)
+    ap.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
+    args = ap.parse_args()
+    if args.quick:
+        args.seconds, args.sse_samples, args.kills = 5.0, 5, 2
+    plan = read_live_plan(PLAN)
+    print(f"paceline live benchmark — {os.cpu_count()} cores, load "
+          f"{os.getloadavg()[0]:.1f} (shared machine: figures are noisy)")
+    if args.backend in ("both", "sqlite"):
+        d = Path(tempfile.mkdtemp(prefix="paceline-bench-live-"))
+        run_backend("sqlite", f"sqlite:///{d / 'live.sqlite'}", args, plan)
+    if args.backend in ("both", "postgresql"):
+        url = pg_database()
+        if url:
+            try:
+                run_backend("postgresql", url, args, plan)
+            finally:
+                drop_pg()
+
+
+if __name__ == "__main__":
+    main()

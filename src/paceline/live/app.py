@@ -1,0 +1,416 @@
+"""The HTTP API of the live service (FastAPI): ingest, drop-outs, state, SSE.
+
+``create_app(plan_dir, db_url)`` builds a standalone app; ``create_router(service)`` builds
+the :class:`fastapi.APIRouter` alone so that another FastAPI app (the web dashboard) can
+include it beside its own pages::
+
+    from paceline.live.app import create_router
+    from paceline.live.service import LiveService
+
+    service = LiveService("vienna-plan", "sqlite:///live.sqlite")
+    web_app.include_router(create_router(service))      # routes under /api/v1
+
+Authentication: ``Authorization: Bearer <token>`` or ``?token=<token>`` (for trackers and
+browsers' EventSource, which cannot set headers). ``official`` tokens write and read,
+``viewer`` tokens only read; a write without a token is 401, with a viewer token 403.
+"""
+
+
+import asyncio
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from paceline.live.formats import (
+    LINE_FORMATS,
+    BadRead,
+    parse_csv_line,
+    parse_fix_json,
+    parse_mylaps_frame,
+    parse_osmand,
+    parse_passing_json,
+    parse_raceresult_line,
+    parse_traccar_json,
+)
+from paceline.live.service import LiveService
+from paceline.units import parse_distance_m
+
+__all__ = ["create_app", "create_router", "RateLimiter"]
+
+MAX_BATCH = 5000
+MAX_BODY_BYTES = 2_000_000
+
+
+class RateLimiter:
+    """Token bucket per access token: ``rate`` reads per second, bursts of ``burst``."""
+
+    def __init__(self, rate: float, burst: float | None = None) -> None:
+        self.rate = float(rate)
+        self.burst = float(burst if burst is not None else 2 * rate)
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, who: str, n: int = 1) -> float:
+        """Take ``n``; 0 if allowed, else the seconds to wait."""
+        if self.rate <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            level, then = self._buckets.get(who, (self.burst, now))
+            level = min(self.burst, level + (now - then) * self.rate)
+            if level >= n:
+                self._buckets[who] = (level - n, now)
+                return 0.0
+            self._buckets[who] = (level, now)
+            return (n - level) / self.rate
+
+
+class Passing(BaseModel):
+    chip: str = Field(description="Chip / transponder code or device name")
+    time: str | float = Field(description="Epoch s or ms, ISO 8601, or hh:mm:ss.fff local")
+    location: str | None = Field(None, description="Mat name: 10km, HALF, FINISH, …")
+    distance_m: float | None = Field(None, description="Mat distance [m] instead of location")
+    seq: str | int | None = Field(None, description="Sender's sequence number (idempotency)")
+
+
+class PassingBatch(BaseModel):
+    passings: list[Passing] = Field(max_length=MAX_BATCH)
+
+
+class Fix(BaseModel):
+    device: str
+    time: str | float
+    lat: float
+    lon: float
+    speed_m_s: float | None = None
+    bearing_deg: float | None = None
+    altitude_m: float | None = None
+    accuracy_m: float | None = None
+    seq: str | int | None = None
+
+
+class FixBatch(BaseModel):
+    fixes: list[Fix] = Field(max_length=MAX_BATCH)
+
+
+class Dropout(BaseModel):
+    pacer: str = Field(description="Pacer's name in the crew plan")
+    at: str | float = Field(description="Where: metres or '23.4km'")
+    time: str | float | None = Field(None, description="When (default: now)")
+
+
+def _token(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip() or None
+    return request.query_params.get("token") or None
+
+
+class _Auth:
+    def __init__(self, service: LiveService, limiter: RateLimiter) -> None:
+        self.service = service
+        self.limiter = limiter
+        self._cache: dict[str, tuple[str | None, float]] = {}
+
+    def role(self, token: str) -> str | None:
+        hit = self._cache.get(token)
+        now = time.monotonic()
+        if hit and now - hit[1] < 5.0:
+            return hit[0]
+        role = self.service.store.token_role(token)
+        if len(self._cache) > 10000:
+            self._cache.clear()
+        self._cache[token] = (role, now)
+        return role
+
+    def require(self, request: Request, write: bool) -> str:
+        tok = _token(request)
+        if tok is None:
+            raise HTTPException(401, "a token is required: Authorization: Bearer <token> "
+                                     "(create one with `paceline live token create`)",
+                                headers={"WWW-Authenticate": "Bearer"})
+        role = self.role(tok)
+        if role is None:
+            raise HTTPException(401, "unknown or revoked token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if write and role != "official":
+            raise HTTPException(403, f"a {role} token may only read; writes need an official "
+                                     "token")
+        return tok
+
+    def limit(self, tok: str, n: int) -> None:
+        wait = self.limiter.take(tok, max(n, 1))
+        if wait > 0:
+            raise HTTPException(429, f"rate limit: {self.limiter.rate:g} reads/s per token",
+                                headers={"Retry-After": str(max(1, round(wait)))})
+
+
+def _answer(res: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(res)
+
+
+def create_router(service: LiveService, *, rate_limit: float = 5000.0) -> APIRouter:
+    """The API routes (prefix ``/api/v1``) of a :class:`LiveService`."""
+    auth = _Auth(service, RateLimiter(rate_limit))
+    r = APIRouter(prefix="/api/v1", tags=["live"])
+
+    def viewer(request: Request) -> str:
+        return auth.require(request, write=False)
+
+    def official(request: Request) -> str:
+        return auth.require(request, write=True)
+
+    Viewer = Annotated[str, Depends(viewer)]
+    Official = Annotated[str, Depends(official)]
+    tb = service.timebase
+
+    @r.get("/health")
+    def health() -> dict[str, Any]:
+        """Liveness (no token): reads stored by kind, last event id."""
+        return {"ok": True, "reads": service.store.count_reads(),
+                "last_event_id": service.last_event_id}
+
+    @r.get("/plan")
+    def plan(_: Viewer) -> dict[str, Any]:
+        """The plan the service follows: course line, schedule, mats, drinks, devices."""
+        p = service.plan
+        step = max(1, len(p.course.lat_deg) // 400)
+        return {"name": p.name, "distance_m": p.distance_m, "target_time_s": p.target_time_s,
+                "start_s": p.start_s,
+                "course": [[float(a), float(b)] for a, b in
+                           zip(p.course.lat_deg[::step], p.course.lon_deg[::step], strict=True)],
+                "schedule": [{"distance_m": float(d), "elapsed_s": float(e)} for d, e in
+                             zip(p.schedule_distance_m, p.schedule_elapsed_s, strict=True)],
+                "mats": p.mats, "drinks": list(p.drinks),
+                "devices": [{"name": d.name, "role": d.role, "chips": list(d.chips)}
+                            for d in p.devices.values()],
+                "exchange_points_m": list(p.crew.exchange_points_m) if p.crew else []}
+
+    @r.get("/state")
+    def state(_: Viewer) -> dict[str, Any]:
+        """The race now (computed on request) and the counts of rejected input."""
+        snap = service.tracker.snapshot()
+        snap["rejects"] = dict(service.rejects)
+        snap["last_event_id"] = service.last_event_id
+        return snap
+
+    @r.get("/events")
+    def events(_: Viewer, after: Annotated[int, Query(ge=0)] = 0,
+               limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[dict[str, Any]]:
+        """Stored events with id > ``after`` (the SSE stream's content, for polling)."""
+        return [{"id": i, "kind": k, "time_s": t, "data": json.loads(d)}
+                for i, k, t, d in service.store.events_after(after, limit=limit)]
+
+    @r.get("/stream", response_class=StreamingResponse,
+           responses={200: {"content": {"text/event-stream": {}}}})
+    async def stream(request: Request, _: Viewer,
+                     last_event_id: Annotated[int | None, Query(ge=0)] = None,
+                     max_events: Annotated[int | None, Query(ge=1, le=100000)] = None,
+                     idle_timeout_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
+                     ) -> StreamingResponse:
+        """Server-Sent Events: ``id`` = database id, ``event`` = kind, ``data`` = JSON.
+        Resume with the ``Last-Event-ID`` header (or ``?last_event_id=``)."""
+        hdr = request.headers.get("last-event-id")
+        start = last_event_id
+        if hdr is not None and hdr.strip().isdigit():
+            start = int(hdr)
+        if start is None:
+            start = service.last_event_id  # new subscriber: from now on
+        return StreamingResponse(_sse(request, service, start, max_events, idle_timeout_s),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache",
+                                          "X-Accel-Buffering": "no"})
+
+    async def _ingest(tok: str, items: list, source: str, raws=None) -> JSONResponse:
+        auth.limit(tok, len(items))
+        res = await run_in_threadpool(service.ingest, items, source=source, raws=raws)
+        return _answer(res)
+
+    @r.post("/passings")
+    async def passings(tok: Official, batch: PassingBatch) -> JSONResponse:
+        """A JSON batch of mat passings; each answered accepted (with its id; duplicates
+        with the original's id) or rejected with the reason — after the commit."""
+        items = []
+        for p in batch.passings:
+            try:
+                items.append(parse_passing_json(p.model_dump(), tb))
+            except BadRead as exc:
+                items.append(exc)
+        return await _ingest(tok, items, "json")
+
+    @r.post("/fixes")
+    async def fixes(tok: Official, batch: FixBatch) -> JSONResponse:
+        """A JSON batch of GPS fixes (speed in m/s)."""
+        items = []
+        for f in batch.fixes:
+            try:
+                items.append(parse_fix_json(f.model_dump(), tb))
+            except BadRead as exc:
+                items.append(exc)
+        return await _ingest(tok, items, "json")
+
+    @r.post("/ingest/{fmt}", openapi_extra={"requestBody": {"content": {
+        "text/plain": {"schema": {"type": "string"}}}, "required": True}})
+    async def ingest_lines(request: Request, tok: Official, fmt: str,
+                           location: Annotated[str | None, Query(max_length=100)] = None,
+                           ) -> JSONResponse:
+        """Lines of a decoder format — ``raceresult`` (passing records), ``mylaps``
+        (Exporter frames), ``csv`` (chip;time;location) — one record per line."""
+        if fmt not in LINE_FORMATS:
+            raise HTTPException(404, f"unknown format {fmt!r}; valid: {', '.join(LINE_FORMATS)}")
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            raise HTTPException(413, f"body over {MAX_BODY_BYTES} bytes; send smaller batches")
+        text = body.decode("utf-8", errors="replace")
+        items, raws = [], []
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            try:
+                if fmt == "raceresult":
+                    got = [parse_raceresult_line(line, tb, location=location)]
+                elif fmt == "mylaps":
+                    got = parse_mylaps_frame(line, tb)
+                else:
+                    got = [parse_csv_line(line, tb)]
+            except BadRead as exc:
+                got = [exc]
+            items += got
+            raws += [line] * len(got)
+        if len(items) > MAX_BATCH:
+            raise HTTPException(413, f"over {MAX_BATCH} records; send smaller batches")
+        return await _ingest(tok, items, fmt, raws)
+
+    async def _osmand(request: Request, tok: str) -> JSONResponse:
+        params: dict[str, Any] = dict(request.query_params)
+        params.pop("token", None)
+        raw = str(request.url.query)
+        if request.method == "POST":
+            ctype = request.headers.get("content-type", "")
+            body = await request.body()
+            if len(body) > 100_000:
+                raise HTTPException(413, "body too large for one fix")
+            if "json" in ctype:
+                try:
+                    data = json.loads(body or b"null")
+                    item = parse_traccar_json(data if isinstance(data, dict) else {}, tb)
+                except (BadRead, ValueError) as exc:
+                    item = exc if isinstance(exc, BadRead) else BadRead("malformed", str(exc))
+                return await _one(tok, item, "traccar", body[:500].decode("utf-8", "replace"))
+            if body:
+                from urllib.parse import parse_qsl
+
+                params.update(parse_qsl(body.decode("utf-8", "replace")))
+                raw = body[:500].decode("utf-8", "replace")
+        try:
+            item = parse_osmand(params, tb)
+        except BadRead as exc:
+            item = exc
+        return await _one(tok, item, "osmand", raw)
+
+    async def _one(tok: str, item, source: str, raw: str) -> JSONResponse:
+        auth.limit(tok, 1)
+        res = await run_in_threadpool(service.ingest, [item], source=source, raws=[raw])
+        one = res["results"][0]
+        return JSONResponse(one, status_code=200 if one["status"] == "accepted" else 400)
+
+    @r.get("/osmand")
+    async def osmand_get(request: Request, tok: Official) -> JSONResponse:
+        """OsmAnd / Traccar Client HTTP protocol: one fix in the query (``id``, ``lat``,
+        ``lon``, ``timestamp`` s/ms/ISO, ``speed`` knots, ``bearing``, ``altitude``,
+        ``accuracy``). 200 when stored, 400 with the reason when rejected."""
+        return await _osmand(request, tok)
+
+    @r.post("/osmand")
+    async def osmand_post(request: Request, tok: Official) -> JSONResponse:
+        """The same as a form body, or Traccar Client's JSON (speed in m/s there)."""
+        return await _osmand(request, tok)
+
+    @r.post("/dropouts")
+    async def dropouts(tok: Official, body: Annotated[Dropout, Body()]) -> JSONResponse:
+        """A pacer dropped out: stored (once per pacer), the rotation re-planned for the rest
+        of the race (≤ 1 s) and published as a ``rotation`` event."""
+        auth.limit(tok, 1)
+        try:
+            at_m = (float(body.at) if isinstance(body.at, int | float)
+                    else parse_distance_m(body.at, where="at"))
+            t = None
+            if body.time is not None:
+                from paceline.live.formats import parse_time_s
+
+                t = parse_time_s(body.time, tb)
+            res = await run_in_threadpool(service.dropout, body.pacer, at_m, t)
+        except BadRead as exc:
+            service.reject("dropout", exc, body.model_dump_json())
+            return JSONResponse({"status": "rejected", "reason": str(exc)}, status_code=400)
+        except ValueError as exc:  # UnitError from parse_distance_m
+            err = BadRead("bad-field", str(exc))
+            service.reject("dropout", err, body.model_dump_json())
+            return JSONResponse({"status": "rejected", "reason": str(err)}, status_code=400)
+        return JSONResponse(res)
+
+    return r
+
+
+async def _sse(request: Request, service: LiveService, start: int, max_events: int | None,
+               idle_timeout_s: float | None):
+    last = start
+    sent = 0
+    idle_since = time.monotonic()
+    poll_db = time.monotonic()
+    yield "retry: 1000\n\n"
+    while True:
+        if await request.is_disconnected():
+            return
+        now = time.monotonic()
+        if service.last_event_id > last or now - poll_db > 1.0:  # 1 s poll: other workers
+            poll_db = now
+            rows = await run_in_threadpool(service.store.events_after, last, limit=500)
+            for i, kind, _t, data in rows:
+                yield f"id: {i}\nevent: {kind}\ndata: {data}\n\n"
+                last = i
+                sent += 1
+                idle_since = time.monotonic()
+                if max_events is not None and sent >= max_events:
+                    return
+            if rows:
+                continue
+        if idle_timeout_s is not None and now - idle_since > idle_timeout_s:
+            return
+        if now - idle_since > 15.0:
+            yield ": keep-alive\n\n"
+            idle_since = now
+        await asyncio.sleep(0.05)
+
+
+def create_app(plan_dir: str | Path, db_url: str, *, schema: str | None = None,
+               rate_limit: float = 5000.0, **service_kw: Any) -> FastAPI:
+    """A standalone FastAPI app serving one race (see :class:`LiveService` for options)."""
+    service = LiveService(plan_dir, db_url, schema=schema, **service_kw)
+
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        service.close()
+
+    app = FastAPI(title="paceline live", version="1",
+                  description="Race-day tracking: timing and GPS in, projections and alerts "
+                              "out. See docs/live.md.", lifespan=lifespan)
+    app.state.service = service
+    app.include_router(create_router(service, rate_limit=rate_limit))
+
+    @app.get("/", response_class=PlainTextResponse, include_in_schema=False)
+    def root() -> str:
+        return (f"paceline live — {service.plan.name}\nAPI: /api/v1 (docs at /docs); "
+                "stream: /api/v1/stream\n")
+
+    return app

@@ -1,0 +1,208 @@
+"""The live API in process (ASGI): auth, ingest, idempotency, bad input, state, SSE."""
+
+import json
+import time
+
+import pytest
+
+from tests.live.conftest import auth
+
+WRITES = [
+    ("post", "/api/v1/passings", {"json": {"passings": []}}),
+    ("post", "/api/v1/fixes", {"json": {"fixes": []}}),
+    ("post", "/api/v1/ingest/csv", {"content": "athlete;06:25:00;10km"}),
+    ("post", "/api/v1/ingest/raceresult", {"content": ""}),
+    ("post", "/api/v1/ingest/mylaps", {"content": ""}),
+    ("get", "/api/v1/osmand", {"params": {"id": "pacecar"}}),
+    ("post", "/api/v1/osmand", {"data": {"id": "pacecar"}}),
+    ("post", "/api/v1/dropouts", {"json": {"pacer": "V01", "at": "10km"}}),
+]
+READS = ["/api/v1/plan", "/api/v1/state", "/api/v1/events"]
+
+
+def _fix(svc, el, d=None, device="athlete", **kw):
+    p = svc.plan
+    d = el * p.distance_m / p.target_time_s if d is None else d
+    lat, lon = p.course.point_at(d)
+    return dict({"device": device, "time": p.start_s + el, "lat": lat, "lon": lon}, **kw)
+
+
+@pytest.mark.parametrize("method,path,kw", WRITES)
+def test_every_write_needs_an_official_token(live_sqlite, method, path, kw):
+    client, svc, off, view = live_sqlite
+    before = svc.store.count_reads()
+    assert getattr(client, method)(path, **kw).status_code == 401
+    r = getattr(client, method)(path, headers=auth("pl_not-a-token"), **kw)
+    assert r.status_code == 401
+    r = getattr(client, method)(path, headers=auth(view), **kw)
+    assert r.status_code == 403 and "official" in r.json()["detail"]
+    assert svc.store.count_reads() == before  # nothing stored
+
+
+@pytest.mark.parametrize("path", READS)
+def test_reads_need_a_token_and_viewers_may_read(live_sqlite, path):
+    client, _svc, _off, view = live_sqlite
+    assert client.get(path).status_code == 401
+    assert client.get(path, headers=auth(view)).status_code == 200
+    assert client.get(path + "?token=" + view).status_code == 200
+    assert client.get("/api/v1/health").status_code == 200
+
+
+def test_ingest_acknowledges_after_commit_and_answers_duplicates_as_the_original(live):
+    client, svc, off, _ = live
+    batch = {"fixes": [_fix(svc, t) for t in (10, 11, 12)]}
+    r1 = client.post("/api/v1/fixes", json=batch, headers=auth(off)).json()
+    assert r1["accepted"] == 3 and r1["duplicates"] == 0
+    ids = [x["id"] for x in r1["results"]]
+    # the acknowledged reads are in the database
+    stored = {r["id"]: r for r in svc.store.reads()}
+    assert set(ids) <= set(stored)
+    r2 = client.post("/api/v1/fixes", json=batch, headers=auth(off)).json()
+    assert [x["id"] for x in r2["results"]] == ids
+    assert all(x["duplicate"] and x["status"] == "accepted" for x in r2["results"])
+    assert svc.store.count_reads() == {"fix": 3}
+    # a duplicate inside one batch
+    r3 = client.post("/api/v1/fixes", json={"fixes": [_fix(svc, 20), _fix(svc, 20)]},
+                     headers=auth(off)).json()
+    assert r3["results"][0]["id"] == r3["results"][1]["id"]
+    assert [x["duplicate"] for x in r3["results"]] == [False, True]
+
+
+def test_out_of_order_reads_are_stored_as_they_come_and_processed_in_time_order(live_sqlite):
+    client, svc, off, view = live_sqlite
+    fixes = [_fix(svc, t) for t in range(100, 160)]
+    late = fixes[::-1]  # newest first
+    client.post("/api/v1/fixes", json={"fixes": late}, headers=auth(off))
+    stored = svc.store.reads()
+    assert [r["time_s"] for r in stored] == [f["time"] for f in late]  # arrival order
+    st = client.get("/api/v1/state", headers=auth(view)).json()
+    assert st["athlete"]["elapsed_s"] == pytest.approx(159.0)  # newest by time, not arrival
+    assert st["athlete"]["speed_m_s"] == pytest.approx(svc.plan.distance_m / 7180.0, rel=1e-3)
+
+
+def test_bad_input_is_rejected_with_a_reason_counted_and_not_stored(live):
+    client, svc, off, view = live
+    p = svc.plan
+    far = _fix(svc, 50)
+    far["lat"] += 0.01  # ~1.1 km north of the course
+    good = _fix(svc, 60)
+    assert client.post("/api/v1/fixes", json={"fixes": [good]},
+                       headers=auth(off)).json()["accepted"] == 1
+    batch = {"fixes": [
+        dict(good, device="nobody"),
+        far,
+        dict(_fix(svc, 61), time=time.time() + 3600),
+        dict(_fix(svc, 62, d=good_d(svc, 60) + 200)),  # 200 m in 2 s (vs the stored read)
+    ]}
+    r = client.post("/api/v1/fixes", json=batch, headers=auth(off)).json()
+    status = [(x["status"], x.get("reason", "").split(":")[0]) for x in r["results"]]
+    assert status == [("rejected", "unknown-device"), ("rejected", "off-course"),
+                      ("rejected", "future-time"), ("rejected", "too-fast")]
+    assert svc.store.count_reads() == {"fix": 1}
+    r = client.post("/api/v1/ingest/raceresult", content="nonsense\n1;athlete;2019-10-12;"
+                    "06:18:00.000;0;1;1;;0;1;1;;;;;;99km\n2;ghost;2019-10-12;06:18:00.000;0;"
+                    "1;1;;0;1;1;;;;;;1km", headers=auth(off)).json()
+    assert [x["reason"].split(":")[0] for x in r["results"]] == [
+        "malformed", "unknown-mat", "unknown-chip"]
+    r = client.get(f"/api/v1/osmand?id=pacecar&lat=48.2&lon=16.4&timestamp={p.start_s}"
+                   f"&speed=40", headers=auth(off))  # 40 kn = 20.6 m/s
+    assert r.status_code == 400 and r.json()["reason"].startswith("too-fast")
+    st = client.get("/api/v1/state", headers=auth(view)).json()
+    assert st["rejects"] == {"unknown-device": 1, "off-course": 1, "future-time": 1,
+                             "too-fast": 2, "malformed": 1, "unknown-mat": 1,
+                             "unknown-chip": 1}
+    assert svc.store.reject_counts() == st["rejects"]
+    # not JSON at all, or the wrong shape: 422, nothing stored
+    r = client.post("/api/v1/fixes", content=b"{not json", headers=auth(off))
+    assert r.status_code == 422
+    assert svc.store.count_reads() == {"fix": 1}
+
+
+def good_d(svc, el):
+    return el * svc.plan.distance_m / svc.plan.target_time_s
+
+
+def test_passings_give_the_gap_to_schedule_at_each_mat(live):
+    client, svc, off, view = live
+    p = svc.plan
+    sched_5k = float(p.scheduled_elapsed_s(5000.0))
+    lines = "\n".join([
+        f"athlete;{p.start_s + float(p.scheduled_elapsed_s(1000.0)) - 2.0};1km",
+        f"athlete;{p.start_s + sched_5k + 12.5};5km",
+    ])
+    r = client.post("/api/v1/ingest/csv", content=lines, headers=auth(off)).json()
+    assert r["accepted"] == 2
+    st = client.get("/api/v1/state", headers=auth(view)).json()
+    gaps = {m["location"]: round(m["gap_s"], 3) for m in st["mats"]}
+    assert gaps == {"1km": -2.0, "5km": 12.5}
+    ath = st["athlete"]
+    assert ath["distance_m"] == 5000.0 and ath["gap_s"] == pytest.approx(12.5)
+    assert [a["key"] for a in st["alerts"]][:1] == ["behind"]
+    assert st["next_drinks"]["distance_m"] > 5000.0
+    assert st["next_exchange"]["distance_m"] > 5000.0
+    assert {x["slot"] for x in st["rotation"]} == set(svc.plan.crew.slots) | {
+        x["slot"] for x in st["rotation"]}
+
+
+def test_sse_stream_ids_are_database_ids_and_resume_with_last_event_id(live_sqlite):
+    client, svc, off, view = live_sqlite
+    for k in range(3):
+        client.post("/api/v1/fixes", json={"fixes": [_fix(svc, 100 + k)]}, headers=auth(off))
+        svc.process_once()
+    rows = svc.store.events_after(0)
+    assert len(rows) >= 3
+    r = client.get("/api/v1/stream?last_event_id=0&max_events=3", headers=auth(view))
+    assert r.headers["content-type"].startswith("text/event-stream")
+    frames = [f for f in r.text.split("\n\n") if f.startswith("id:")]
+    got = [int(f.split("\n")[0][4:]) for f in frames]
+    assert got == [row[0] for row in rows[:3]]
+    data = json.loads(frames[0].split("data: ", 1)[1])
+    assert data == json.loads(rows[0][3])
+    # resume after the second: the header wins over nothing
+    r = client.get("/api/v1/stream?max_events=1", headers={**auth(view),
+                                                          "Last-Event-ID": str(got[1])})
+    assert [int(f.split("\n")[0][4:]) for f in r.text.split("\n\n") if f.startswith("id:")] \
+        == [got[2]]
+
+
+def test_rate_limit_per_token(sqlite_db):
+    from fastapi.testclient import TestClient
+
+    from tests.live.conftest import _make
+    app, svc = _make(*sqlite_db, rate_limit=5.0)
+    off, off2 = svc.store.create_token("official"), svc.store.create_token("official")
+    with TestClient(app) as client:
+        codes = [client.post("/api/v1/fixes", json={"fixes": [_fix(svc, 10 + k)]},
+                             headers=auth(off)).status_code for k in range(15)]
+        assert codes[:10] == [200] * 10 and 429 in codes
+        r = client.post("/api/v1/fixes", json={"fixes": [_fix(svc, 40)]}, headers=auth(off))
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+        # another token has its own bucket
+        assert client.post("/api/v1/fixes", json={"fixes": [_fix(svc, 50)]},
+                           headers=auth(off2)).status_code == 200
+
+
+def test_dropout_replans_and_publishes_the_rotation(live_sqlite):
+    client, svc, off, view = live_sqlite
+    crew = svc.plan.crew
+    at = 6000.0
+    pacer = next(a.pacer for a in crew.stints if a.from_m <= at < a.to_m)
+    r = client.post("/api/v1/dropouts", json={"pacer": pacer, "at": "6km"}, headers=auth(off))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == "accepted" and not body["duplicate"]
+    rot = body["replan"]["rotation"]
+    assert rot and all(s["pacer"] != pacer for s in rot)
+    ev = svc.store.last_event("rotation")
+    assert ev is not None and ev[1]["pacer"] == pacer
+    # the same drop-out again: answered as the original, no second re-plan
+    again = client.post("/api/v1/dropouts", json={"pacer": pacer, "at": "6km"},
+                        headers=auth(off)).json()
+    assert again["id"] == body["id"] and again["duplicate"]
+    assert svc.store.last_event("rotation")[0] == ev[0]
+    bad = client.post("/api/v1/dropouts", json={"pacer": "nobody", "at": "6km"},
+                      headers=auth(off))
+    assert bad.status_code == 400 and bad.json()["reason"].startswith("unknown-pacer")
+    bad = client.post("/api/v1/dropouts", json={"pacer": pacer, "at": "99km"},
+                      headers=auth(off))
+    assert bad.status_code == 400
