@@ -45,6 +45,7 @@ from paceline.units import parse_distance_m
 __all__ = ["create_app", "create_router", "RateLimiter"]
 
 MAX_BATCH = 5000
+MAX_ID = 2**62  # ids are 64-bit in the database: larger ones cannot exist
 MAX_BODY_BYTES = 2_000_000
 
 
@@ -202,7 +203,7 @@ def create_router(service: LiveService, *, rate_limit: float = 5000.0) -> APIRou
         return snap
 
     @r.get("/events")
-    def events(_: Viewer, after: Annotated[int, Query(ge=0)] = 0,
+    def events(_: Viewer, after: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
                limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[dict[str, Any]]:
         """Stored events with id > ``after`` (the SSE stream's content, for polling)."""
         return [{"id": i, "kind": k, "time_s": t, "data": json.loads(d)}
@@ -211,7 +212,7 @@ def create_router(service: LiveService, *, rate_limit: float = 5000.0) -> APIRou
     @r.get("/stream", response_class=StreamingResponse,
            responses={200: {"content": {"text/event-stream": {}}}})
     async def stream(request: Request, _: Viewer,
-                     last_event_id: Annotated[int | None, Query(ge=0)] = None,
+                     last_event_id: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
                      max_events: Annotated[int | None, Query(ge=1, le=100000)] = None,
                      idle_timeout_s: Annotated[float | None, Query(gt=0, le=3600)] = None,
                      ) -> StreamingResponse:
@@ -219,7 +220,7 @@ def create_router(service: LiveService, *, rate_limit: float = 5000.0) -> APIRou
         Resume with the ``Last-Event-ID`` header (or ``?last_event_id=``)."""
         hdr = request.headers.get("last-event-id")
         start = last_event_id
-        if hdr is not None and hdr.strip().isdigit():
+        if hdr is not None and hdr.strip().isdigit() and len(hdr.strip()) < 19:
             start = int(hdr)
         if start is None:
             start = service.last_event_id  # new subscriber: from now on

@@ -73,21 +73,35 @@ class CourseLine:
         return (float(np.interp(d, self.node_distance_m, self.lat_deg)),
                 float(np.interp(d, self.node_distance_m, self.lon_deg)))
 
+    #: half-width of the first search around the expected distance [m]
+    WINDOW_M = 1500.0
+
     def match(self, lat_deg: float, lon_deg: float, expected_m: float, *,
               max_offset_m: float = 200.0) -> tuple[float, float]:
         """Match a position to the course: ``(distance_m, offset_m)``.
 
-        Of every place on the line within ``max_offset_m`` the one nearest the expected
+        Of the places on the line within ``max_offset_m`` the one nearest the expected
         distance wins, by cost |along − expected| + 20 × offset (laps pass the same road
-        several times); when none is that close, the nearest place with its offset (the
-        caller rejects it).
+        several times): first among the segments within ±``WINDOW_M`` of the expected
+        distance, then, if none is that close, along the whole line; when none at all is, the
+        nearest place with its offset (the caller rejects it).
         """
         e, n = self.east_north(lat_deg, lon_deg)
-        t = np.clip(((e - self.e[:-1]) * self._de + (n - self.n[:-1]) * self._dn) / self._len2,
-                    0.0, 1.0)
-        off = np.hypot(self.e[:-1] + t * self._de - e, self.n[:-1] + t * self._dn - n)
-        along = self.node_distance_m[:-1] + t * np.diff(self.node_distance_m)
-        near = off <= max_offset_m
+        # first the segments within ±WINDOW_M of the expected distance (fast; the lap the
+        # runner is on), then, if none is within max_offset_m, the whole line
+        lo, hi = np.searchsorted(self.node_distance_m, (expected_m - self.WINDOW_M,
+                                                        expected_m + self.WINDOW_M))
+        for sl in (slice(max(lo - 1, 0), min(hi, self._de.size)), slice(0, self._de.size)):
+            e0, n0, de, dn = self.e[sl], self.n[sl], self._de[sl], self._dn[sl]
+            if de.size == 0:
+                continue
+            t = np.clip(((e - e0) * de + (n - n0) * dn) / self._len2[sl], 0.0, 1.0)
+            off = np.hypot(e0 + t * de - e, n0 + t * dn - n)
+            nd = self.node_distance_m[sl.start:sl.stop + 1]
+            along = nd[:-1] + t * np.diff(nd)
+            near = off <= max_offset_m
+            if near.any():
+                break
         if near.any():
             cand = np.flatnonzero(near)
             i = cand[np.argmin(np.abs(along[cand] - expected_m) + 20.0 * off[cand])]

@@ -1,0 +1,106 @@
+"""The tracker's computations on hand-made reads: course matching, gaps, projection, alerts."""
+
+import numpy as np
+import pytest
+
+from paceline.live.formats import BadRead
+from paceline.live.plan import read_live_plan
+from paceline.live.tracker import Projector, Settings, Tracker
+from tests.live.conftest import PLAN
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_live_plan(PLAN)
+
+
+def _fix(plan, dev, el, d, **kw):
+    lat, lon = plan.course.point_at(d)
+    return dict({"kind": "fix", "device": dev, "time_s": plan.start_s + el, "lat_deg": lat,
+                 "lon_deg": lon}, **kw)
+
+
+def _run(tr, plan, dev, els, ds):
+    for el, d in zip(els, ds, strict=True):
+        tr.add(tr.check(_fix(plan, dev, el, d), now_s=plan.start_s + 1e5))
+
+
+def test_course_matching_follows_the_laps(plan):
+    # Vienna's course passes the same road on every lap: a fix is matched to the lap the
+    # runner is on (within a few metres), not to the first pass of that road
+    tr = Tracker(plan)
+    v = plan.distance_m / plan.target_time_s
+    els = np.arange(0.0, 7000.0, 5.0)
+    _run(tr, plan, "athlete", els, els * v)
+    d = np.array(tr.fixes["athlete"].d)
+    assert np.max(np.abs(d - els * v)) < 1.0
+
+
+def test_gap_pace_and_projection_on_schedule(plan):
+    tr = Tracker(plan)
+    tr.projector = Projector(plan)  # schedule mode: no scenario needed
+    v = plan.distance_m / plan.target_time_s
+    els = np.arange(0.0, 1200.0, 1.0)
+    _run(tr, plan, "athlete", els, els * v)
+    s = tr.snapshot()
+    assert s["athlete"]["gap_s"] == pytest.approx(0.0, abs=0.05)
+    assert s["athlete"]["speed_m_s"] == pytest.approx(v, rel=1e-3)
+    assert s["projection"]["finish_s"] == pytest.approx(plan.target_time_s, abs=1.0)
+    assert s["projection"]["p10_s"] < plan.target_time_s < s["projection"]["p90_s"]
+    assert s["alerts"] == []
+
+
+def test_behind_and_pace_drift_alerts_raise_and_hold_without_flapping(plan):
+    tr = Tracker(plan, Settings(behind_alert_s=10.0, pace_drift_frac=0.02))
+    v = plan.distance_m / plan.target_time_s * 0.97  # 3 % slow
+    els = np.arange(0.0, 600.0, 1.0)
+    _run(tr, plan, "athlete", els, els * v)
+    keys = {a["key"] for a in tr.snapshot()["alerts"]}
+    assert keys == {"behind", "pace-drift"}  # 600 s × 3 % ≈ 18 s behind
+    tr.active_alerts = keys
+    # back to 1.7 % slow: below the raise threshold, above the clear one (70 % of 2 %)
+    v2 = plan.distance_m / plan.target_time_s * 0.983
+    els2 = np.arange(601.0, 700.0, 1.0)
+    _run(tr, plan, "athlete", els2, 600 * v + (els2 - 600) * v2)
+    assert "pace-drift" in {a["key"] for a in tr.snapshot()["alerts"]}
+
+
+def test_pacer_out_of_formation_and_drinks_bike_late(plan):
+    tr = Tracker(plan)
+    v = plan.distance_m / plan.target_time_s
+    h = plan.drinks[0]
+    els = np.arange(h["elapsed_s"] - 100, h["elapsed_s"] - 10, 1.0)
+    _run(tr, plan, "athlete", els, els * v)
+    on = tr.rotation_at(float(els[-1] * v))
+    ok, late = on[0]["pacer"], on[1]["pacer"]
+    _run(tr, plan, ok, els, els * v + 3.0)
+    _run(tr, plan, late, els, els * v - 40.0)
+    snap = tr.snapshot()
+    keys = {a["key"] for a in snap["alerts"]}
+    assert f"formation:{late}" in keys and f"formation:{ok}" not in keys
+    assert f"drinks-late:{h['number']}" in keys  # no drinks bike anywhere
+    _run(tr, plan, "drinks", els, els * v + 2.0)
+    assert f"drinks-late:{h['number']}" not in {a["key"] for a in tr.snapshot()["alerts"]}
+    status = {p["pacer"]: p["status"] for p in snap["pacers"]}
+    assert status[ok] == "ok" and status[late] == "out"
+
+
+@pytest.mark.parametrize("case,code", [
+    ({"device": "ghost"}, "unknown-device"),
+    ({"lat_deg": 48.0}, "off-course"),
+    ({"speed_m_s": 12.5}, "too-fast"),
+])
+def test_checks(plan, case, code):
+    tr = Tracker(plan)
+    r = dict(_fix(plan, "athlete", 100.0, 588.0), **case)
+    with pytest.raises(BadRead) as e:
+        tr.check(r, now_s=plan.start_s + 1e5)
+    assert e.value.code == code
+
+
+def test_future_times_are_refused(plan):
+    tr = Tracker(plan)
+    r = _fix(plan, "athlete", 100.0, 588.0)
+    with pytest.raises(BadRead) as e:
+        tr.check(r, now_s=plan.start_s + 50.0)
+    assert e.value.code == "future-time"
