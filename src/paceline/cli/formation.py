@@ -36,8 +36,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object inste
 WindOpt = Annotated[str | None, typer.Option(
     "--wind", help='Wind "SPEED@FROM_DEG", e.g. 3@270 (3 m/s from the west).')]
 HeadingOpt = Annotated[float, typer.Option(
-    "--heading", help="Compass heading the formation runs [deg] (0 = north).")]
-SpeedOpt = Annotated[float, typer.Option("--speed", help="Running speed [m/s].")]
+    "--heading", help="Compass heading the formation runs (deg) (0 = north).")]
+SpeedOpt = Annotated[float, typer.Option("--speed", help="Running speed (m/s).")]
 PngOpt = Annotated[Path | None, typer.Option("--png", help="Draw the formation and wake field.")]
 
 
@@ -56,7 +56,7 @@ def _result_json(r: FormationResult, **extra) -> dict:
 
 def _runner_table(r: FormationResult, title: str, expected=None) -> Table:
     t = Table(title=title)
-    for col in ("runner", "x [m]", "y [m]", "drag ratio"):
+    for col in ("runner", "x (m)", "y (m)", "drag ratio"):
         t.add_column(col, justify="left" if col == "runner" else "right")
     if expected is not None:
         t.add_column("expected ±err", justify="right")
@@ -101,7 +101,7 @@ def show(
     heading: HeadingOpt = 0.0,
     speed: SpeedOpt = DEFAULT_SPEED_M_S,
     road_width: Annotated[float | None, typer.Option(
-        "--road-width", help="Check every runner is on a road this wide [m].")] = None,
+        "--road-width", help="Check every runner is on a road this wide (m).")] = None,
     png: PngOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -136,9 +136,9 @@ def show(
 @app.command("optimize")
 def optimize_cmd(
     pacers: Annotated[int, typer.Option("--pacers", help="Number of pacers (1–10).")] = 7,
-    road_width: Annotated[float, typer.Option("--road-width", help="Road width [m].")] = 6.0,
+    road_width: Annotated[float, typer.Option("--road-width", help="Road width (m).")] = 6.0,
     position_error: Annotated[float, typer.Option(
-        "--position-error", help="SD of each runner's position error [m].")] = 0.15,
+        "--position-error", help="SD of each runner's position error (m).")] = 0.15,
     wind: WindOpt = None,
     heading: HeadingOpt = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of the draws and the optimizer.")] = 0,
@@ -212,9 +212,10 @@ def compare(
              "first formation's nearest pacer ahead.")] = None,
     positions: PositionsOpt = None,
     crosswind: Annotated[float, typer.Option(
-        "--crosswind", help="Crosswind of the crosswind conditions [m/s].")] = 3.0,
+        "--crosswind", help="Crosswind of the crosswind conditions (m/s, from the right).")
+    ] = 3.0,
     position_error: Annotated[float, typer.Option(
-        "--position-error", help="SD of each runner's x and y error [m].")] = 0.3,
+        "--position-error", help="SD of each runner's x and y error (m).")] = 0.3,
     scenario: Annotated[Path | None, typer.Option(
         "--scenario", help="Scenario whose race turns each drag reduction into a finish time "
                            "(e.g. scenarios/vienna-2019.toml).")] = None,
@@ -282,7 +283,7 @@ def compare(
     for col in (na, nb, "difference"):
         t.add_column(col, justify="right")
     if worth is not None:
-        for col in (f"{na}\nsaved [s]", f"{nb}\nsaved [s]", "difference\n[s]"):
+        for col in (f"{na}\nsaved (s)", f"{nb}\nsaved (s)", "difference\n(s)"):
             t.add_column(col, justify="right")
     for i, c in enumerate(res.conditions):
         ra, rb = res.athlete_drag_reduction[i]
@@ -358,7 +359,7 @@ def calibrate(
                        "in_fit": c.case.weight > 0, "geometry_read": c.case.geometry_read}
                       for c in res.cases]}, indent=2))
         return
-    t = Table(title="Drafting model vs published cases: athlete's drag reduction [%] "
+    t = Table(title="Drafting model vs published cases: athlete's drag reduction (%) "
                     "(res = model − published, points)")
     for col in ("case", "method", "conf.", "geometry", "w", "pub.", "model", "res",
                 "held out", "res"):
