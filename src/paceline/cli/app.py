@@ -491,7 +491,7 @@ def main() -> None:
 
 def _register_subcommands() -> None:
     """Command groups of the other parts of paceline, each in its own module."""
-    from paceline.cli import crew, formation, live, log, venue, weather, web
+    from paceline.cli import crew, formation, live, log, validate, venue, weather, web
 
     app.add_typer(formation.app, name="formation")
     app.add_typer(crew.app, name="crew")
@@ -500,6 +500,7 @@ def _register_subcommands() -> None:
     app.command("venue")(venue.venue)
     app.command("web")(web.web)
     app.add_typer(live.app, name="live")
+    app.command("validate")(validate.validate)
 
 
 _register_subcommands()
