@@ -76,3 +76,11 @@ def test_serve_refuses_bad_input_with_exit_2(tmp_path):
                            text=True, timeout=60)
         assert p.returncode == 2, p.stderr
         assert word in p.stderr
+
+
+def test_replay_stops_with_a_clear_error_on_a_refused_token(live_sqlite):
+    client, svc, _off, view = live_sqlite
+    msgs = simulate_race(svc.plan, distance_m=100.0)
+    with pytest.raises(PermissionError, match="403"):
+        replay(msgs, client, view, speed=0)
+    assert svc.store.count_reads() == {}

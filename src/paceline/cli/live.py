@@ -72,6 +72,9 @@ def serve_cmd(
         raise UnitError("must be positive", where="--behind-alert", value=behind_alert)
     if (ssl_keyfile is None) != (ssl_certfile is None):
         raise UnitError("give both --ssl-keyfile and --ssl-certfile", where="--ssl-keyfile")
+    if scenario is not None and not scenario.is_file():
+        raise UnitError("scenario file not found", where="--scenario", value=str(scenario),
+                        fix="give the scenario TOML the plan was made from")
     url = db or default_live_db()
     application = create_app(plan_dir, url, tz=tz, scenario=scenario, rate_limit=rate_limit,
                              settings=Settings(behind_alert_s=behind_alert))
@@ -79,6 +82,14 @@ def serve_cmd(
     scheme = "https" if ssl_certfile else "http"
     err.print(f"paceline live: {svc.plan.name} — {scheme}://{host}:{port}/api/v1 "
               f"(database {url.split('@')[-1]})")
+    if svc.scenario_path is None:
+        err.print("[yellow]warning:[/yellow] the crew plan's scenario file was not found from "
+                  "here: the projection scales the schedule instead of running the race model, "
+                  "and drop-outs cannot be re-planned. Start from the folder `paceline plan` "
+                  "ran in, or pass --scenario.")
+    elif svc.roster_path is None:
+        err.print("[yellow]warning:[/yellow] the crew plan's roster file was not found from "
+                  "here: drop-outs cannot be re-planned.")
     if host not in ("127.0.0.1", "localhost", "::1") and ssl_certfile is None:
         err.print("[yellow]warning:[/yellow] listening beyond this machine without TLS: put it "
                   "behind a TLS proxy (see --help)")
@@ -182,8 +193,13 @@ def replay_cmd(
             raise PacelineError(f"{url} answered {r.status_code}", where="--url")
         with Progress(console=err, transient=True) as prog:
             task = prog.add_task(f"replay ×{speed:g}", total=len(msgs))
-            rep = replay(msgs, client, token, speed=speed,
-                         progress=lambda n, _t: prog.update(task, completed=n))
+            try:
+                rep = replay(msgs, client, token, speed=speed,
+                             progress=lambda n, _t: prog.update(task, completed=n))
+            except PermissionError as exc:
+                raise PacelineError(str(exc), where="--token",
+                                    fix="give an official token: paceline live token create "
+                                        "--role official (with the service's --db)") from None
     out.print(f"sent {rep.sent} requests in {rep.wall_s:.1f} s; {len(rep.acknowledged)} reads "
               f"acknowledged, {rep.retries} retries; rejected: {rep.rejected or 'none'}")
 

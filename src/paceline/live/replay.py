@@ -60,14 +60,15 @@ def simulate_race(plan: LivePlan, *, seed: int = 1, distance_m: float | None = N
     v0 = plan.distance_m / plan.target_time_s * (1 - slower_frac)
     t_end = end_m / v0 * 1.01
     ts = np.arange(0.0, t_end, 1.0 / gps_hz)
-    d_ath = np.minimum(v0 * ts + 15 * np.sin(ts / 300.0), end_m)  # ±0.9 % pace wave
+    d_run = v0 * ts + 15 * np.sin(ts / 300.0)  # ±0.9 % pace wave
+    d_ath = np.minimum(d_run, end_m)  # he stops at the end of a shortened race
     if drop_pacer_at_m is None:
         drop_pacer_at_m = end_m * 0.45
     dropped = None
     if crew is not None:
         on = [a for a in crew.stints if a.from_m <= drop_pacer_at_m < a.to_m]
         dropped = on[0].pacer if on else None
-    t_drop = float(np.interp(drop_pacer_at_m, d_ath, ts))
+    t_drop = float(np.interp(drop_pacer_at_m, d_run, ts))
     start = plan.start_s
     msgs: list[Message] = []
     late: list[dict[str, Any]] = []
@@ -112,7 +113,7 @@ def simulate_race(plan: LivePlan, *, seed: int = 1, distance_m: float | None = N
             "speed": f"{v0 / (1852 / 3600):.2f}", "accuracy": "6"},
             keys=(f"gps:pacecar:{round(car['time'] * 1000)}",)))
         while next_mat <= end_m + 1e-6 and k + 1 < ts.size and d_ath[k + 1] >= next_mat:
-            tm = float(np.interp(next_mat, d_ath, ts))
+            tm = float(np.interp(next_mat, d_run, ts))
             chips = ["athlete"] + ([a.pacer for a in crew.stints
                                     if a.from_m <= next_mat < a.to_m and a.pacer != dropped]
                                    if crew is not None else [])
@@ -178,7 +179,7 @@ def replay(messages: list[Message], client, token: str, *, speed: float = 60.0,
     """Send ``messages`` at ``speed`` × race time through ``client`` (an ``httpx.Client``
     with the service's base URL, or a Starlette TestClient). A request that fails (server
     down, 5xx, 429) is retried with the same reads until ``retry_for_s`` passes: only what
-    the server answered is counted acknowledged."""
+    the server answered is counted acknowledged. A 401/403 raises PermissionError."""
     import httpx
 
     rep = ReplayReport()
@@ -210,6 +211,9 @@ def replay(messages: list[Message], client, token: str, *, speed: float = 60.0,
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gave up on {m.path} after {retry_for_s:g} s of retries")
             time.sleep(0.2)
+        if r.status_code in (401, 403):
+            raise PermissionError(f"the service answered {r.status_code}: "
+                                  f"{r.json().get('detail', '')}")
         rep.latencies_s.append(time.perf_counter() - t_req)
         rep.sent += 1
         body = r.json() if r.headers.get("content-type", "").startswith("application/json") \

@@ -47,6 +47,7 @@ class Settings:
     max_speed_m_s: float = MAX_SPEED_M_S
     max_offset_m: float = MAX_OFFSET_M
     pace_window_s: float = 60.0  # current pace over this window
+    pace_min_span_s: float = 20.0  # … from at least this much GPS (else between mats)
     clear_frac: float = 0.7  # a raised alert clears below this fraction of its threshold
 
 
@@ -300,7 +301,7 @@ class Tracker:
                 i = bisect.bisect_left(tr.t, end[0] - self.settings.pace_window_s)
                 ts += tr.t[i:]
                 ds += tr.d[i:]
-        if len(ts) < 2 or max(ts) - min(ts) < 5.0:
+        if len(ts) < 2 or max(ts) - min(ts) < self.settings.pace_min_span_s:
             tr = self.passings.get(device)
             if tr and len(tr.t) >= 2 and tr.t[-1] > tr.t[-2]:
                 return (tr.d[-1] - tr.d[-2]) / (tr.t[-1] - tr.t[-2])
