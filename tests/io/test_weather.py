@@ -195,3 +195,25 @@ def test_malformed_rows_and_empty_files_are_clear_errors(tmp_path):
         read_weather(empty)
     with pytest.raises(InputFileError, match="not valid for the jma-csv format"):
         read_weather(DATA / "jma_tokyo_2013-10-12.csv", station="JFK")
+
+
+def test_missing_value_codes_epw_and_isd(tmp_path):
+    # EPW: 99.9 dry bulb and 999 wind speed are "missing" (EnergyPlus Auxiliary Programs)
+    lines = (DATA / "boston_tmy3_first2days.epw").read_text().splitlines()
+    f = lines[8].split(",")
+    f[6], f[21] = "99.9", "999"
+    lines[8] = ",".join(f)
+    epw = tmp_path / "m.epw"
+    epw.write_text("\n".join(lines) + "\n")
+    df, _ = read_weather(epw)
+    assert np.isnan(df["temperature_c"].iloc[0]) and np.isnan(df["wind_speed_m_s"].iloc[0])
+    assert np.isfinite(df["temperature_c"].iloc[1])
+    # ISD: air temperature +9999 (characters 88-92) is missing; RH then unknown too
+    isd = (DATA / "725300-94846-2014-10-12.isd").read_text().splitlines()
+    i = next(k for k, ln in enumerate(isd) if ln[41:46] == "FM-15")
+    isd[i] = isd[i][:87] + "+9999" + isd[i][92:]
+    p = tmp_path / "m.isd"
+    p.write_text("\n".join(isd) + "\n")
+    df, _ = read_weather(p)
+    assert df["temperature_c"].isna().sum() == 1
+    assert df["relative_humidity_frac"].isna().sum() == 1
