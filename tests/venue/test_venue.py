@@ -235,3 +235,9 @@ def test_window_outside_the_record_is_refused_and_progress_reported(scenario):
     seen = []
     sweep(scenario, [c, replace(c, name="Y")], SET, progress=lambda d, t: seen.append((d, t)))
     assert seen == [(1, 2), (2, 2)]
+
+
+def test_cli_bad_dask_option_exit_2():
+    r = subprocess.run([sys.executable, "-m", "paceline", "venue", str(SMALL), "--dask",
+                        "local:two"], capture_output=True, text=True)
+    assert r.returncode == 2 and "local:N" in r.stderr and "Traceback" not in r.stderr

@@ -39,6 +39,10 @@ def _map_units(dask: str | None):
     except ImportError:
         raise ScenarioError("Dask distributed is not installed", where="--dask",
                             fix="pip install 'paceline[dask]'") from None
+    import logging
+
+    # the cluster's own logging (worker start/stop) is not the user's business here
+    logging.getLogger("distributed").setLevel(logging.ERROR)
     if dask.startswith("local:"):
         try:
             n = int(dask.split(":", 1)[1])
