@@ -464,10 +464,11 @@ class MonteCarlo:
         dt_dp = -np.sum(lv / v / dp, axis=1)  # dT/dp = −Σ L/v² · dv/dp, dv/dp = 1/P'(v)
         return t, dt_dp, v
 
-    def _reference_power(self, d: Draws, rc: SegmentClasses, iterations) -> np.ndarray:
-        """The power each draw's athlete held in the drawn reference race [W/kg] (draw,)."""
+    def _reference_power(self, d: Draws, rc: SegmentClasses, iterations):
+        """The power each draw's athlete held in the drawn reference race [W/kg] (draw,),
+        and that race's mean WBGT [°C] (draw,)."""
         ref = self.reference
-        rho, head, cross, dr, _ = self._course_inputs(
+        rho, head, cross, dr, wbgt = self._course_inputs(
             d, rc, ref.conditions, d.reference_temperature_c, d.reference_relative_humidity,
             d.reference_drag_reduction_offset, wind=False)
         kw = self._kw(d, rc, rho, head, cross, dr, d.reference_shoe_saving)
@@ -476,14 +477,14 @@ class MonteCarlo:
             np.broadcast_to(v_ref[:, None], head.shape), **kw)
         p_even_pace = p @ rc.length_m / rc.distance_m
         if ref.pacing == "even-pace":
-            return p_even_pace
+            return p_even_pace, wbgt
         # even effort: Newton on ln p until the course time equals the reference time
         p = p_even_pace
         v = np.broadcast_to(v_ref[:, None], head.shape)
         for _ in range(iterations + 2):
             t, dt_dp, v = self._time_at_effort(p, v, kw, rc, 2)
             p = p - (t - d.reference_time_s) / dt_dp
-        return p
+        return p, wbgt
 
     def _solve_chunk(self, d: Draws, c: SegmentClasses, rc: SegmentClasses | None,
                      newton: int, final: int, outer: int, return_speeds: bool = False):
@@ -496,11 +497,7 @@ class MonteCarlo:
         kw = self._kw(d, c, rho, head, cross, dr, d.shoe_saving)
         # --- capacity of each draw: reference power × heat × altitude × form ---
         if rc is not None:
-            p_ref = self._reference_power(d, rc, outer)
-            ref_wbgt = self._course_inputs(d, rc, self.reference.conditions,
-                                           d.reference_temperature_c,
-                                           d.reference_relative_humidity,
-                                           d.reference_drag_reduction_offset, wind=False)[4]
+            p_ref, ref_wbgt = self._reference_power(d, rc, outer)
             v_el = rc.distance_m / d.reference_time_s
         else:
             p_ref = np.full(len(d), m.reference_effort_w_kg)
