@@ -66,7 +66,7 @@ def web(
 
     threading.Thread(target=lambda: _warm(views, db), daemon=True).start()
     err.print(f"paceline web on [bold]http://{host}:{port}/[/bold]  ·  token for writes: "
-              f"[bold]{cfg.token}[/bold]", highlight=False)
+              f"[bold]{cfg.token}[/bold]", highlight=False, soft_wrap=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]bound to {host}: other machines can reach this app[/yellow]")
     uvicorn.run(app, host=host, port=port, log_level="warning")
