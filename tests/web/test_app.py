@@ -139,3 +139,28 @@ def test_cli_refuses_a_bad_plan_or_tile_url(tmp_path):
                            capture_output=True, text=True, timeout=120)
         assert r.returncode == 2, (args, r.stderr)
         assert "error:" in r.stderr and "Fix:" in r.stderr
+
+
+def test_live_page_without_the_service_says_how_to_start_it(client):
+    r = client.get("/live")
+    assert r.status_code == 200 and "--live-db" in r.text
+
+
+def test_live_service_mounted_beside_the_pages(plan_dir, tmp_path):
+    # one app, one process: the race-day service's router under /api/v1 beside the pages
+    from paceline.web import WebConfig, create_app
+
+    app = create_app(WebConfig(plan=str(plan_dir), live_db=f"sqlite:///{tmp_path}/live.sqlite",
+                               db_url=f"sqlite:///{tmp_path}/log.sqlite", token=TOKEN,
+                               formations_dir=tmp_path / "f"))
+    with TestClient(app) as c:
+        viewer = app.state.live.store.create_token("viewer", "screen")
+        page = c.get("/live")
+        assert page.status_code == 200 and 'id="live-map"' in page.text
+        assert c.get("/api/v1/health").json()["ok"] is True
+        assert c.get("/api/v1/plan").status_code == 401
+        plan = c.get("/api/v1/plan", params={"token": viewer}).json()
+        assert plan["distance_m"] == pytest.approx(42195.0, abs=1.0) and len(plan["course"]) > 10
+        state = c.get("/api/v1/state", params={"token": viewer}).json()
+        assert state["athlete"] is None  # no reads yet
+        assert c.get("/plan").status_code == 200

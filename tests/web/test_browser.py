@@ -161,7 +161,7 @@ def test_phone_width_nothing_overflows(browser, server, path):
     ctx.close()
 
 
-@pytest.mark.parametrize("path", PAGES + ("/",))
+@pytest.mark.parametrize("path", PAGES + ("/", "/live"))
 def test_no_serious_accessibility_violations(page, server, path):
     page.goto(server + path)
     page.wait_for_load_state("networkidle")
@@ -170,3 +170,57 @@ def test_no_serious_accessibility_violations(page, server, path):
     bad = [(v["id"], v["impact"], len(v["nodes"])) for v in res["violations"]
            if v["impact"] in ("serious", "critical")]
     assert not bad, bad
+
+
+@pytest.fixture(scope="module")
+def live_server(plan_dir, tmp_path_factory):
+    """The web app with the race-day service mounted (one app, one process)."""
+    import uvicorn
+
+    from paceline.web import WebConfig, create_app
+
+    tmp = tmp_path_factory.mktemp("live")
+    app = create_app(WebConfig(plan=str(plan_dir), live_db=f"sqlite:///{tmp}/live.sqlite",
+                               db_url=f"sqlite:///{tmp}/log.sqlite", token="t",
+                               formations_dir=tmp / "f"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    while not srv.started:
+        time.sleep(0.05)
+    yield app, f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    th.join(timeout=10)
+
+
+def test_live_page_advances_while_a_replay_runs(page, live_server):
+    import httpx
+
+    from paceline.live.replay import replay, simulate_race
+
+    app, base = live_server
+    official = app.state.live.store.create_token("official", "timing")
+    viewer = app.state.live.store.create_token("viewer", "screen")
+    page.goto(base + "/live")
+    page.fill("#live-token", viewer)
+    page.click("#live-connect")
+    page.wait_for_selector("#live-status:has-text('connected')")
+    assert page.locator("#live-athlete").inner_text() == "no reads yet"
+    msgs = simulate_race(app.state.live.plan, distance_m=3000.0, seed=3)
+    with httpx.Client(base_url=base, timeout=30) as client:
+        th = threading.Thread(target=replay, args=(msgs, client, official),
+                              kwargs={"speed": 200.0}, daemon=True)
+        th.start()
+        page.wait_for_function("document.getElementById('live-athlete').innerText"
+                               ".includes('km at')", timeout=30000)
+        first = page.locator("#live-athlete").inner_text()
+        page.wait_for_function(f"document.getElementById('live-athlete').innerText !== "
+                               f"{first!r}", timeout=30000)  # it advances as reads arrive
+        th.join(timeout=60)
+    page.wait_for_timeout(1500)
+    assert page.locator("#live-map path.leaflet-interactive").count() >= 2  # course + athlete
+    shot(page, "live-desktop")
+    assert not page.errors, page.errors

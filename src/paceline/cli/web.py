@@ -31,6 +31,11 @@ def web(
     )] = None,
     max_upload_mb: Annotated[int, typer.Option(help="Upload size limit [MiB].", min=1,
                                                max=1024)] = 32,
+    live_db: Annotated[str | None, typer.Option(
+        help="Race day: the live service's database; mounts its API (/api/v1) and the Race, "
+        "live page beside the others (needs --plan DIR).")] = None,
+    tz: Annotated[str, typer.Option(help="Race day: time zone of the decoders' local times "
+                                    "(IANA name).")] = "UTC",
 ) -> None:
     """Serve the web app: the plan, the formation editor and the training log in a browser.
 
@@ -50,7 +55,7 @@ def web(
     cfg = WebConfig(db_url=db, plan=None if plan is None else str(plan),
                     formations_dir=formations_dir, tile_url=tile_url,
                     token=os.environ.get("PACELINE_WEB_TOKEN") or None,
-                    max_upload_bytes=max_upload_mb * 2**20)
+                    max_upload_bytes=max_upload_mb * 2**20, live_db=live_db, live_tz=tz)
     app = create_app(cfg)
     err = Console(stderr=True)
     if plan is not None:

@@ -51,6 +51,8 @@ class WebConfig:
     tile_url: str | None = None
     max_upload_bytes: int = 32 * 1024 * 1024
     draws: int = 5000
+    live_db: str | None = None  # with a plan directory: mount the race-day service (paceline.live)
+    live_tz: str = "UTC"
 
 
 class Runner(BaseModel):
@@ -81,13 +83,39 @@ def _token_ok(request: Request, token: str) -> bool:
 
 
 def create_app(config: WebConfig | None = None) -> FastAPI:
-    """The app: ``/`` home, ``/plan``, ``/formation``, ``/log`` (+ ``/log/{id}``), their JSON
-    APIs under ``/api``, and ``/static``."""
+    """The app: ``/`` home, ``/plan``, ``/live``, ``/formation``, ``/log`` (+ ``/log/{id}``),
+    their JSON APIs under ``/api``, the race-day service's ``/api/v1`` when ``live_db`` is
+    given, and ``/static``."""
     cfg = config or WebConfig()
     if cfg.token is None:
         cfg.token = secrets.token_urlsafe(24)
-    app = FastAPI(title="paceline", docs_url=None, redoc_url=None, openapi_url=None)
+    live = None
+    if cfg.live_db is not None:
+        # the race-day service's API (/api/v1: ingest, state, SSE) in this same app and process
+        from paceline.live.app import create_router
+        from paceline.live.service import LiveService
+
+        if cfg.plan is None or not Path(cfg.plan).is_dir():
+            raise PacelineError("the live page needs the plan directory the race follows",
+                                where="--plan", value=cfg.plan,
+                                fix="give --plan DIR (written by `paceline plan -o DIR`) with "
+                                "--live-db")
+        live = LiveService(cfg.plan, cfg.live_db, tz=cfg.live_tz)
+
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        if live is not None:
+            live.close()
+
+    app = FastAPI(title="paceline", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
     app.state.config = cfg
+    app.state.live = live
+    if live is not None:
+        app.include_router(create_router(live))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     env = views.environment()
     state: dict[str, Any] = {"plan": None, "plan_error": None}
@@ -148,6 +176,10 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
         return page(request, "formation.html", presets=views.formation_presets(),
                     saved=views.saved_formations(cfg.formations_dir),
                     formations_dir=str(cfg.formations_dir.resolve()))
+
+    @app.get("/live", response_class=HTMLResponse)
+    def live_page(request: Request):
+        return page(request, "live.html", has_live=live is not None)
 
     @app.get("/log", response_class=HTMLResponse)
     def log_page(request: Request, sport: str | None = None, since: str | None = None,
