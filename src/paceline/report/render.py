@@ -70,11 +70,13 @@ def read_assumptions(path: str | Path) -> list[dict]:
                 para_section = section
             para.append(stripped.lstrip("#").strip())
             continue
-        flush()
         m = _SECTION.match(line)
         if m:
             section = m.group(1)
+            para_section = section  # a comment right above a [section] header describes it
+            flush()
             continue
+        flush()
         code, _, comment = line.partition("#")
         if "ASSUMED" in comment:
             key_section = section
