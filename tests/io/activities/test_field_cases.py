@@ -415,3 +415,54 @@ def test_tcx_run_cadence_and_unknown_extension(tmp_path):
     a = one(p)
     assert np.nanmean(a.samples["cadence_rpm"]) == 88
     assert any("<Smo2>" in w for w in a.meta.warnings)
+
+
+# -- kind 10: developer fields never overwrite native ones ------------------------------------
+
+def _dev_named(tmp_path, name: bytes):
+    """DeveloperData.fit (FIT SDK example: HR 140/143/144, cadence 88/90/92) with its developer
+    field "doughnuts_earned" (values 1, 2, 3) renamed to a native field's name; CRC redone."""
+    import struct
+
+    from paceline.io.activities.fit import fit_crc
+
+    b = bytearray((FC.parent / "fit" / "odd" / "DeveloperData.fit").read_bytes())
+    i = b.find(b"doughnuts_earned")
+    b[i:i + 16] = name.ljust(16, b"\0")
+    hs, ds = b[0], struct.unpack_from("<I", b, 4)[0]
+    struct.pack_into("<H", b, hs + ds, fit_crc(bytes(b[:hs + ds])))
+    p = tmp_path / f"dev-{name.decode()}.fit"
+    p.write_bytes(bytes(b))
+    return p
+
+
+@pytest.mark.parametrize("name", [b"heart_rate", b"cadence", b"speed", b"distance", b"power"])
+@pytest.mark.parametrize("decoder", ["auto", "fitfast", "fitdecode"])
+def test_developer_field_named_like_a_native_one(tmp_path, name, decoder):
+    from paceline.io.activities.fit import decode_fit_messages
+
+    raw = _dev_named(tmp_path, name).read_bytes()
+    if decoder == "fitfast":  # the fast path alone cannot tell them apart: it must not be used
+        from paceline.io.activities.fit import _decode_fitfast, _developer_name_clash
+
+        assert _developer_name_clash(_decode_fitfast(raw)) == [name.decode()]
+        return
+    msgs, used, _ = decode_fit_messages(raw, decoder)
+    assert used == "fitdecode"
+    recs = msgs["record"]
+    assert [r["heart_rate"] for r in recs] == [140, 143, 144]
+    assert [r["cadence"] for r in recs] == [88, 90, 92]
+    assert [r["distance"] for r in recs] == [510.0, 2080.0, 3710.0]
+    assert all("power" not in r for r in recs)
+
+
+def test_developer_fields_with_other_names_are_dropped_on_both_decoders():
+    from paceline.io.activities.fit import decode_fit_messages
+
+    raw = (FC.parent / "fit" / "other" / "20170518-191602-1740899583.fit").read_bytes()
+    fast, used, _ = decode_fit_messages(raw, "auto")
+    ref, _, _ = decode_fit_messages(raw, "fitdecode")
+    assert used == "fitfast"
+    assert not {"Heart Rate", "Power", "Speed"} & set().union(*fast["record"])
+    assert [r.get("heart_rate") for r in fast["record"]] == \
+        [r.get("heart_rate") for r in ref["record"]]

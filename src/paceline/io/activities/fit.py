@@ -11,10 +11,14 @@ two decoders give the same records on every test file.
 
 Quirks handled: chained FIT files (all parts are read; a corrupt part fails the whole file),
 compressed-timestamp headers (both decoders), developer fields (ignored: only profile fields
-map to canonical channels), pauses (``moving_time_s`` = session ``total_timer_time``,
-``elapsed_time_s`` = ``total_elapsed_time``), any sport (kept as the session's ``sport``;
-several sports → ``"multisport"``), device-relative clocks (timestamps below 0x10000000 are
-seconds since power-on, FIT SDK: the file is kept with a warning), non-activity files
+map to canonical channels; a developer field named like a native one — ``heart_rate``,
+``power`` — never replaces it: fitfast merges fields by name, so such files are decoded by
+fitdecode, whose developer fields are told apart by definition), pauses (``moving_time_s`` =
+session ``total_timer_time``, ``elapsed_time_s`` = ``total_elapsed_time``), any sport (the
+session's ``sport``; :func:`fit_activities` splits a multisport file per session),
+device-relative clocks (timestamps below 0x10000000 are seconds since power-on, FIT SDK: dated
+by the cleaning step from ``activity.local_timestamp``, else kept with a warning), non-activity
+files
 (settings, monitoring, workout, weight ...) → :class:`NotAnActivityError`.
 
 Speed and altitude are read from the native ``speed``/``altitude`` fields and from the
@@ -148,10 +152,50 @@ def _decode_fitdecode(raw: bytes) -> tuple[dict[str, list[dict[str, Any]]], list
             for frame in reader:
                 if frame.frame_type != fitdecode.FIT_FRAME_DATA:
                     continue
+                # developer fields never overwrite native ones, whatever their names
                 d = {f.name: _fd_value(f) for f in frame.fields
-                     if f.value is not None and not getattr(f, "is_developer", False)}
+                     if f.value is not None and not getattr(f.field_def, "is_dev", False)}
                 msgs[frame.name].append(d)
     return dict(msgs), [str(w.message) for w in caught]
+
+
+def _native_names() -> frozenset[str]:
+    """Every field name of the FIT profile (fitdecode's copy of the Garmin SDK profile)."""
+    global _NATIVE
+    if _NATIVE is None:
+        from fitdecode import profile
+
+        _NATIVE = frozenset(f.name for m in profile.MESSAGE_TYPES.values()
+                            for f in m.fields.values() if hasattr(f, "name"))
+    return _NATIVE
+
+
+_NATIVE: frozenset[str] | None = None
+
+
+def _developer_names(msgs: dict[str, list[dict[str, Any]]]) -> set[str]:
+    return {str(d["field_name"]) for d in msgs.get("field_description", [])
+            if d.get("field_name") is not None}
+
+
+def _developer_name_clash(msgs: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Developer field names that are also native field names (fitfast keys both by name, so
+    the developer value could replace the native one): the reference decoder takes over."""
+    return sorted(_developer_names(msgs) & _native_names())
+
+
+def _drop_developer_fields(msgs: dict[str, list[dict[str, Any]]]
+                           ) -> dict[str, list[dict[str, Any]]]:
+    """fitfast output without developer fields (as the fitdecode path): only profile fields
+    map to canonical channels, whatever a developer field is called."""
+    dev = _developer_names(msgs)
+    if not dev:
+        return msgs
+    for kind in ("record", "lap", "session", "activity"):
+        for m in msgs.get(kind, ()):
+            for k in dev & m.keys():
+                del m[k]
+    return msgs
 
 
 def decode_fit_messages(raw: bytes, decoder: str = "auto"
@@ -178,9 +222,14 @@ def decode_fit_messages(raw: bytes, decoder: str = "auto"
     if decoder in ("auto", "fitfast"):
         try:
             msgs = _decode_fitfast(raw)
-            if not any("compressed_speed_distance" in r for r in msgs.get("record", ())):
-                return msgs, "fitfast", notes
-            reason = "compressed_speed_distance fields (not expanded by fitfast)"
+            clash = _developer_name_clash(msgs)
+            if clash:
+                reason = (f"developer field(s) named like native fields ({', '.join(clash)}), "
+                          "which fitfast merges by name")
+            elif not any("compressed_speed_distance" in r for r in msgs.get("record", ())):
+                return _drop_developer_fields(msgs), "fitfast", notes
+            else:
+                reason = "compressed_speed_distance fields (not expanded by fitfast)"
         except fitfast.FitDecodeError as exc:
             if decoder == "fitfast":
                 raise
