@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paceline.errors import InputFileError, PacelineError
 from paceline.io.activities._base import (
     CHANNELS,
     Activity,
@@ -76,7 +77,16 @@ def read_activities(path: str | Path, *, fit_decoder: str = "auto") -> list[Acti
     FIT, GPX and TCX files give one activity; a CSV log gives one per row. Every activity is
     cleaned (:func:`~paceline.io.activities.clean.clean_activity`, rules in docs/log.md).
     """
-    return [clean_activity(a) for a in _read_raw(Path(path), fit_decoder)]
+    path = Path(path)
+    try:
+        return [clean_activity(a) for a in _read_raw(path, fit_decoder)]
+    except PacelineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a library tripping on absurd content
+        raise InputFileError(f"could not read the file: {type(exc).__name__}: {exc}",
+                             where=str(path),
+                             fix="the file is corrupt or holds impossible values; export it "
+                                 "again") from None
 
 
 def _read_raw(path: Path, fit_decoder: str) -> list[Activity]:
@@ -85,8 +95,6 @@ def _read_raw(path: Path, fit_decoder: str) -> list[Activity]:
     if kind == ".fit" or (kind is None and len(raw) == 0 and path.suffix.lower() == ".fit"):
         return fit_activities(path, raw, decoder=fit_decoder)
     if len(raw) == 0:
-        from paceline.errors import InputFileError
-
         raise InputFileError("empty file (0 bytes)", where=str(path),
                              fix="copy the file again from the device or service")
     if kind == ".gpx":

@@ -128,7 +128,19 @@ def _fitfast_view(raw: bytes) -> bytes:
 
 
 def _decode_fitfast(raw: bytes) -> dict[str, list[dict[str, Any]]]:
-    return fitfast.parse(_fitfast_view(raw), enum_names=True)
+    """fitfast's messages; a Rust panic inside it (pyo3's PanicException, a BaseException, seen
+    on corrupt files in fuzzing: "remainder with a divisor of zero") becomes FitDecodeError so
+    the reference decoder takes over and names the defect."""
+    try:
+        return fitfast.parse(_fitfast_view(raw), enum_names=True)
+    except fitfast.FitDecodeError:
+        raise
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - pyo3 PanicException
+        if type(exc).__name__ != "PanicException" and not isinstance(exc, Exception):
+            raise
+        raise fitfast.FitDecodeError(f"fitfast failed: {type(exc).__name__}: {exc}") from None
 
 
 def _fd_value(field: Any) -> Any:
@@ -414,6 +426,11 @@ def _decode(raw: bytes, decoder: str, where: str
     except fitfast.FitDecodeError as exc:
         raise InputFileError(f"not a valid FIT file: {exc}", where=where,
                              fix="export it again from the device or service") from None
+    except Exception as exc:  # noqa: BLE001 - a decoder tripping on corrupt bytes
+        raise InputFileError(f"not a valid FIT file (the decoder failed on it: "
+                             f"{type(exc).__name__}: {exc})", where=where,
+                             fix="the file is corrupt or truncated; export it again from "
+                                 "the device or service") from None
 
 
 def read_fit(path: str | Path, *, decoder: str = "auto", raw: bytes | None = None

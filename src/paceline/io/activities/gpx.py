@@ -125,8 +125,13 @@ def read_gpx_activity(path: str | Path, raw: bytes) -> Activity:
             f"<{k}> ({v} points)" for k, v in sorted(unknown.items())))
     if len(pts) < n_all:
         warn.append(f"{n_all - len(pts)} of {n_all} track points have no time and were left out")
-    moving = gpx.get_moving_data()
-    updown = gpx.get_uphill_downhill()
+    try:  # gpxpy's math fails on absurd coordinates/elevations (fuzzing); cleaning drops them
+        moving = gpx.get_moving_data()
+        updown = gpx.get_uphill_downhill()
+    except (ValueError, OverflowError, ZeroDivisionError, TypeError):
+        moving = updown = None
+        warn.append("moving time and ascent not computed: coordinates or elevations out of "
+                    "range")
     start = _utc(pts[0].time)
     ttype = next((t.type for t in gpx.tracks if t.type), None)
     hr = samples.get("heart_rate_bpm")
