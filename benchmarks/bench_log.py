@@ -12,7 +12,11 @@ decoding of the same files; PMC over 20 years ≤ 200 ms; best efforts over all 
 
     python benchmarks/bench_log.py              # full: 8,000 activities (~40 M samples)
     python benchmarks/bench_log.py --n 2000     # scaled run (figures extrapolated, stated)
-    python benchmarks/bench_log.py --quick      # CI: ~50 activities
+    python benchmarks/bench_log.py --quick      # CI: ~50 activities, a 20,000-record FIT
+
+Memory target (issue 13): importing a 92-hour, 330,000-record FIT (generated here,
+:func:`long_fit`) peaks at ≤ 200 MB resident (max RSS of the ``paceline log import``
+process; the quick mode uses 20,000 records).
 """
 
 from __future__ import annotations
@@ -89,6 +93,100 @@ def build_history(folder: Path, n: int) -> list[tuple[Path, Path]]:
     return out
 
 
+_CRC_TABLE = []
+for _i in range(256):
+    _c = _i
+    for _ in range(8):
+        _c = (_c >> 1) ^ 0xA001 if _c & 1 else _c >> 1
+    _CRC_TABLE.append(_c)
+
+
+def crc16_fit(data: bytes, crc: int = 0) -> int:
+    """FIT's CRC-16 (CRC-16/ARC), byte-table form (checked against paceline's nibble form)."""
+    t = _CRC_TABLE
+    for b in data:
+        crc = (crc >> 8) ^ t[(crc ^ b) & 0xFF]
+    return crc
+
+
+def long_fit(path: Path, n_records: int = 330_000, pause_s: int = 1200) -> tuple[int, float]:
+    """Write a synthetic ultra FIT (one session): ``n_records`` records at 1 Hz with one pause
+    of ``pause_s`` half way (330,000 records + 20 min = 92.0 h), HR, cadence, altitude,
+    distance, speed and positions on a 1 km-radius loop; file_id, lap, session and activity
+    messages; valid CRCs. Returns ``(bytes, hours)``."""
+    epoch = 631065600
+    t0 = 1717221600 - epoch  # 2024-06-01T06:00:00Z in FIT seconds
+    i = np.arange(n_records)
+    ts = t0 + i + np.where(i >= n_records // 2, pause_s, 0)
+    speed = 2.2 + 0.5 * np.sin(i / 600.0)
+    dist = np.concatenate([[0.0], np.cumsum(speed[:-1])])
+    ang = dist / 1000.0
+    lat = 47.0 + (1000.0 / 111_200.0) * np.sin(ang)
+    lon = 8.0 + (1000.0 / 75_800.0) * np.cos(ang)
+    semi = 2**31 / 180.0
+
+    def define(local: int, glob: int, fields: list[tuple[int, int, int]]) -> bytes:
+        return (struct.pack("<BBBHB", 0x40 | local, 0, 0, glob, len(fields))
+                + b"".join(struct.pack("<BBB", *f) for f in fields))
+
+    rec_dtype = np.dtype([("h", "u1"), ("ts", "<u4"), ("lat", "<i4"), ("lon", "<i4"),
+                          ("alt", "<u2"), ("hr", "u1"), ("cad", "u1"), ("dist", "<u4"),
+                          ("speed", "<u2")])
+    rec = np.zeros(n_records, rec_dtype)
+    rec["h"] = 1
+    rec["ts"] = ts
+    rec["lat"] = np.round(lat * semi)
+    rec["lon"] = np.round(lon * semi)
+    rec["alt"] = np.round((400 + 30 * np.sin(i / 900.0) + 500) * 5)
+    rec["hr"] = np.round(135 + 15 * np.sin(i / 1800.0))
+    rec["cad"] = 85
+    rec["dist"] = np.round(dist * 100)
+    rec["speed"] = np.round(speed * 1000)
+    end = int(ts[-1])
+    elapsed_ms = (end - t0) * 1000
+    timer_ms = (n_records - 1) * 1000
+    total_cm = int(rec["dist"][-1])
+    body = b"".join([
+        define(0, 0, [(0, 1, 0), (1, 2, 0x84), (2, 2, 0x84), (3, 4, 0x8C), (4, 4, 0x86)]),
+        struct.pack("<BBHHII", 0, 4, 1, 1, 1, t0),
+        define(1, 20, [(253, 4, 0x86), (0, 4, 0x85), (1, 4, 0x85), (2, 2, 0x84), (3, 1, 2),
+                       (4, 1, 2), (5, 4, 0x86), (6, 2, 0x84)]),
+        rec.tobytes(),
+        define(2, 19, [(253, 4, 0x86), (2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86),
+                       (9, 4, 0x86)]),
+        struct.pack("<BIIIII", 2, end, t0, elapsed_ms, timer_ms, total_cm),
+        define(3, 18, [(253, 4, 0x86), (2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (9, 4, 0x86),
+                       (5, 1, 0), (6, 1, 0)]),
+        struct.pack("<BIIIIIBB", 3, end, t0, elapsed_ms, timer_ms, total_cm, 1, 0),
+        define(4, 34, [(253, 4, 0x86), (0, 4, 0x86), (1, 2, 0x84), (2, 1, 0), (3, 1, 0),
+                       (4, 1, 0), (5, 4, 0x86)]),
+        struct.pack("<BIIHBBBI", 4, end, timer_ms, 1, 0, 26, 1, end + 7200),
+    ])
+    head = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
+    head += struct.pack("<H", crc16_fit(head))
+    data = head + body
+    data += struct.pack("<H", crc16_fit(data))
+    path.write_bytes(data)
+    return len(data), (end - t0) / 3600.0
+
+
+def import_memory_mb(fit: Path, tmp: Path) -> tuple[float, float]:
+    """Peak resident memory [MB] (the child's max RSS, os.wait4) and wall time [s] of
+    ``paceline log import FILE`` in a fresh process (one file: decoded in that process)."""
+    db = tmp / "mem.sqlite"
+    for f in tmp.glob("mem.sqlite*"):
+        f.unlink()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "paceline", "log", "import", str(fit),
+                             "--db", f"sqlite:///{db}", "--json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"import of {fit.name} failed: {proc.stderr.read().decode()[-500:]}")
+    return usage.ru_maxrss / 1024.0, wall
+
+
 def fitdecode_seconds(files: list[tuple[Path, Path]]) -> tuple[float, int]:
     """Plain fitdecode decoding (all frames, no processing) of the FIT files of the history:
     each distinct source timed once (best of 2) and multiplied by its replay count."""
@@ -123,6 +221,15 @@ def main() -> None:
     years = 20
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        n_rec = 20_000 if args.quick else 330_000
+        nbytes, hours = long_fit(tmp / "ultra.fit", n_rec)
+        mems = [import_memory_mb(tmp / "ultra.fit", tmp) for _ in range(1 if args.quick else 3)]
+        mb = sorted(m for m, _ in mems)
+        walls = sorted(w for _, w in mems)
+        print(f"memory: `paceline log import` of a {hours:.1f}-hour, {n_rec:,}-record FIT "
+              f"({nbytes / 1e6:.1f} MB): peak RSS median {mb[len(mb) // 2]:.0f} MB (range "
+              f"{mb[0]:.0f}–{mb[-1]:.0f}, {len(mb)} runs; target ≤ 200 MB for the 92-hour file); "
+              f"wall {walls[len(walls) // 2]:.1f} s")
         (tmp / "in").mkdir()
         files = build_history(tmp / "in", n)
         db_path = args.keep or tmp / "log.sqlite"

@@ -205,3 +205,24 @@ def test_local_time_zone_from_activity_message():
 def test_messages_without_file_id_type_still_need_content():
     with pytest.raises(NotAnActivityError):
         activity_from_messages({"file_id": [{"type": "activity"}]}, where="x")
+
+
+@pytest.mark.parametrize("name", ["run/compressed-speed-distance.fit",
+                                  "odd/sample_mulitple_header.fit",
+                                  "run/developer-types-sample.fit", "odd/antfs-dump.63.fit"])
+def test_columnar_streaming_gives_the_same_activity(name):
+    # large files are decoded by fitdecode streaming records into columns (memory, issue 13):
+    # the activity must be the one the dictionary path gives
+    from paceline.io.activities.fit import _decode_fitdecode, _split_sessions
+
+    raw = (FIT / name).read_bytes()
+    dicts, _ = _decode_fitdecode(raw)
+    cols, _ = _decode_fitdecode(raw, columnar=True)
+    parts_d, parts_c = _split_sessions(dicts), _split_sessions(cols)
+    assert len(parts_d) == len(parts_c)
+    for pd, pc in zip(parts_d, parts_c, strict=True):
+        sd, md, ld = activity_from_messages(pd, where=name)
+        sc, mc, lc = activity_from_messages(pc, where=name)
+        assert md == mc and ld == lc and sd.keys() == sc.keys()
+        for k in sd:
+            np.testing.assert_array_equal(sd[k], sc[k])

@@ -40,6 +40,7 @@ import calendar
 import io
 import struct
 import warnings
+from array import array
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,8 +60,17 @@ from paceline.io.activities._base import (
     read_bytes,
 )
 
-__all__ = ["read_fit", "decode_fit_messages", "FIT_EPOCH_UNIX_S"]
+__all__ = ["read_fit", "decode_fit_messages", "fit_activities", "FIT_EPOCH_UNIX_S",
+           "LARGE_FIT_BYTES", "RECORD_COLUMNS"]
 
+#: Files larger than this [bytes] (~160,000 records, ~45 h at 1 Hz) are decoded under "auto"
+#: by fitdecode streaming into columns: fitfast 0.1 holds every decoded message in memory
+#: (~180 MB for a 330,000-record file even for ``records``/``message_counts``), which with the
+#: importer's ~110 MB of libraries broke the 200 MB budget (issue 13). Slower (≈ 0.2–0.3 ms
+#: per record), but flat in memory.
+LARGE_FIT_BYTES = 4_000_000
+#: Key of the columnar records in a decoded message dict (large files).
+RECORD_COLUMNS = "_record_columns"
 #: 1989-12-31T00:00:00Z, the FIT epoch, as Unix seconds (FIT SDK, ``date_time`` type).
 FIT_EPOCH_UNIX_S = 631065600
 #: FIT ``date_time`` values below this are "system time" (seconds since device power-on).
@@ -155,8 +165,15 @@ def _fd_value(field: Any) -> Any:
     return v
 
 
-def _decode_fitdecode(raw: bytes) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
-    msgs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _decode_fitdecode(raw: bytes, *, columnar: bool = False
+                      ) -> tuple[dict[str, Any], list[str]]:
+    """fitdecode's messages as dictionaries; with ``columnar`` the records are streamed into
+    float columns instead (``msgs[RECORD_COLUMNS]``: name → ndarray, NaN where missing), so a
+    330,000-record file needs ~25 MB rather than a dictionary per record."""
+    msgs: dict[str, Any] = defaultdict(list)
+    cols: dict[str, array] = {}
+    n = 0
+    nan = float("nan")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with fitdecode.FitReader(io.BytesIO(raw), check_crc=fitdecode.CrcCheck.RAISE,
@@ -164,11 +181,34 @@ def _decode_fitdecode(raw: bytes) -> tuple[dict[str, list[dict[str, Any]]], list
             for frame in reader:
                 if frame.frame_type != fitdecode.FIT_FRAME_DATA:
                     continue
-                # developer fields never overwrite native ones, whatever their names
-                d = {f.name: _fd_value(f) for f in frame.fields
-                     if f.value is not None and not getattr(f.field_def, "is_dev", False)}
-                msgs[frame.name].append(d)
-    return dict(msgs), [str(w.message) for w in caught]
+                if not (columnar and frame.name == "record"):
+                    # developer fields never overwrite native ones, whatever their names
+                    msgs[frame.name].append(
+                        {f.name: _fd_value(f) for f in frame.fields
+                         if f.value is not None and not getattr(f.field_def, "is_dev", False)})
+                    continue
+                n += 1
+                for f in frame.fields:  # the same, without a dictionary per record
+                    if f.value is None or getattr(f.field_def, "is_dev", False):
+                        continue
+                    v = _fd_value(f)
+                    if type(v) is not int and type(v) is not float:
+                        continue
+                    c = cols.get(f.name)
+                    if c is None:
+                        c = cols[f.name] = array("d", [nan]) * (n - 1)
+                    elif len(c) == n:  # a field twice in one record: the last wins, as dicts
+                        c[-1] = v
+                        continue
+                    c.append(v)
+                for c in cols.values():
+                    if len(c) < n:
+                        c.append(nan)
+    out = dict(msgs)
+    if columnar:
+        out["record"] = []
+        out[RECORD_COLUMNS] = {k: np.frombuffer(c, dtype=float) for k, c in cols.items()}
+    return out, [str(w.message) for w in caught]
 
 
 def _native_names() -> frozenset[str]:
@@ -231,6 +271,11 @@ def decode_fit_messages(raw: bytes, decoder: str = "auto"
         From the decoder used last (the reference decoder under ``auto``).
     """
     notes: list[str] = []
+    if decoder == "auto" and len(raw) > LARGE_FIT_BYTES:
+        msgs, w = _decode_fitdecode(raw, columnar=True)
+        notes.append(f"large file ({len(raw) / 1e6:.1f} MB): decoded by fitdecode, streamed "
+                     "into columns (fitfast would hold every message in memory)")
+        return msgs, "fitdecode", notes + w
     if decoder in ("auto", "fitfast"):
         try:
             msgs = _decode_fitfast(raw)
@@ -286,13 +331,29 @@ def activity_from_messages(msgs: dict[str, list[dict[str, Any]]], *, where: str
     if file_ids and "activity" not in types:
         raise NotAnActivityError(f"FIT file of type '{types[0]}' holds no activity",
                                  where=where, fix="nothing to do: only activity files are logged")
-    records = [r for r in msgs.get("record", []) if _num(r.get("timestamp")) is not None]
+    cols = msgs.get(RECORD_COLUMNS)
+    if cols is not None:  # columnar records (large files, streamed): same semantics as dicts
+        tsc = cols.get("timestamp", np.zeros(0))
+        ok = np.isfinite(tsc)
+        cols = {k: v[ok] for k, v in cols.items()}
+        records: list[dict[str, Any]] = [{}] * int(ok.sum())  # only its length is used
+
+        def column(*names: str) -> np.ndarray | None:
+            return next((cols[n] for n in names if n in cols), None)
+    else:
+        records = [r for r in msgs.get("record", []) if _num(r.get("timestamp")) is not None]
+
+        def column(*names: str) -> np.ndarray | None:
+            return _col(records, *names)
     sessions = msgs.get("session", [])
     if not records and not sessions:
         raise NotAnActivityError("FIT file has no timestamped records and no session", where=where,
                                  fix="nothing to do: the file holds no workout")
     warn: list[str] = []
-    ts = np.array([float(r["timestamp"]) for r in records]) if records else np.zeros(0)
+    if cols is not None:
+        ts = cols["timestamp"] if records else np.zeros(0)
+    else:
+        ts = np.array([float(r["timestamp"]) for r in records]) if records else np.zeros(0)
     starts = [_num(s.get("start_time")) for s in sessions]
     starts = [s for s in starts if s is not None]
     if starts:
@@ -317,7 +378,7 @@ def activity_from_messages(msgs: dict[str, list[dict[str, Any]]], *, where: str
             ("longitude_deg", ("position_long",), _SEMICIRCLE_DEG),
             ("power_w", ("power",), 1.0),
         ):
-            c = _col(records, *keys)
+            c = column(*keys)
             if c is not None and np.isfinite(c).any():
                 samples[name] = c * scale
     sports = [str(s.get("sport", "generic")) for s in sessions]
@@ -409,6 +470,11 @@ def _split_sessions(msgs: dict[str, list[dict[str, Any]]]
         part["session"] = [sess]
         part["lap"] = [lp for lp in msgs.get("lap", []) if inside(lp, "start_time")]
         part["record"] = [r for r in msgs.get("record", []) if inside(r, "timestamp")]
+        if RECORD_COLUMNS in msgs:
+            c = msgs[RECORD_COLUMNS]
+            tsc = c.get("timestamp", np.zeros(0))
+            m = (tsc >= lo) & (tsc < hi)
+            part[RECORD_COLUMNS] = {k: v[m] for k, v in c.items()}
         out.append(part)
         lo = hi
     return out
