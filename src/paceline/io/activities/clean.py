@@ -64,6 +64,8 @@ LOOKAHEAD = 5
 SPIKE_MAX = 5
 #: GPS error allowed on top of the sport's fastest speed between two points [m].
 GPS_SLACK_M = 25.0
+#: Segments measured at a time in the position check (bounds its memory).
+_CHUNK = 65536
 #: A sample interval longer than GAP_FACTOR × the median (positive) interval is a pause.
 GAP_FACTOR = 5.0
 #: Physical range of each channel (inclusive); outside → missing. Speed: the sport's limit.
@@ -212,10 +214,13 @@ def clean_positions(lat: np.ndarray, lon: np.ndarray, t: np.ndarray, max_speed: 
     brk = np.zeros(lat.size, dtype=bool) if breaks is None else np.asarray(breaks, dtype=bool)
     # a restart between two kept points: the step may be any length
     after_break = np.maximum.accumulate(np.where(brk, np.arange(lat.size), -1))
-    seg = geodesic_distance_m(lat[idx[:-1]], lon[idx[:-1]], lat[idx[1:]], lon[idx[1:]])
-    allowed = max_speed * np.diff(t[idx]) + GPS_SLACK_M
-    allowed[after_break[idx[1:]] > idx[:-1]] = np.inf
-    if not (seg > allowed).any():
+    good_seg = np.empty(idx.size - 1, dtype=bool)
+    for a0 in range(0, idx.size - 1, _CHUNK):  # chunks: flat memory on 92-hour files
+        i0, i1 = idx[a0:a0 + _CHUNK + 1][:-1], idx[a0 + 1:a0 + 1 + _CHUNK]
+        seg = geodesic_distance_m(lat[i0], lon[i0], lat[i1], lon[i1])
+        allowed = max_speed * (t[i1] - t[i0]) + GPS_SLACK_M
+        good_seg[a0:a0 + i1.size] = (seg <= allowed) | (after_break[i1] > i0)
+    if good_seg.all():
         return ok, notes
 
     def reach(a: int, b: int) -> bool:
@@ -224,7 +229,6 @@ def clean_positions(lat: np.ndarray, lon: np.ndarray, t: np.ndarray, max_speed: 
         dd = float(geodesic_distance_m(lat[a], lon[a], lat[b], lon[b]))
         return dd <= max_speed * (t[b] - t[a]) + GPS_SLACK_M
 
-    good_seg = seg <= allowed
     # anchor: the first point whose next two segments are plausible
     start = 0
     while start < idx.size - 2 and not (good_seg[start] and good_seg[start + 1]):

@@ -335,7 +335,8 @@ def activity_from_messages(msgs: dict[str, list[dict[str, Any]]], *, where: str
     if cols is not None:  # columnar records (large files, streamed): same semantics as dicts
         tsc = cols.get("timestamp", np.zeros(0))
         ok = np.isfinite(tsc)
-        cols = {k: v[ok] for k, v in cols.items()}
+        if not ok.all():  # (no copy of ~10 columns × n records when every record is timed)
+            cols = {k: v[ok] for k, v in cols.items()}
         records: list[dict[str, Any]] = [{}] * int(ok.sum())  # only its length is used
 
         def column(*names: str) -> np.ndarray | None:
@@ -380,7 +381,7 @@ def activity_from_messages(msgs: dict[str, list[dict[str, Any]]], *, where: str
         ):
             c = column(*keys)
             if c is not None and np.isfinite(c).any():
-                samples[name] = c * scale
+                samples[name] = c * scale if scale != 1.0 else c
     sports = [str(s.get("sport", "generic")) for s in sessions]
     distinct = sorted(set(sports) - {"transition"})
     sport = (sports[0] if len(sports) == 1 else distinct[0] if len(distinct) == 1
