@@ -466,3 +466,10 @@ def test_developer_fields_with_other_names_are_dropped_on_both_decoders():
     assert not {"Heart Rate", "Power", "Speed"} & set().union(*fast["record"])
     assert [r.get("heart_rate") for r in fast["record"]] == \
         [r.get("heart_rate") for r in ref["record"]]
+
+
+@pytest.mark.parametrize("name", ["00-control.fit", "03-control-z.gpx", "17-run-control.fit"])
+def test_clean_controls_give_the_exact_numbers(name):
+    a = one(name)
+    assert_control_run(a)
+    assert not a.meta.warnings
