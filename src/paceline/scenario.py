@@ -230,6 +230,56 @@ class Drafting(_Strict):
         return self
 
 
+#: Largest |x| or |y| of a pacer relative to the athlete the formation model is asked to rate
+#: [m]. Not physics: a plausibility bound at the input edge. The widest published formations
+#: (INEOS Vienna, Marro 2023) reach 3.2 m; past ~100 m the wake model has no meaning for the
+#: athlete (and values like 1e300 overflow it into NaN).
+MAX_POSITION_M = 100.0
+
+
+def overlapping_pair(x, y):
+    """The first pair of runners whose bodies overlap, as (i, j), or None.
+
+    Bodies are rectangles :data:`~paceline.models.drafting.BODY_WIDTH_M` wide (side to side)
+    and :data:`~paceline.models.drafting.MIN_DISTANCE_M` deep (fore-aft): two runners overlap
+    when both |Δx| < depth and |Δy| < width. x, y: shape (n_runner,) [m].
+    """
+    import numpy as np
+
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    dx = np.abs(x[:, None] - x[None, :])
+    dy = np.abs(y[:, None] - y[None, :])
+    clash = (dx < drafting_model.MIN_DISTANCE_M) & (dy < drafting_model.BODY_WIDTH_M - 1e-9)
+    clash[np.diag_indices_from(clash)] = False
+    if not clash.any():
+        return None
+    i, j = np.argwhere(clash)[0]
+    return int(min(i, j)), int(max(i, j))
+
+
+def overlap_message(x, y, i: int, j: int, name) -> str:
+    """Why runners i and j overlap and how to fix it (for error messages)."""
+    dx, dy = abs(float(x[j] - x[i])), abs(float(y[j] - y[i]))
+    w, depth = drafting_model.BODY_WIDTH_M, drafting_model.MIN_DISTANCE_M
+    return (f"{name(i)} and {name(j)} overlap: {dx:.2f} m apart fore-aft and {dy:.2f} m side "
+            f"to side; runners less than {depth:g} m apart fore-aft need at least {w:g} m "
+            f"(a body width) side to side; move one of them")
+
+
+def position_range_message(x, y, name) -> str | None:
+    """A message naming the first runner outside ±MAX_POSITION_M, or None."""
+    import numpy as np
+
+    far = (np.abs(np.asarray(x, float)) > MAX_POSITION_M) | (
+        np.abs(np.asarray(y, float)) > MAX_POSITION_M)
+    if not far.any():
+        return None
+    k = int(np.argmax(far))
+    return (f"{name(k)} at ({x[k]:g}, {y[k]:g}) m is outside the range the formation model "
+            f"rates: |x| and |y| ≤ {MAX_POSITION_M:g} m from the athlete; bring it closer")
+
+
 def _check_positions(positions) -> tuple[Any, Any]:
     """Pacer positions → (x, y) arrays with the athlete first at (0, 0); refuse bad geometry."""
     import numpy as np
@@ -239,14 +289,13 @@ def _check_positions(positions) -> tuple[Any, Any]:
         raise ValueError("every position must be a finite number of metres (NaN/inf given)")
     x = np.concatenate([[0.0], xy[:, 0]])
     y = np.concatenate([[0.0], xy[:, 1]])
-    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
-    d[np.diag_indices_from(d)] = np.inf
-    i, j = np.unravel_index(np.argmin(d), d.shape)
-    if d[i, j] < drafting_model.MIN_DISTANCE_M:
-        name = lambda k: "the athlete" if k == 0 else f"pacer {k}"  # noqa: E731
-        raise ValueError(
-            f"{name(min(i, j))} and {name(max(i, j))} overlap: their centres are "
-            f"{d[i, j]:.2f} m apart, less than {drafting_model.MIN_DISTANCE_M:g} m")
+    name = lambda k: "the athlete" if k == 0 else f"pacer {k}"  # noqa: E731
+    msg = position_range_message(x, y, name)
+    if msg:
+        raise ValueError(msg)
+    pair = overlapping_pair(x, y)
+    if pair is not None:
+        raise ValueError(overlap_message(x, y, *pair, name))
     return x, y
 
 

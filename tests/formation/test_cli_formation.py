@@ -114,6 +114,10 @@ BAD = [
     (["show", "--positions", "1.2,abc"], "cannot read pacer 1"),
     (["show", "--positions", "0.1,0"], "overlap"),  # on top of the athlete
     (["show", "--positions", "1,0 nan,0"], "finite"),
+    (["show", "--positions", "1e300,0"], "≤ 100 m"),  # overflowed the model into NaN
+    (["show", "--positions", "1.2,0 0,-100.5"], "pacer 2 at (0, -100.5) m"),
+    (["show", "--positions", "0,0.31"], "a body width"),  # bodies 0.40 m wide overlap
+    (["compare", "--positions", "1.2,0.1 1.3,0.3"], "overlap"),
     (["show", "--positions", ""], "no positions"),
     (["show", "ineos-vienna-2019", "--positions", "1,0"], "not both"),
     (["show"], "give a formation preset or --positions"),
@@ -131,7 +135,9 @@ def test_bad_input_exit_2():
 
 def test_bad_scenario_formation_exit_2(tmp_path, scenarios_dir):
     src = (scenarios_dir / "vienna-2019-formation.toml").read_text()
-    cases = [("positions = [[0.1, 0.0]]", "overlap"), ("positions = [[nan, 0.0]]", "finite")]
+    cases = [("positions = [[0.1, 0.0]]", "overlap"), ("positions = [[nan, 0.0]]", "finite"),
+             ("positions = [[1e300, 0.0]]", "≤ 100 m"), ("positions = [[0.0, 0.31]]",
+                                                         "a body width")]
     cmds = []
     for k, (repl, _) in enumerate(cases):
         f = tmp_path / f"s{k}.toml"

@@ -154,3 +154,39 @@ def test_worth_and_whatif_with_formation(scenarios_dir):
     mc = MonteCarlo(RaceModel(fixed, course, ref))
     r = mc.run(200, np.random.default_rng(0))
     assert abs(np.median(r.finish_time_s) - base) < 30
+
+
+def test_side_by_side_needs_a_body_width():
+    """Runners abreast closer than BODY_WIDTH_M (0.40 m) overlap; at a body width they don't."""
+    from paceline.errors import ImpossibleScenarioError
+    from paceline.formation import check_formation, formation_from_positions
+    from paceline.models import drafting as dm
+
+    check_formation(formation_from_positions([(0.0, dm.BODY_WIDTH_M)]))
+    check_formation(formation_from_positions([(dm.MIN_DISTANCE_M, 0.1)]))  # ahead: fine
+    with pytest.raises(ImpossibleScenarioError, match="body width"):
+        check_formation(formation_from_positions([(0.0, 0.31)]))
+    with pytest.raises(ImpossibleScenarioError, match="overlap"):
+        check_formation(formation_from_positions([(0.29, -0.39)]))
+
+
+def test_every_preset_passes_the_geometry_checks():
+    from paceline.formation import check_formation, load_preset, preset_names
+    from paceline.scenario import Drafting
+
+    names = [n for n in preset_names() if n != "single-file-N"] + ["single-file-10"]
+    for name in names:
+        check_formation(load_preset(name))
+        assert Drafting(formation=name).drag_reduction >= 0.0
+
+
+def test_positions_beyond_100_m_refused():
+    from paceline.errors import ScenarioError
+    from paceline.formation import check_formation, formation_from_positions
+    from paceline.scenario import MAX_POSITION_M, Drafting
+
+    check_formation(formation_from_positions([(MAX_POSITION_M, 0.0)]))
+    with pytest.raises(ScenarioError, match="≤ 100 m"):
+        check_formation(formation_from_positions([(1e300, 0.0)]))
+    with pytest.raises(ValueError, match="≤ 100 m"):
+        Drafting(positions=[[0.0, -1e300]])

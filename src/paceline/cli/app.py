@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from paceline.course import preset, preset_names
-from paceline.errors import PacelineError, UnitError
+from paceline.errors import ImpossibleScenarioError, PacelineError, UnitError
 from paceline.io.scenario_file import load_courses, read_scenario
 from paceline.models import endurance
 from paceline.sim import MonteCarlo, RaceModel, RaceResult, whatif
@@ -193,6 +193,11 @@ def predict(
                         valid="even-effort, even-pace")
     model = _model(scenario, set_)
     r = model.solve(pacing)
+    if not np.isfinite(r.finish_time_s):
+        raise ImpossibleScenarioError(
+            "the race model gives no finite finish time for this scenario", where=str(scenario),
+            value=r.finish_time_s, fix="check drafting, conditions and the athlete for values "
+            "outside what the models rate (e.g. pacers far from the athlete)")
     mc = None
     if uncertainty:
         runner = MonteCarlo(model)
@@ -219,7 +224,14 @@ def predict(
                 "actual_percentile": None if actual is None else mc.percentile_of(actual),
                 "variance_breakdown": mc.variance_breakdown(),
                 "spreads": model.scenario.uncertainty.model_dump()}
-        print(json.dumps(data, indent=2))
+        try:  # NaN/inf is not JSON: refuse rather than write an invalid file
+            text = json.dumps(data, indent=2, allow_nan=False)
+        except ValueError:
+            raise ImpossibleScenarioError(
+                "the prediction has non-finite numbers (NaN or infinity) and cannot be "
+                "written as JSON", where=str(scenario),
+                fix="check the scenario for values outside what the models rate") from None
+        print(text)
         return
     _print_prediction(model, r, all_km=km)
     if png is not None:

@@ -14,7 +14,11 @@ from paceline.errors import ImpossibleScenarioError, ScenarioError
 from paceline.formation.presets import Formation, formation_from_positions, load_preset
 from paceline.models import aerodynamics as aero
 from paceline.models import drafting as dm
-from paceline.scenario import Drafting
+from paceline.scenario import (
+    MAX_POSITION_M,
+    Drafting,
+    overlapping_pair,
+)
 
 __all__ = [
     "DEFAULT_SPEED_M_S",
@@ -138,7 +142,8 @@ def check_formation(
     road_width_m: float | None = None,
     where: str = "formation",
 ) -> None:
-    """Refuse a formation the model cannot rate: NaN positions, overlaps, pacers off the road.
+    """Refuse a formation the model cannot rate: NaN or far-off positions (|x|, |y| ≤
+    :data:`~paceline.scenario.MAX_POSITION_M`), overlapping bodies, pacers off the road.
 
     The athlete runs in the middle of the road (ASSUMED); a runner's centre must stay
     ``body_width/2`` inside the edge.
@@ -151,14 +156,22 @@ def check_formation(
         raise ScenarioError("positions must be finite numbers of metres", where=where,
                             value=f"{names[k]} at ({x[k]}, {y[k]})",
                             fix="give every runner an x_m and a y_m")
-    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
-    d[np.diag_indices_from(d)] = np.inf
-    i, j = np.unravel_index(np.argmin(d), d.shape)
-    if d[i, j] < dm.MIN_DISTANCE_M:
-        i, j = min(i, j), max(i, j)
+    far = (np.abs(x) > MAX_POSITION_M) | (np.abs(y) > MAX_POSITION_M)
+    if far.any():
+        k = int(np.argmax(far))
+        raise ScenarioError("position outside the range the formation model rates",
+                            where=where, value=f"{names[k]} at ({x[k]:g}, {y[k]:g}) m",
+                            valid=f"|x| and |y| ≤ {MAX_POSITION_M:g} m from the athlete",
+                            fix="bring the runner closer")
+    pair = overlapping_pair(x, y)
+    if pair is not None:
+        i, j = pair
         raise ImpossibleScenarioError(
             f"{names[i]} and {names[j]} overlap", where=where,
-            value=f"centres {d[i, j]:.2f} m apart", valid=f"≥ {dm.MIN_DISTANCE_M:g} m",
+            value=f"{abs(x[j] - x[i]):.2f} m apart fore-aft, {abs(y[j] - y[i]):.2f} m side "
+                  "to side",
+            valid=f"≥ {dm.MIN_DISTANCE_M:g} m fore-aft or ≥ {dm.BODY_WIDTH_M:g} m (a body "
+                  "width) side to side",
             fix="move one of them")
     if road_width_m is not None:
         if not (math.isfinite(road_width_m) and road_width_m > dm.BODY_WIDTH_M):
