@@ -124,6 +124,10 @@ BAD = [
     (["compare", "solo"], "no pacer ahead"),
     (["compare", "ineos-vienna-2019", "--crosswind", "nan"], "crosswind"),
     (["calibrate", "--superposition", "katic"], "superposition"),
+    (["show", "--positions", "1.2,0", "--png", "/nonexistent/dir/x.png"],
+     "/nonexistent/dir/x.png"),  # was a PIL FileNotFoundError traceback
+    (["show", "solo", "--png", "/"], "is a folder"),
+    (["optimize", "--pacers", "2", "--png", "/nonexistent/dir/x.png"], "folder does not exist"),
 ]
 
 

@@ -41,6 +41,28 @@ SpeedOpt = Annotated[float, typer.Option("--speed", help="Running speed (m/s).")
 PngOpt = Annotated[Path | None, typer.Option("--png", help="Draw the formation and wake field.")]
 
 
+def _check_png(path: Path | None, where: str = "--png") -> None:
+    """Refuse, before any work, a figure path whose folder is missing or not a folder."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise ScenarioError("the figure path is a folder", where=where, value=str(path),
+                            fix=f"give a file name, e.g. {path / 'formation.png'}")
+    if not path.parent.is_dir():
+        raise ScenarioError("the figure's folder does not exist", where=where,
+                            value=str(path), fix=f"create {path.parent} or pick another path")
+
+
+def _plot(result: FormationResult, path: Path, where: str = "--png") -> None:
+    from paceline.report.formation_plot import plot_formation
+
+    try:
+        plot_formation(result, path)
+    except OSError as exc:  # e.g. no permission, disk full
+        raise ScenarioError(f"cannot write the figure ({exc.strerror or exc})", where=where,
+                            value=str(path), fix="pick a path you can write to") from None
+
+
 def _wind(text: str | None) -> tuple[float, float]:
     return (0.0, 0.0) if text is None else parse_wind(text, where="--wind")
 
@@ -106,6 +128,7 @@ def show(
     json_: JsonOpt = False,
 ) -> None:
     """Each runner's drag relative to running alone (and a map of the wake field)."""
+    _check_png(png)
     w_speed, w_from = _wind(wind)
     f = _formation_arg(name, positions)
     check_formation(f, road_width_m=road_width,
@@ -116,9 +139,7 @@ def show(
     r = evaluate(f, speed_m_s=speed, wind_speed_m_s=w_speed, wind_from_deg=w_from,
                  heading_deg=heading)
     if png is not None:
-        from paceline.report.formation_plot import plot_formation
-
-        plot_formation(r, png)
+        _plot(r, png)
     if json_:
         print(json.dumps(_result_json(r), indent=2))
         return
@@ -150,6 +171,7 @@ def optimize_cmd(
     """Best positions for N pacers, robust to each runner being off by a position error."""
     from paceline.models import aerodynamics as aero
 
+    _check_png(png)
     w_speed, w_from = _wind(wind)
     head, cross = (float(v) for v in aero.wind_components_m_s(w_speed, w_from, heading))
     ref = load_preset(compare_with)
@@ -174,9 +196,7 @@ def optimize_cmd(
         "expected_athlete_drag_reduction": 1.0 - float(ref_exp[0]),
     }
     if png is not None:
-        from paceline.report.formation_plot import plot_formation
-
-        plot_formation(res.nominal, png)
+        _plot(res.nominal, png)
     if json_:
         print(json.dumps(_result_json(
             res.nominal,
