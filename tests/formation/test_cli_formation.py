@@ -156,3 +156,15 @@ def test_bad_scenario_formation_exit_2(tmp_path, scenarios_dir):
         assert p.returncode == 2, p.stderr
         assert text in p.stderr and "Traceback" not in p.stderr
     assert res[-1].returncode == 2 and "no formation" in res[-1].stderr
+
+
+def test_worth_and_show_agree_on_the_reduction(scenarios_dir):
+    """marro-2023 removes 96.8 % in still air: worth printed 95 % (the what-if cap) silently."""
+    show, worth = run_many([
+        ["formation", "show", "marro-2023", "--json"],
+        ["formation", "worth", str(scenarios_dir / "vienna-2019.toml"), "--formation",
+         "marro-2023", "--json"]])
+    assert show.returncode == 0 and worth.returncode == 0, (show.stderr, worth.stderr)
+    shown = json.loads(show.stdout)["athlete_drag_reduction"]
+    assert shown > 0.95
+    assert json.loads(worth.stdout)["still_air_drag_reduction"] == pytest.approx(shown, abs=1e-9)

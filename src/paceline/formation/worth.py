@@ -19,7 +19,8 @@ __all__ = ["FormationWorth", "with_formation", "formation_worth_s"]
 class FormationWorth:
     with_formation_s: float  # finish time behind the formation [s]
     alone_s: float  # finish time with no drafting at all [s]
-    still_air_drag_reduction: float  # the athlete's reduction in calm air [-]
+    still_air_drag_reduction: float  # the athlete's reduction in calm air [-], as the race
+    # model applies it (not Drafting.drag_reduction, which is capped at 0.95 for the what-if)
 
     @property
     def worth_s(self) -> float:
@@ -52,5 +53,9 @@ def formation_worth_s(scenario: Scenario, solve_time_s: Callable[[Scenario], flo
         raise ScenarioError("this scenario's drafting has no formation", where="drafting",
                             fix='set drafting.formation (e.g. "ineos-vienna-2019") or pass '
                             "--formation")
+    from paceline.formation.core import athlete_drag_reduction
+
     alone = scenario.model_copy(update={"drafting": Drafting()})
-    return FormationWorth(solve_time_s(scenario), solve_time_s(alone), d.drag_reduction)
+    # the same (uncapped) reduction `formation show` prints and the race model applies
+    still = float(athlete_drag_reduction(d, 0.0, 0.0))
+    return FormationWorth(solve_time_s(scenario), solve_time_s(alone), still)
