@@ -168,3 +168,19 @@ def test_worth_and_show_agree_on_the_reduction(scenarios_dir):
     shown = json.loads(show.stdout)["athlete_drag_reduction"]
     assert shown > 0.95
     assert json.loads(worth.stdout)["still_air_drag_reduction"] == pytest.approx(shown, abs=1e-9)
+
+
+def test_worth_unknown_preset_and_sections(scenarios_dir):
+    """An unknown --formation lists the presets (was a raw pydantic link); a scenario whose
+    drafting is a list of formation sections (berlin-2018) is valued section by section."""
+    bad, sec = run_many([
+        ["formation", "worth", str(scenarios_dir / "vienna-2019.toml"), "--formation", "nosuch"],
+        ["formation", "worth", str(scenarios_dir / "berlin-2018.toml"), "--json"]])
+    assert bad.returncode == 2
+    assert "ineos-vienna-2019" in bad.stderr and "pydantic" not in bad.stderr, bad.stderr
+    assert sec.returncode == 0, sec.stderr
+    data = json.loads(sec.stdout)
+    assert data["worth_s"] > 0 and len(data["sections"]) == 3
+    assert data["sections"][0]["until_m"] == pytest.approx(14000.0)
+    assert data["still_air_drag_reduction"] == max(
+        s["still_air_drag_reduction"] for s in data["sections"])

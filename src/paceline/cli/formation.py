@@ -417,21 +417,42 @@ def worth(
     json_: JsonOpt = False,
 ) -> None:
     """Seconds a formation is worth for a scenario (solve with it and with no drafting)."""
+    from paceline.formation.worth import has_formation
+
     sc = read_scenario(scenario)
     if formation is not None:
         sc = with_formation(sc, formation)
-    elif sc.drafting.formation is None and sc.drafting.positions is None:
-        raise ScenarioError("this scenario's drafting has no formation", where=str(scenario),
+    elif not has_formation(sc.drafting):
+        raise ScenarioError("this scenario's drafting has no formation (only drag_reduction "
+                            "fractions)", where=str(scenario),
                             fix='pass --formation NAME or set drafting.formation')
     course, ref_course = load_courses(sc, scenario.parent)
     w = formation_worth_s(sc, lambda s: RaceModel(s, course, ref_course).solve().finish_time_s)
-    name = sc.drafting.formation or "positions"
+    d = sc.drafting
+
+    def label(x) -> str:
+        if x.formation is not None:
+            return x.formation
+        return "positions" if x.positions is not None else f"{x.drag_reduction:.0%} fraction"
+
+    name = ("sections: " + ", ".join(label(s) for s in d.sections) if d.sections is not None
+            else label(d))
+    km = lambda m: "finish" if m is None else f"{m / 1000:g} km"  # noqa: E731
     if json_:
         print(json.dumps({"formation": name, "with_formation_s": w.with_formation_s,
                           "alone_s": w.alone_s, "worth_s": w.worth_s,
-                          "still_air_drag_reduction": w.still_air_drag_reduction}, indent=2))
+                          "still_air_drag_reduction": w.still_air_drag_reduction,
+                          "sections": [{"from_m": a, "until_m": b,
+                                        "still_air_drag_reduction": r}
+                                       for a, b, r in w.sections]}, indent=2))
         return
+    what = ("largest section's still-air drag reduction" if w.sections
+            else "still-air drag reduction")
     out.print(f"{name}: {format_duration(w.with_formation_s, decimals=1)} behind the formation, "
               f"{format_duration(w.alone_s, decimals=1)} alone → worth "
-              f"[bold green]{w.worth_s:.0f} s[/bold green] (still-air drag reduction "
+              f"[bold green]{w.worth_s:.0f} s[/bold green] ({what} "
               f"{w.still_air_drag_reduction:.1%})")
+    for (a, b, r), s in zip(w.sections, d.sections or (), strict=False):
+        out.print(f"  {km(a)}–{km(b)}: {label(s)}, still-air drag reduction {r:.1%}")
+    if d.sections is not None and d.sections[-1].until_m is not None:
+        out.print(f"  {km(d.sections[-1].until_m)}–finish: alone")
