@@ -86,3 +86,20 @@ def test_drafting_until_distance():
     d = base()
     d["drafting"] = {"drag_reduction": 0.3, "until": "25km"}
     assert scenario_from_dict(d).drafting.until_m == 25000.0
+
+
+def test_set_drag_reduction_replaces_the_formation():
+    """vienna-2019.toml's comment says --set drafting.drag_reduction=0.5 uses Marro's −50 %:
+    it must replace the file's formation, not clash with it (issue 12 review)."""
+    from pathlib import Path
+
+    from paceline.io.scenario_file import apply_overrides, read_scenario
+
+    data = {"drafting": {"formation": "ineos-vienna-2019", "until": "30km"}}
+    assert apply_overrides(data, ["drafting.drag_reduction=0.5"]) == {
+        "drafting": {"drag_reduction": 0.5, "until": "30km"}}
+    assert apply_overrides(data, ["drafting.positions=[[1.3, 0]]"])["drafting"] == {
+        "positions": [[1.3, 0]], "until": "30km"}
+    root = Path(__file__).resolve().parents[1]
+    s = read_scenario(root / "scenarios" / "vienna-2019.toml", ["drafting.drag_reduction=0.5"])
+    assert s.drafting.formation is None and s.drafting.drag_reduction == 0.5

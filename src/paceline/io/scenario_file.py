@@ -36,13 +36,25 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return parts, value
 
 
+_DRAFTING_MODES = frozenset({"drag_reduction", "formation", "positions"})
+
+
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Return a copy of ``data`` with each KEY=VALUE override set (tables created as needed)."""
+    """Return a copy of ``data`` with each KEY=VALUE override set (tables created as needed).
+
+    The drafting table's ``drag_reduction``, ``formation`` and ``positions`` are alternatives:
+    overriding one removes the others from the table (``--set drafting.drag_reduction=0.5``
+    replaces the file's formation; ``until``/``from`` are kept).
+    """
     import copy
 
     out = copy.deepcopy(data)
     for text in overrides:
         parts, value = parse_override(text)
+        if (len(parts) == 2 and parts[0] == "drafting" and parts[1] in _DRAFTING_MODES
+                and isinstance(out.get("drafting"), dict)):
+            for other in _DRAFTING_MODES - {parts[1]}:
+                out["drafting"].pop(other, None)
         node = out
         for i, p in enumerate(parts[:-1]):
             nxt = node.get(p)
