@@ -103,3 +103,20 @@ def test_set_drag_reduction_replaces_the_formation():
     root = Path(__file__).resolve().parents[1]
     s = read_scenario(root / "scenarios" / "vienna-2019.toml", ["drafting.drag_reduction=0.5"])
     assert s.drafting.formation is None and s.drafting.drag_reduction == 0.5
+
+
+def test_bad_drafting_messages_say_things_once():
+    """Key and value once each; "[x_m, y_m]" is not swallowed as rich markup (issue 12)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sc = Path(__file__).resolve().parents[1] / "scenarios" / "vienna-2019.toml"
+    cmds = [["--set", "drafting.until=abc"], ["--set", "drafting.positions=[1,2]"]]
+    procs = [subprocess.Popen([sys.executable, "-m", "paceline", "predict", str(sc), *c],
+                              stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for c in cmds]
+    until, pos = (p.communicate(timeout=120)[1] for p in procs)
+    assert until.count("drafting.until") == 1 and until.count("'abc'") == 1, until
+    assert "unknown distance" in until
+    assert "list of [x_m, y_m] pairs" in pos, pos

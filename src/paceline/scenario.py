@@ -54,15 +54,25 @@ class _Strict(BaseModel):
 def _distance(value: Any, key: str) -> float:
     try:
         return parse_distance_m(value, where=key)
-    except UnitError as exc:
-        raise ValueError(str(exc)) from None
+    except UnitError as exc:  # the key and the value are added by _format_errors
+        raise ValueError(_bare(exc)) from None
+
+
+def _bare(exc: UnitError) -> str:
+    """A UnitError's message without its where/value (pydantic's error names them)."""
+    text = str(exc)
+    if exc.where and text.startswith(f"{exc.where}: "):
+        text = text[len(exc.where) + 2:]
+    if exc.value is not None:
+        text = text.replace(f" (got {exc.value!r})", "", 1)
+    return text
 
 
 def _duration(value: Any, key: str) -> float:
     try:
         return parse_duration_s(value, where=key)
     except UnitError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(_bare(exc)) from None
 
 
 class Conditions(_Strict):

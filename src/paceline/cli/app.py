@@ -496,7 +496,11 @@ def main() -> None:
     try:
         app()
     except PacelineError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/bold red] {exc}", highlight=False,
+        from rich.markup import escape
+
+        # escaped: messages hold brackets ("[[x_m, y_m], ...]") that rich took for markup
+        Console(stderr=True).print(f"[bold red]error:[/bold red] {escape(str(exc))}",
+                                   highlight=False,
                                    soft_wrap=True)
         sys.exit(2)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +62,12 @@ def _plot(result: FormationResult, path: Path, where: str = "--png") -> None:
     except OSError as exc:  # e.g. no permission, disk full
         raise ScenarioError(f"cannot write the figure ({exc.strerror or exc})", where=where,
                             value=str(path), fix="pick a path you can write to") from None
+
+
+def _check_heading(heading: float) -> None:
+    if not (math.isfinite(heading) and 0.0 <= heading <= 360.0):
+        raise ScenarioError("heading out of range", where="--heading", value=heading,
+                            valid="a compass heading from 0 to 360° (0 = north, 90 = east)")
 
 
 def _wind(text: str | None) -> tuple[float, float]:
@@ -129,13 +136,15 @@ def show(
 ) -> None:
     """Each runner's drag relative to running alone (and a map of the wake field)."""
     _check_png(png)
+    _check_heading(heading)
     w_speed, w_from = _wind(wind)
     f = _formation_arg(name, positions)
     check_formation(f, road_width_m=road_width,
                     where="--positions" if positions is not None else "formation")
     if not (speed > 0 and speed < 15):
-        raise ScenarioError("running speed must be positive", where="--speed", value=speed,
-                            valid="0 to 15 m/s")
+        raise ScenarioError("running speed out of range", where="--speed", value=speed,
+                            valid="more than 0 and less than 15 m/s (e.g. 5.85 for 2:00 "
+                                  "marathon pace)")
     r = evaluate(f, speed_m_s=speed, wind_speed_m_s=w_speed, wind_from_deg=w_from,
                  heading_deg=heading)
     if png is not None:
@@ -172,6 +181,7 @@ def optimize_cmd(
     from paceline.models import aerodynamics as aero
 
     _check_png(png)
+    _check_heading(heading)
     w_speed, w_from = _wind(wind)
     head, cross = (float(v) for v in aero.wind_components_m_s(w_speed, w_from, heading))
     ref = load_preset(compare_with)
