@@ -242,7 +242,7 @@ def test_uncertainty_json_places_the_actual_time_and_breaks_the_variance_down(sc
     assert 0 < u["actual_percentile"] < 100
     shares = u["variance_breakdown"]
     # the scenario's ASSUMED reference inputs are drawn and show up in the breakdown
-    assert {"day-to-day form", "model residual", "reference race drafting",
+    assert {"model residual", "reference race drafting",
             "reference race humidity", "drag-to-cost conversion"} <= set(shares)
     assert list(shares.values()) == sorted(shares.values(), reverse=True)
     assert 0.8 < sum(shares.values()) < 1.2
