@@ -84,7 +84,9 @@ def read_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
         raise InputFileError("not a UTF-8 text file", where=str(p),
                              fix="give a TOML scenario file") from None
     data = apply_overrides(data, overrides or [])
-    return scenario_from_dict(data, where=str(p))
+    # with --set, the fault may be in the override, not the file: name both
+    where = str(p) if not overrides else f"{p} with --set {' '.join(overrides)}"
+    return scenario_from_dict(data, where=where)
 
 
 def load_course(spec: CourseSpec, base_dir: str | Path = ".", *, key: str = "course") -> Course:
