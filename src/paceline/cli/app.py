@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from paceline.cli._help import HelpGroup
 from paceline.course import preset, preset_names
 from paceline.errors import ImpossibleScenarioError, PacelineError, UnitError
 from paceline.io.scenario_file import load_courses, read_scenario
@@ -32,6 +33,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain Click help for every command and group (the setting is inherited by every sub-app):
+    # Rich markup would eat "[m/s]" and the Rich panels cut long help with "…" when piped.
+    rich_markup_mode=None,
+    cls=HelpGroup,
 )
 out = Console()
 
