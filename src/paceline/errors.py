@@ -43,10 +43,14 @@ class PacelineError(Exception):
         if value is not None:
             parts.append(f"(got {value!r})")
         text = " ".join(parts)
+
+        def sep(t: str) -> str:
+            return " " if t.endswith((".", "?", "!")) else ". "
+
         if valid:
-            text += f". Valid: {valid}"
+            text += f"{sep(text)}Valid: {valid}"
         if fix:
-            text += f". Fix: {fix}"
+            text += f"{sep(text)}Fix: {fix}"
         super().__init__(text)
 
 

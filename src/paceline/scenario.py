@@ -28,7 +28,7 @@ from pydantic import (
 
 from paceline.errors import ScenarioError, UnitError
 from paceline.models import drafting as drafting_model
-from paceline.units import parse_distance_m, parse_duration_s
+from paceline.units import check_race_time, format_duration, parse_distance_m, parse_duration_s
 
 __all__ = [
     "Conditions",
@@ -446,6 +446,21 @@ class Reference(_Strict):
     def _c(cls, v: Any) -> Any:
         return _course_spec(v)
 
+    @model_validator(mode="after")
+    def _plausible(self) -> Reference:
+        _plausible_time(self.time_s, self.distance_m, "athlete.reference.time")
+        return self
+
+
+def _plausible_time(time_s: float | None, distance_m: float, key: str) -> None:
+    """A time no human can run for the distance is a misreading ("2:50" for a marathon)."""
+    if time_s is None:
+        return
+    try:
+        check_race_time(time_s, distance_m, where=key, given=format_duration(time_s, decimals=1))
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
 
 class Physiology(_Strict):
     """Capacity from physiology (Joyner 1991): VO2max × sustainable fraction ÷ economy."""
@@ -508,6 +523,12 @@ class Race(_Strict):
     @classmethod
     def _t(cls, v: Any) -> float | None:
         return None if v is None else _duration(v, "race.target_time")
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Race:
+        _plausible_time(self.target_time_s, self.distance_m, "race.target_time")
+        _plausible_time(self.actual_time_s, self.distance_m, "race.actual_time")
+        return self
 
 
 class Uncertainty(_Strict):
@@ -625,21 +646,98 @@ class Scenario(_Strict):
     plan: PlanSpec = PlanSpec()
     models: ModelChoice = ModelChoice()
 
+    @model_validator(mode="after")
+    def _plausible(self) -> Scenario:
+        _plausible_time(self.plan.target_time_s, self.race.distance_m, "plan.target_time")
+        return self
+
+
+_UNITS = (("_m_s", "m/s"), ("_m2", "m²"), ("_hpa", "hPa"), ("_deg", "°"), ("_kg", "kg"),
+          ("_c", "°C"), ("_m", "m"), ("_s", "s"), ("_frac", "fraction"))
+
+
+def _field(loc: tuple) -> Any:
+    """The pydantic FieldInfo of a scenario key (aliases as in the TOML), or None."""
+    import typing
+
+    model: Any = Scenario
+    info = None
+    for part in loc:
+        if model is None:
+            return None
+        fields = dict(model.model_fields)
+        fields.update({f.alias: f for f in model.model_fields.values() if f.alias})
+        info = fields.get(str(part))
+        if info is None:
+            return None
+        ann = info.annotation
+        model = next((a for a in (ann, *typing.get_args(ann))
+                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return info
+
+
+def _valid_range(loc: tuple) -> str | None:
+    """"-30 to 50 °C (air temperature at the start)" from a field's bounds and name."""
+    info = _field(loc)
+    if info is None:
+        return None
+    lo = hi = None
+    for m in info.metadata:
+        for attr, side in (("ge", "lo"), ("gt", "lo"), ("le", "hi"), ("lt", "hi")):
+            v = getattr(m, attr, None)
+            if v is not None:
+                text = f"{v:g}" if attr in ("ge", "le") else f"{'>' if side == 'lo' else '<'} {v:g}"
+                lo, hi = (text, hi) if side == "lo" else (lo, text)
+    name = str(loc[-1])
+    unit = next((u for suffix, u in _UNITS if name.endswith(suffix)), "")
+    if lo and hi and not lo.startswith(">") and not hi.startswith("<"):
+        rng = f"{lo} to {hi}"
+    else:
+        rng = " and ".join(x if x[0] in "<>" else (f"≥ {x}" if x is lo else f"≤ {x}")
+                           for x in (lo, hi) if x)
+    if not rng:
+        return None
+    desc = f" ({info.description})" if info.description else ""
+    if unit == "fraction" or "[" in desc:
+        unit = ""
+    return f"{rng}{' ' + unit if unit else ''}{desc}"
+
 
 def _format_errors(exc: ValidationError, data: dict[str, Any]) -> str:
+    """Pydantic's errors in paceline's words: the key, the value given, what is valid."""
     lines = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+        parts = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        loc = ".".join(str(p) for p in parts)
         kind = err["type"]
         msg = err["msg"].removeprefix("Value error, ")
+        given = err.get("input")
         if kind == "missing":
             lines.append(f"{loc}: required key is missing")
         elif kind == "extra_forbidden":
             parent = loc.rsplit(".", 1)[0] if "." in loc else "(top level)"
-            lines.append(f"{loc}: unknown key in {parent} (got {err['input']!r}); "
+            lines.append(f"{loc}: unknown key in {parent} (got {given!r}); "
                          "see docs/scenario.md for the keys")
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            valid = _valid_range(parts)
+            lines.append(f"{loc} = {given!r} is out of range" +
+                         (f"; valid: {valid}" if valid else f" ({msg.lower()})"))
+        elif kind.endswith("_parsing") or kind.endswith("_type"):
+            want = kind.split("_")[0]
+            want = {"float": "a number", "int": "a whole number", "bool": "true or false",
+                    "string": "text in quotes", "dict": "a table", "list": "a list"}.get(
+                        want, msg.removeprefix("Input should be ").lower())
+            valid = _valid_range(parts)
+            lines.append(f"{loc} = {given!r} is not {want}" +
+                         (f"; valid: {valid}" if valid else ""))
+        elif msg.startswith(f"{loc}: ") or (parts and msg.startswith(f"{parts[-1]}: ")):
+            lines.append(msg)  # our own message (units), already names the key and value
+        elif re.match(r"^[a-z_]+(\.[a-z_]+)+: ", msg):
+            lines.append(msg)  # a model-level check naming its own key
+        elif isinstance(given, dict):
+            lines.append(f"{loc or '(top level)'}: {msg}")
         else:
-            lines.append(f"{loc}: {msg} (got {err.get('input')!r})")
+            lines.append(f"{loc}: {msg.replace('Input should be', 'must be')} (got {given!r})")
     return "; ".join(lines)
 
 

@@ -6,8 +6,11 @@ This module alone parses and formats what people write ("2:50/km", "1:59:40", "m
 
 from __future__ import annotations
 
+import csv
 import math
 import re
+from functools import lru_cache
+from importlib import resources
 
 from paceline.errors import UnitError
 
@@ -21,6 +24,11 @@ __all__ = [
     "format_pace",
     "parse_wind",
     "parse_positions",
+    "fastest_time_s",
+    "check_race_time",
+    "parse_race_time_s",
+    "SLOWEST_SPEED_M_S",
+    "FASTEST_MARGIN_FRAC",
 ]
 
 #: Standard race distances [m]. Marathon and half as defined by World Athletics (42.195 km).
@@ -102,7 +110,11 @@ _DIST_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(km|k|m|mi|mile|miles)?\s*$", re
 
 
 def parse_distance_m(text: str | float | int, *, where: str = "distance") -> float:
-    """Read "marathon", "half", "10k", "mile", "23.4km", "1500m" or metres; return metres."""
+    """Read "marathon", "half", "10k", "mile", "23.4km", "1500m", "3mi"; return metres.
+
+    A number (int or float, e.g. from TOML) is metres; a string needs its unit: "23.4" is
+    refused (23.4 m or 23.4 km?) with the readings it may have meant.
+    """
     if isinstance(text, bool):
         raise UnitError("expected a distance", where=where, value=text)
     if isinstance(text, int | float):
@@ -120,7 +132,17 @@ def parse_distance_m(text: str | float | int, *, where: str = "distance") -> flo
                 valid=", ".join(f'"{k}"' for k in RACE_DISTANCES_M) + ', or metres, "23.4km"',
             )
         number = float(m.group(1))
-        unit = (m.group(2) or "m").lower()
+        if m.group(2) is None:
+            raise UnitError(
+                "a distance needs a unit",
+                where=where,
+                value=text,
+                valid='a number with its unit, "23.4km", "1500m", "3mi", or a race name: '
+                '"marathon", "half", "10k", "mile"',
+                fix=f'did you mean {number:g} km? write "{number:g}km"' if number < 500
+                else f'write "{number:g}m"',
+            )
+        unit = m.group(2).lower()
         value = number * {"km": 1000.0, "k": 1000.0, "m": 1.0}.get(unit, 1609.344)
     if not math.isfinite(value) or value <= 0:
         raise UnitError("a distance must be positive", where=where, value=text)
@@ -203,3 +225,106 @@ def parse_positions(text: str, *, where: str = "positions") -> list[tuple[float,
             raise UnitError(f"cannot read pacer {k} as a position", where=where, value=tok,
                             valid=valid) from None
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# plausibility: a time for a distance that no human can run is a misreading
+# --------------------------------------------------------------------------------------------
+#: A time more than this fraction faster than the world-record curve is refused.
+FASTEST_MARGIN_FRAC = 0.10
+
+#: A race slower than this mean speed [m/s] (33:20/km) is refused as a misreading.
+SLOWEST_SPEED_M_S = 0.5
+
+
+@lru_cache(maxsize=1)
+def _records() -> tuple[tuple[float, float, str], ...]:
+    """(distance_m, time_s, event) of the world records in paceline/data/world_records.csv."""
+    text = resources.files("paceline").joinpath("data/world_records.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return tuple((float(r["distance_m"]), float(r["time_s"]), r["event"]) for r in rows)
+
+
+def fastest_time_s(distance_m: float) -> float:
+    """The world-record time for a distance [s], interpolated log-log between records.
+
+    Below 100 m at 100 m speed; beyond 100 km on the last segment's slope. Source:
+    ``paceline/data/world_records.csv`` (World Athletics, IAU).
+    """
+    rec = _records()
+    d = [r[0] for r in rec]
+    t = [r[1] for r in rec]
+    if distance_m <= d[0]:
+        return t[0] * distance_m / d[0]
+    i = max(1, min(len(d) - 1, next((k for k in range(len(d)) if d[k] >= distance_m),
+                                    len(d) - 1)))
+    slope = math.log(t[i] / t[i - 1]) / math.log(d[i] / d[i - 1])
+    return t[i - 1] * (distance_m / d[i - 1]) ** slope
+
+
+def check_race_time(time_s: float, distance_m: float, *, where: str, given=None) -> float:
+    """Refuse a time for a distance that no human can run, naming the probable reading.
+
+    A time more than :data:`FASTEST_MARGIN_FRAC` faster than the world-record curve
+    (:func:`fastest_time_s`) or slower than :data:`SLOWEST_SPEED_M_S` is a misreading: "2:50"
+    for a marathon is 2 min 50 s (meant: 2:50:00, or a pace of 2:50/km), "27" for 10 km is
+    27 s (meant: 27:00). Returns ``time_s`` when it is plausible.
+
+    Raises
+    ------
+    UnitError
+        With the readings that are plausible, e.g. "did you mean a pace, 2:50/km (finish
+        1:59:36)?".
+    """
+    fastest = fastest_time_s(distance_m) * (1.0 - FASTEST_MARGIN_FRAC)
+    slowest = distance_m / SLOWEST_SPEED_M_S
+    if fastest <= time_s <= slowest:
+        return time_s
+    shown = given if given is not None else format_duration(time_s, decimals=1)
+    dist = format_distance(distance_m)
+
+    def ok(t: float) -> bool:
+        return fastest <= t <= slowest
+
+    readings = []
+    if time_s < fastest:
+        if 60 <= time_s < 1800:  # m:ss that is a plausible pace per km or per mile
+            for per, unit in ((1000.0, "km"), (1609.344, "mi")):
+                t = time_s * distance_m / per
+                if ok(t):
+                    pace = format_duration(time_s, decimals=2 if time_s % 1 else 0)
+                    readings.append(f"a pace, {pace}/{unit} (a finish of {format_duration(t)})")
+        for factor in (60.0, 3600.0):
+            t = time_s * factor
+            if ok(t):
+                readings.append(format_duration(t))
+                break
+        what = (f"{shown} for {dist} is {distance_m / time_s:.1f} m/s, faster than anyone "
+                f"has run it (world record about {format_duration(fastest_time_s(distance_m))})")
+    else:
+        for factor in (60.0, 3600.0):
+            t = time_s / factor
+            if ok(t):
+                readings.append(format_duration(t))
+                break
+        what = (f"{shown} for {dist} is slower than {SLOWEST_SPEED_M_S:g} m/s "
+                f"({format_pace(SLOWEST_SPEED_M_S)}), not a run")
+    fix = ("did you mean " + ", or ".join(readings) + "?") if readings else (
+        'write the finish time as "h:mm:ss" (e.g. "1:59:40") or a pace "m:ss/km"')
+    raise UnitError(what, where=where,
+                    valid=f"{format_duration(fastest)} to {format_duration(slowest)} for {dist}",
+                    fix=fix)
+
+
+def parse_race_time_s(text: str | float | int, distance_m: float, *,
+                      where: str = "time") -> float:
+    """A finish time for a distance: "1:59:40", or a pace "2:50/km" (× the distance) [s].
+
+    Refused (:class:`UnitError`) when no human can run it, with the probable reading
+    (:func:`check_race_time`).
+    """
+    if isinstance(text, str) and "/" in text:
+        t = parse_pace_s_per_m(text, where=where) * distance_m
+    else:
+        t = parse_duration_s(text, where=where)
+    return check_race_time(t, distance_m, where=where, given=text)

@@ -26,7 +26,7 @@ def vienna_plan(tmp_path_factory):
     d = tmp_path_factory.mktemp("plan")
     out, png = d / "plan.json", d / "gantt.png"
     res = runner.invoke(app, ["crew", "plan", SCEN, "--roster", VIENNA, "--reserves", "6",
-                              "--time-limit", "2", "--json", "--out", str(out), "--png",
+                              "--time-limit", "5", "--json", "--out", str(out), "--png",
                               str(png)])
     assert res.exit_code == 0, res.output
     return json.loads(res.output), out, png
@@ -161,3 +161,36 @@ def test_plans_written_before_the_slot_drag_field_are_read_as_table(vienna_plan)
     plan = plan_from_dict(old)
     assert plan.slot_drag == "table" and plan.drag_reduction_frac == ()
     assert plan_from_dict(data).slot_drag == "model"
+
+
+def _without_wall_time(text: str) -> dict:
+    data = json.loads(text)
+    data.pop("solve_time_s", None)
+    return data
+
+
+def test_same_input_same_plan_and_replan(tmp_path):
+    # issue 14 item 3: a race director signs off one plan. Two runs of the same input and seed
+    # give the same rotation and margins (deterministic solver limits, docs/crew.md §8) — and
+    # so do two re-plans after the same drop-out.
+    args = ["crew", "plan", SCEN, "--roster", VIENNA, "--reserves", "6", "--time-limit", "5",
+            "--json"]
+    outs = []
+    for k in range(2):
+        res = runner.invoke(app, [*args, "--out", str(tmp_path / f"p{k}.json")])
+        assert res.exit_code == 0, res.output
+        outs.append(_without_wall_time(res.output))
+    assert outs[0] == outs[1]
+    re = []
+    for k in range(2):
+        res = runner.invoke(app, ["crew", "replan", str(tmp_path / f"p{k}.json"), "--dropped",
+                                  outs[0]["stints"][0]["pacer"], "--at", "7.5km", "--json"])
+        assert res.exit_code == 0, res.output
+        re.append(_without_wall_time(res.output))
+    assert re[0]["stints"] == re[1]["stints"] and re[0]["pacers"] == re[1]["pacers"]
+
+
+def test_bare_number_for_at_is_refused():
+    r = run_main("replan", "nothing.json", "--dropped", "V01", "--at", "23.4")
+    assert r.returncode == 2
+    assert "needs a unit" in r.stderr and "23.4km" in r.stderr

@@ -21,11 +21,13 @@ from paceline.models import endurance
 from paceline.sim import MonteCarlo, RaceModel, RaceResult, whatif
 from paceline.sim.whatif import ShoeWorth, shoe_worth
 from paceline.units import (
+    check_race_time,
     format_distance,
     format_duration,
     format_pace,
     parse_distance_m,
     parse_duration_s,
+    parse_race_time_s,
 )
 
 app = typer.Typer(
@@ -319,7 +321,7 @@ def equivalent(
                         fix="write e.g. 10k=27:00 or half=59:00")
     d_txt, t_txt = performance.split("=", 1)
     d1 = parse_distance_m(d_txt, where="PERFORMANCE distance")
-    t1 = parse_duration_s(t_txt, where="PERFORMANCE time")
+    t1 = parse_race_time_s(t_txt, d1, where="PERFORMANCE time")
     vdot = float(endurance.vdot_from_performance(d1, t1))
     rows = []
     for target in to:
@@ -389,7 +391,9 @@ def lights(
         except UnitError:
             raise UnitError("cannot read the lap list", where="--laps", value=laps,
                             fix="give lap times separated by commas, e.g. 60,60,60,59") from None
-    t = parse_duration_s(target, where="--target") if target is not None else None
+        for x in lap_list:
+            check_race_time(x, float(track), where="--laps", given=format_duration(x, decimals=1))
+    t = parse_race_time_s(target, d, where="--target") if target is not None else None
     prog = lights_program(track_m=track, distance_m=d, target_s=t, laps_s=lap_list,
                           negative_split_frac=negative_split, spacing_m=spacing)
     lap_rows = [{"lap": i + 1, "distance_m": float(dd), "elapsed_s": float(tt)}

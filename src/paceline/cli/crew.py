@@ -29,6 +29,13 @@ out = Console()
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a scenario key.")]
+TimeLimitOpt = Annotated[float, typer.Option(
+    help="Solver limit [s]: deterministic work, about seconds on the reference machine "
+         "(same input and seed → same plan; docs/crew.md).")]
+SeedOpt = Annotated[int, typer.Option(help="Solver random seed (same seed → same plan).")]
+WallClockOpt = Annotated[bool, typer.Option(
+    "--wall-clock", help="Limit in wall-clock seconds with parallel search instead: faster on "
+    "an idle machine, but the plan may differ run to run.")]
 
 
 def _problem(scenario: Path, roster: Path, *, formation: str, exchange_every_m: float | None,
@@ -112,7 +119,9 @@ def plan_cmd(
     reserves: Annotated[int, typer.Option(help="Pacers held back for drop-outs.")] = 0,
     slot_drag: Annotated[str, typer.Option(
         help="Drag per slot: model (formation model) or table (stated table).")] = "model",
-    time_limit: Annotated[float, typer.Option(help="CP-SAT time limit [s].")] = 10.0,
+    time_limit: TimeLimitOpt = 10.0,
+    seed: SeedOpt = 1,
+    wall_clock: WallClockOpt = False,
     png: Annotated[Path | None, typer.Option("--png", help="Write a Gantt chart PNG.")] = None,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the plan JSON.")] = None,
     set_: SetOpt = None,
@@ -125,7 +134,8 @@ def plan_cmd(
     every = _distance(exchange_every, "--exchange-every")
     problem = _problem(scenario, roster, formation=formation, exchange_every_m=every,
                        margin=margin, reserves=reserves, overrides=set_, slot_drag=slot_drag)
-    plan = CrewScheduler(problem, time_limit_s=time_limit).solve(objective)
+    plan = CrewScheduler(problem, time_limit_s=time_limit, seed=seed,
+                         deterministic=not wall_clock).solve(objective)
     paths = {"scenario": str(scenario.resolve()), "roster": str(roster.resolve())}
     if out_file is not None:
         write_plan(plan, out_file, **paths)
@@ -194,7 +204,9 @@ def replan_cmd(
     plan_file: Annotated[Path, typer.Argument(metavar="PLAN", help="Plan JSON.")],
     dropped: Annotated[str, typer.Option(help="Name of the pacer who dropped out.")],
     at: Annotated[str, typer.Option(help="Where, e.g. 23.4km.")],
-    time_limit: Annotated[float, typer.Option(help="CP-SAT time limit [s].")] = 1.0,
+    time_limit: TimeLimitOpt = 1.0,
+    seed: SeedOpt = 1,
+    wall_clock: WallClockOpt = False,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the new plan JSON.")
                         ] = None,
     png: Annotated[Path | None, typer.Option("--png", help="Write a Gantt chart PNG.")] = None,
@@ -203,7 +215,8 @@ def replan_cmd(
     """Re-plan the rest of the race after a drop-out (≤ 1 s)."""
     at_m = _distance(at, "--at")
     plan, problem, paths = _problem_for_plan(plan_file, None, None)
-    new = CrewScheduler(problem, time_limit_s=time_limit).replan(plan, dropped, at_m)
+    new = CrewScheduler(problem, time_limit_s=time_limit, seed=seed,
+                        deterministic=not wall_clock).replan(plan, dropped, at_m)
     if out_file is not None:
         write_plan(new, out_file, **paths)
     if png is not None:

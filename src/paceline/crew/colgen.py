@@ -50,6 +50,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paceline.crew.clock import ENUM_S_PER_SCHEDULE, LP_STEP_S_PER_CELL, SolveClock
+
 __all__ = ["ColumnGeneration", "dive", "completion_table", "enumerate_schedules",
            "price_schedule", "price_schedules", "schedule_entries", "schedule_runs"]
 
@@ -183,14 +185,15 @@ def completion_table(value: np.ndarray, cost: np.ndarray, budget: int, *,
 def enumerate_schedules(value: np.ndarray, cost: np.ndarray, budget: int, min_value: float, *,
                         max_entries: int | None = None, run_penalty: float = 0.0,
                         limit: int = 100_000, tol: float = 1e-7,
-                        deadline: float | None = None) -> list[tuple[int, ...]] | None:
+                        deadline: float | None = None,
+                        clock: SolveClock | None = None) -> list[tuple[int, ...]] | None:
     """Every schedule worth at least ``min_value`` (the empty one included if it qualifies).
 
     Depth-first over the stints, cutting a prefix as soon as its value plus the best
     completion (:func:`completion_table`) falls below ``min_value − tol``: the work is
     proportional to the schedules returned. Same arguments as :func:`price_schedule`.
-    Returns None when there are more than ``limit``, or when ``deadline`` (a
-    ``time.perf_counter()`` value) passes first.
+    Returns None when there are more than ``limit``, or when ``deadline`` (a time on
+    ``clock``, :class:`paceline.crew.clock.SolveClock`; wall clock if None) passes first.
     """
     n_s, n_c = cost.shape
     if budget < 0:
@@ -199,14 +202,18 @@ def enumerate_schedules(value: np.ndarray, cost: np.ndarray, budget: int, min_va
                             run_penalty=run_penalty)
     entries = max_entries is not None
     floor = min_value - tol
+    now = clock.now if clock is not None else time.perf_counter
     out: list[tuple[int, ...]] = []
     col = [-1] * n_s
 
     def walk(s: int, st: int, e: int, r: int, acc: float) -> bool:
         if s == n_s:
             out.append(tuple(col))
-            if deadline is not None and len(out) % 512 == 0 and time.perf_counter() > deadline:
-                return False
+            if len(out) % 512 == 0:
+                if clock is not None:
+                    clock.charge(512 * ENUM_S_PER_SCHEDULE)
+                if deadline is not None and now() > deadline:
+                    return False
             return len(out) <= limit
         nxt = comp[s + 1]
         col[s] = -1
@@ -418,6 +425,8 @@ class ColumnGeneration:
         self._seen: set[tuple[int, tuple[int, ...]]] = set()
         self._over_limit: set[int] = set()  # LP columns of relaxed pricing (price_limits)
         self.iterations = 0
+        #: where deadlines are measured (the scheduler sets its own)
+        self.clock = SolveClock(deterministic=False)
         self.duals: _Duals | None = None
         self.proved_empty = False
         self.lp_status = None  # GLOP's status of the last master solve (0: optimal)
@@ -568,9 +577,10 @@ class ColumnGeneration:
                 self.duals = _Duals(pi, rho, tau, gains, lb, budget.copy(), nonempty)
             best = max(best, lb)
             added = sum(self.add(p, col) for p, col in new)
+            self.clock.charge(LP_STEP_S_PER_CELL * self.use.size)
             if added == 0:
                 return best, True
-            if deadline is not None and time.perf_counter() > deadline:
+            if deadline is not None and self.clock.now() > deadline:
                 return best, False
 
     # ------------------------------------------------------------------------------------
@@ -602,8 +612,9 @@ class ColumnGeneration:
             cols = enumerate_schedules(val, self.cost[p], int(d.budget[p]), floor,
                                        max_entries=self.max_entries[p],
                                        run_penalty=self.run_penalty,
-                                       limit=limit - len(out), deadline=deadline)
-            if cols is None or (deadline is not None and time.perf_counter() > deadline):
+                                       limit=limit - len(out), deadline=deadline,
+                                       clock=self.clock)
+            if cols is None or (deadline is not None and self.clock.now() > deadline):
                 return None
             out += [(p, c) for c in cols if any(x >= 0 for x in c)]
         return out, must
@@ -694,9 +705,9 @@ class ColumnGeneration:
             for j, k in enumerate(cols):
                 m.add_hint(lam[j], tuple(want.get(k.pacer, ())) == k.col)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, float(time_limit_s))
-        solver.parameters.num_workers = int(num_workers)
+        self.clock.configure(solver, time_limit_s, num_workers)
         st = solver.solve(m)
+        self.clock.after(solver)
         self.proved_empty = st == cp_model.INFEASIBLE
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
@@ -747,7 +758,7 @@ def dive(cg: ColumnGeneration, budget: np.ndarray, target: float, *, deadline: f
     steps = backtracks = 0
     try:
         while True:
-            if time.perf_counter() > deadline:
+            if cg.clock.now() > deadline:
                 return DiveResult(None, "timeout", steps, backtracks)
             fixed, out, tried = levels[-1]
             b = budget.copy()

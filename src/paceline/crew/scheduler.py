@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from paceline.crew.checker import check_plan
+from paceline.crew.clock import SolveClock
 from paceline.crew.plan import Assignment, CrewPlan, PacerMargin
 from paceline.crew.problem import CrewProblem
 from paceline.errors import ImpossibleScenarioError, ScenarioError
@@ -64,17 +65,27 @@ class CrewScheduler:
     ----------
     problem : CrewProblem
     time_limit_s : float
-        CP-SAT wall-clock limit per solve [s].
+        Limit of one solve [s]: deterministic work (≈ s on the reference machine) or wall
+        clock, see :mod:`paceline.crew.clock`.
     num_workers : int
         CP-SAT search workers (≤ 2 keeps the tests light).
+    deterministic : bool
+        True (default): limits in deterministic work, so the same input and seed give the same
+        plan on any machine at any load; False: wall-clock limits.
+    seed : int
+        CP-SAT's random seed.
     """
 
     def __init__(self, problem: CrewProblem, *, time_limit_s: float = 10.0,
-                 num_workers: int = 2) -> None:
+                 num_workers: int = 2, deterministic: bool = True, seed: int = 1) -> None:
         self.problem = problem
         self.time_limit_s = time_limit_s
         self.num_workers = num_workers
+        self.deterministic = deterministic
+        self.seed = seed
+        self._clock = SolveClock(deterministic, seed)
         self._limit = float(time_limit_s)  # of the solve in progress [s]
+        self._timed_out = False  # the last CP-SAT search ended without a plan or a proof
 
     # ------------------------------------------------------------------------------
     def solve(self, objective: str = "margin", *, progress: Progress | None = None) -> CrewPlan:
@@ -146,7 +157,8 @@ class CrewScheduler:
                      max_entries=list(max_entries), fixed=fixed_cls,
                      prev_running=set(prev_running), max_used=int(max_used), size=size,
                      pref=pref, pref_slots=pref_slots, pref_union=pref_union)
-        t0 = time.perf_counter()
+        t0 = self._clock.now()
+        t_wall = time.perf_counter()
         is_margin = objective == "margin" and not soft
         built = _build(cp_model, spec, b_int, "soft" if soft else objective,
                        margin_floor=margin0 if is_margin else None, margin0=margin0)
@@ -159,7 +171,13 @@ class CrewScheduler:
                   and not fixed and not prev_running)
         share = 0.3 if use_cg else (0.4 if is_margin else 1.0)
         solver = self._solver(cp_model, self._limit * share)
-        st = solver.solve(m)
+        st = self._run(solver, m)
+        left = t0 + self._limit - self._clock.now()
+        if st == cp_model.UNKNOWN and left > 0.1:
+            # no plan yet in the first share of the limit: search again with all that is left
+            solver = self._solver(cp_model, left)
+            st = self._run(solver, m)
+        self._timed_out = st == cp_model.UNKNOWN
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         chosen = {key for key, var in x.items() if solver.value(var)}
@@ -187,21 +205,28 @@ class CrewScheduler:
             got = sum(1 for a in stints if a.slot in prefers[a.pacer])
             if got < obj:
                 obj, status = float(got), "feasible"
-        return stints, status, obj, bound, time.perf_counter() - t0
+        return stints, status, obj, bound, time.perf_counter() - t_wall
+
+    def _run(self, solver, model):
+        """Solve, and charge the solve's deterministic time to the clock."""
+        st = solver.solve(model)
+        self._clock.after(solver)
+        return st
 
     def _solver(self, cp_model, seconds):
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.05, float(seconds))
-        solver.parameters.num_workers = int(self.num_workers)
+        self._clock.configure(solver, seconds, self.num_workers)
         return solver
 
     def _cg(self, spec, objective):
         from paceline.crew.colgen import ColumnGeneration
 
-        return ColumnGeneration(spec.u_int, spec.eligible, spec.size, spec.max_used,
-                                spec.max_entries, objective, preferred=spec.pref > 0,
-                                preferred_cap=spec.pref_union,
-                                price_limits=objective != "feasible")
+        cg = ColumnGeneration(spec.u_int, spec.eligible, spec.size, spec.max_used,
+                              spec.max_entries, objective, preferred=spec.pref > 0,
+                              preferred_cap=spec.pref_union,
+                              price_limits=objective != "feasible")
+        cg.clock = self._clock
+        return cg
 
     def _colgen(self, objective, spec, b_int, obj, bound, chosen, t0):
         """Fewest pacers, fewest hand-overs or most preferred slot-stints (colgen.py).
@@ -227,7 +252,7 @@ class CrewScheduler:
             bound = min(bound, math.floor(-lb + 1e-6))
         pooled, too_many, dived = False, None, set()
         while abs(obj - bound) >= 0.5:
-            left = t0 + limit - time.perf_counter()
+            left = t0 + limit - self._clock.now()
             if left < 0.1:
                 break
             target = sign * obj - 1  # a plan strictly better, in the master's sense
@@ -237,7 +262,7 @@ class CrewScheduler:
                                             deadline=t0 + limit - 0.1)
                 if found is None:
                     too_many = target
-            left = t0 + limit - time.perf_counter()
+            left = t0 + limit - self._clock.now()
             if found is not None and left > 0.1:
                 pool, must = found
                 res = cg.best_plan(b_int, time_limit_s=left, num_workers=self.num_workers,
@@ -254,11 +279,11 @@ class CrewScheduler:
                 # too many candidates to enumerate: dive in the column-generation tree for
                 # a plan one better (fixing the schedules the LP likes best)
                 dived.add(target)
-                res = dive(cg, b_int, target, deadline=time.perf_counter() + 0.6 * left)
+                res = dive(cg, b_int, target, deadline=self._clock.now() + 0.6 * left)
                 if res.plan is not None:
                     chosen, obj = res.plan, float(round(res.value))
                     continue
-                left = t0 + limit - time.perf_counter()
+                left = t0 + limit - self._clock.now()
             if objective == "pacers":
                 # ask the compact model "is there a plan with one pacer fewer?" (its
                 # capacity-pattern cuts are strong for this)
@@ -266,14 +291,14 @@ class CrewScheduler:
 
                 probe = dataclasses.replace(spec, max_used=min(spec.max_used, int(obj) - 1))
                 built = _build(cp_model, probe, b_int, "feasible")
-                left = t0 + limit - time.perf_counter()
+                left = t0 + limit - self._clock.now()
                 if built is None:
                     bound = obj
                     break
                 if left < 0.1:
                     break
                 solver = self._solver(cp_model, left)
-                st = solver.solve(built.model)
+                st = self._run(solver, built.model)
                 if st == cp_model.INFEASIBLE:
                     bound = obj
                 elif st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -307,7 +332,7 @@ class CrewScheduler:
         cg.add_plan(chosen)
         lo, hi = found, bound
         deadline = t0 + 0.7 * limit
-        while hi - lo > max(1, int(0.001 * found)) and time.perf_counter() < deadline:
+        while hi - lo > max(1, int(0.001 * found)) and self._clock.now() < deadline:
             mid = (lo + hi + 1) // 2
             lb, done = cg.lower_bound(ref - mid, deadline=deadline)
             if lb > 1e-6:
@@ -320,10 +345,10 @@ class CrewScheduler:
         # if that dive fails (it often fails just at the edge of LP feasibility)
         for below in (0.0, 0.002, 0.005, 0.01):
             level = lo - int(below * lo)
-            left = t0 + limit - time.perf_counter()
+            left = t0 + limit - self._clock.now()
             if level <= found or left < 0.1:
                 break
-            res = dive(cg, ref - level, 0.0, deadline=time.perf_counter() + 0.3 * left)
+            res = dive(cg, ref - level, 0.0, deadline=self._clock.now() + 0.3 * left)
             if res.plan is not None:
                 loads: dict[int, int] = {}
                 for p, s, c in res.plan:
@@ -332,7 +357,7 @@ class CrewScheduler:
                 if got > found:
                     chosen, found = res.plan, got
                 break
-        left = t0 + limit - time.perf_counter()
+        left = t0 + limit - self._clock.now()
         if left > 0.1 and found < hi:
             res = cg.best_plan(ref - found, time_limit_s=left, num_workers=self.num_workers,
                                margin_ref=ref, hint=chosen, stop_at=hi)
@@ -350,7 +375,7 @@ class CrewScheduler:
         """
         deadline = t0 + self._limit
         while found < bound:
-            left = deadline - time.perf_counter()
+            left = deadline - self._clock.now()
             if left < 0.1:
                 break
             one_pct = found + max(1, int(0.01 * found))
@@ -360,7 +385,7 @@ class CrewScheduler:
                 bound = probe - 1
                 continue
             solver = self._solver(cp_model, left)
-            st = solver.solve(built.model)
+            st = self._run(solver, built.model)
             if st == cp_model.INFEASIBLE:
                 bound = probe - 1
             elif st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -513,15 +538,23 @@ class CrewScheduler:
                     f"{self._level_text(1.0, self._strongest())} (available then)")
 
     def _explain_infeasible(self) -> None:
-        """After CP-SAT found no plan: count slot-stints the roster can cover at most."""
+        """After CP-SAT found no plan: count slot-stints the roster can cover at most.
+
+        Three cases, never contradicting each other: the search ran out of time (say so, and
+        how much more to give it); the roster's total capacity is short of the demand (how
+        many pacers more); or the total would do but the slots, availability or stint limits
+        do not fit together (say that, not "too weak")."""
         pr = self.problem
         budget = 1.0 - pr.safety_margin_frac
         demand = pr.n_stints * len(pr.formation.slots)
         elig = pr.eligible()
         supply = []
         for i, p in enumerate(pr.pacers):
-            u = np.where(elig[i][:, None], pr.use[i], np.inf).min()
-            n = int(budget // u) if np.isfinite(u) and u > 0 else 0
+            # every stint fills every slot, so a slot-stint costs on average the mean over
+            # the slots (the cheapest back slot alone would promise more than can be run)
+            # (his cheapest stints first, as many as his budget holds)
+            cost = np.sort(pr.use[i].mean(axis=1)[elig[i]])
+            n = int(np.searchsorted(np.cumsum(cost), budget + 1e-12, side="right"))
             n = min(n, pr.n_stints)
             if p.max_stints is not None:
                 n = min(n, p.max_stints * pr.n_stints)
@@ -532,6 +565,25 @@ class CrewScheduler:
         best = int(order[0])
         per = max(1, supply[best])
         more = max(1, math.ceil((demand - total) / per)) if total < demand else 1
+        pace = f"{_fmt_time(1000 / pr.speed_m_s)}/km"
+        if self._timed_out:
+            raise ImpossibleScenarioError(
+                f"no plan found within the time limit ({self.time_limit_s:g} s): the search "
+                f"neither found a plan for the {demand} slot-stints nor proved there is none "
+                f"(the roster's pacers could cover about {total} of them one by one)",
+                where="--time-limit", value=self.time_limit_s,
+                fix="give the solver more time (e.g. --time-limit 30), or lengthen the stints")
+        if total >= demand:
+            raise ImpossibleScenarioError(
+                f"no plan covers all {demand} slot-stints ({pr.n_stints} stints × "
+                f"{len(pr.formation.slots)} slots) at {pace} with a "
+                f"{pr.safety_margin_frac:.0%} margin: the pacers' capacity adds up to about "
+                f"{total} slot-stints, but it does not fit the slots — availability "
+                "(earliest_km/latest_km), stint limits or the slots' drag leave some "
+                "slot-stints without a pacer who can still run them",
+                where="roster",
+                fix="widen the pacers' availability or stint limits, add pacers able to run "
+                "the back slots, or lower the reserves or the safety margin")
         raise ImpossibleScenarioError(
             f"the roster cannot cover all {demand} slot-stints ({pr.n_stints} stints × "
             f"{len(pr.formation.slots)} slots) at {_fmt_time(1000 / pr.speed_m_s)}/km with a "
@@ -570,7 +622,8 @@ class CrewScheduler:
                                                  for a in plan.stints):
             notes = (f"{dropped} had no stint after {_fmt_km(at_m)}: plan unchanged",)
             return _with(plan, notes=plan.notes + notes)
-        t0 = time.perf_counter()
+        t0 = self._clock.now()
+        t_wall = time.perf_counter()
         report = check_plan(pr, before, safety_margin_frac=0.0)
         init = {}
         entries_so_far = {}
@@ -616,7 +669,7 @@ class CrewScheduler:
         # for building models, naming the slots and checking the new plan
         deadline = t0 + float(self.time_limit_s) - 0.3
         try:
-            self._limit = max(0.1, deadline - time.perf_counter())
+            self._limit = max(0.1, deadline - self._clock.now())
             res = self._solve_cp(objective, budget=budget, eligible=eligible,
                                  max_entries=max_entries, fixed=fixed,
                                  prev_running=prev_running, boundaries=bounds, use=use,
@@ -624,7 +677,7 @@ class CrewScheduler:
             notes = [f"re-planned after {dropped} dropped at {_fmt_km(at_m)}"]
             partial = res is None
             if partial:  # no full plan: cover as many slot-stints as possible
-                self._limit = max(0.1, deadline - time.perf_counter())
+                self._limit = max(0.1, deadline - self._clock.now())
                 res = self._solve_cp("margin", budget=budget, eligible=eligible,
                                      max_entries=max_entries, fixed=fixed,
                                      prev_running=prev_running, boundaries=bounds, use=use,
@@ -642,7 +695,7 @@ class CrewScheduler:
                     if (slot, float(bounds[s])) not in covered]
             notes.append("no full plan: these slot-stints stay empty — " + "; ".join(lost))
         stints, status, obj, bound, _ = res
-        wall = time.perf_counter() - t0
+        wall = time.perf_counter() - t_wall
         plan2 = self._plan(before + stints, objective, status, obj, bound, wall,
                            np.array([0.0, *sorted(set(pr.exchange_points_m) | {at_m}),
                                      pr.distance_m]), notes=notes)

@@ -72,6 +72,11 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
 def read_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
     """Read and validate a scenario TOML file; overrides are applied before validation."""
     p = Path(path)
+    if p.is_dir():
+        tomls = sorted(x.name for x in p.glob("*.toml"))[:5]
+        raise InputFileError("this is a directory, not a scenario file", where=str(p),
+                             valid=", ".join(tomls) if tomls else None,
+                             fix="give one scenario TOML file, e.g. scenarios/vienna-2019.toml")
     if not p.is_file():
         raise InputFileError("scenario file not found", where=str(p),
                              fix="check the path; bundled scenarios are in scenarios/")
