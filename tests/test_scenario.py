@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from paceline.errors import ScenarioError
@@ -121,3 +123,32 @@ def test_bad_drafting_messages_say_things_once():
     assert "with --set drafting.until=abc" in until  # the override, not the file, is at fault
     assert "unknown distance" in until
     assert "list of [x_m, y_m] pairs" in pos, pos
+
+
+# --- issue 14 item 4: pydantic's wording replaced ---------------------------------------
+def test_out_of_range_names_key_value_and_range(tmp_path):
+    from paceline.io.scenario_file import read_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    with pytest.raises(ScenarioError) as info:
+        read_scenario(root / "scenarios/vienna-2019.toml", ["conditions.temperature_c=-40"])
+    msg = str(info.value)
+    assert "conditions.temperature_c = -40 is out of range; valid: -30 to 50" in msg
+    assert "Input should be" not in msg
+
+
+def test_marathon_target_in_minutes_is_refused(tmp_path):
+    from paceline.io.scenario_file import read_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    with pytest.raises(ScenarioError, match=r"plan.target_time.*did you mean a pace, 2:50/km"):
+        read_scenario(root / "scenarios/vienna-2019.toml", ['plan.target_time="2:50"'])
+
+
+def test_a_directory_is_not_a_scenario():
+    from paceline.errors import InputFileError
+    from paceline.io.scenario_file import read_scenario
+
+    root = Path(__file__).resolve().parents[1]
+    with pytest.raises(InputFileError, match="is a directory"):
+        read_scenario(root / "scenarios")

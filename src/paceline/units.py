@@ -230,8 +230,10 @@ def parse_positions(text: str, *, where: str = "positions") -> list[tuple[float,
 # --------------------------------------------------------------------------------------------
 # plausibility: a time for a distance that no human can run is a misreading
 # --------------------------------------------------------------------------------------------
-#: A time more than this fraction faster than the world-record curve is refused.
-FASTEST_MARGIN_FRAC = 0.10
+#: A time more than this fraction faster than the world-record curve is refused as a misreading
+#: (a reading off by a factor of 60 or a pace for a time); between this and the record, the
+#: race model says whether the athlete can hold it.
+FASTEST_MARGIN_FRAC = 0.20
 
 #: A race slower than this mean speed [m/s] (33:20/km) is refused as a misreading.
 SLOWEST_SPEED_M_S = 0.5

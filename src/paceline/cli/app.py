@@ -54,8 +54,8 @@ def _progress(label: str) -> Progress:
                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
 
 
-def _model(path: Path, overrides: list[str] | None) -> RaceModel:
-    scenario = read_scenario(path, overrides)
+def _model(path: Path, overrides: list[str] | None, athlete: Path | None = None) -> RaceModel:
+    scenario = read_scenario(path, overrides, athlete=athlete)
     course, ref_course = load_courses(scenario, path.parent)
     return RaceModel(scenario, course, ref_course)
 
@@ -193,12 +193,15 @@ def predict(
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo generator.")] = 2019,
     png: Annotated[Path | None, typer.Option(help="Write a figure (pace, elevation, splits).")]
     = None,
+    athlete: Annotated[Path | None, typer.Option(
+        help="TOML file whose [athlete] replaces the scenario's (paceline log profile writes "
+             "one).")] = None,
 ) -> None:
     """Predict finish time, splits and the power breakdown for a scenario."""
     if pacing is not None and pacing not in ("even-effort", "even-pace"):
         raise UnitError("unknown pacing", where="--pacing", value=pacing,
                         valid="even-effort, even-pace")
-    model = _model(scenario, set_)
+    model = _model(scenario, set_, athlete)
     r = model.solve(pacing)
     if not np.isfinite(r.finish_time_s):
         raise ImpossibleScenarioError(

@@ -10,8 +10,8 @@ from paceline.course import Course, preset
 from paceline.errors import InputFileError, ScenarioError
 from paceline.scenario import CourseSpec, Scenario, scenario_from_dict
 
-__all__ = ["read_scenario", "parse_override", "apply_overrides", "load_course", "load_courses",
-           "scenario_to_toml"]
+__all__ = ["read_scenario", "read_athlete_file", "parse_override", "apply_overrides",
+           "load_course", "load_courses", "scenario_to_toml"]
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -69,8 +69,30 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
     return out
 
 
-def read_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
-    """Read and validate a scenario TOML file; overrides are applied before validation."""
+def read_athlete_file(path: str | Path) -> dict[str, Any]:
+    """The ``[athlete]`` table of a TOML file (as ``paceline log profile`` writes it)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError("athlete file not found", where=str(p),
+                             fix="write one with: paceline log profile --out athlete.toml ...")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"not valid TOML: {exc}", where=str(p),
+                             fix="correct the TOML syntax at the line named") from None
+    if not isinstance(data.get("athlete"), dict):
+        raise InputFileError("no [athlete] table in this file", where=str(p),
+                             fix="give a file written by paceline log profile, or a scenario")
+    return data["athlete"]
+
+
+def read_scenario(path: str | Path, overrides: list[str] | None = None, *,
+                  athlete: str | Path | None = None) -> Scenario:
+    """Read and validate a scenario TOML file; overrides are applied before validation.
+
+    ``athlete``: a TOML file whose ``[athlete]`` table replaces the scenario's (the file
+    ``paceline log profile`` writes); overrides apply after it.
+    """
     p = Path(path)
     if p.is_dir():
         tomls = sorted(x.name for x in p.glob("*.toml"))[:5]
@@ -88,9 +110,13 @@ def read_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     except UnicodeDecodeError:
         raise InputFileError("not a UTF-8 text file", where=str(p),
                              fix="give a TOML scenario file") from None
+    if athlete is not None:
+        data["athlete"] = read_athlete_file(athlete)
     data = apply_overrides(data, overrides or [])
     # with --set, the fault may be in the override, not the file: name both
     where = str(p) if not overrides else f"{p} with --set {' '.join(overrides)}"
+    if athlete is not None:
+        where += f" with the athlete of {athlete}"
     return scenario_from_dict(data, where=where)
 
 
