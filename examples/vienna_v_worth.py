@@ -30,9 +30,10 @@ def predict(name: str, overrides: list[str] | None = None) -> float:
 
 def main(out_dir: Path = ROOT / "gallery") -> dict[str, float]:
     times = {
-        "alone (no drafting)": predict("vienna-2019.toml", ["drafting.drag_reduction=0"]),
-        "behind the V (formation model)": predict("vienna-2019-formation.toml"),
-        "behind the V (wind tunnel, 50 %)": predict("vienna-2019.toml"),
+        "alone (no drafting)": predict("vienna-2019.toml", ["drafting={drag_reduction=0}"]),
+        "behind the V (formation model)": predict("vienna-2019.toml"),
+        "behind the V (wind tunnel, 50 %)": predict("vienna-2019.toml",
+                                                    ["drafting={drag_reduction=0.5}"]),
     }
     alone = times["alone (no drafting)"]
     for label, t in times.items():
