@@ -26,10 +26,10 @@ SCENARIOS = ROOT / "scenarios"
 #: A recreational runner: 3:00:00 on a flat course in cool air, no pacers, ordinary shoes.
 RUNNER = [
     "athlete.name=\"3-hour runner\"", "athlete.mass_kg=68", "athlete.height_m=1.78",
-    "athlete.reference.time=\"3:00:00\"", "athlete.reference.drafting.drag_reduction=0",
+    "athlete.reference.time=\"3:00:00\"", "athlete.reference.drafting={drag_reduction=0}",
     "athlete.reference.shoes.metabolic_saving=0",
     "athlete.reference.conditions={temperature_c=12, relative_humidity=0.6, altitude_m=40}",
-    "course.preset=\"straight\"", "drafting.drag_reduction=0", "shoes.metabolic_saving=0",
+    "course.preset=\"straight\"", "drafting={drag_reduction=0}", "shoes.metabolic_saving=0",
     "conditions.relative_humidity=0.6", "conditions.altitude_m=40",
     "conditions.wind_speed_m_s=0", "race.actual_time=\"3:00:00\"",
 ]
