@@ -53,5 +53,5 @@ def test_help_keeps_every_word_at_80_columns(path, command):
 
 
 def test_a_unit_in_brackets_survives():
-    res = runner.invoke(app, ["formation", "show", "--help"], terminal_width=80)
-    assert "Running speed [m/s]." in res.output
+    res = runner.invoke(app, ["crew", "plan", "--help"], terminal_width=80)
+    assert "Solver limit [s]" in _flat(res.output)
