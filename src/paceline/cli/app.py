@@ -10,6 +10,7 @@ from typing import Annotated
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -54,10 +55,18 @@ def _progress(label: str) -> Progress:
                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
 
 
-def _model(path: Path, overrides: list[str] | None, athlete: Path | None = None) -> RaceModel:
+def _model(path: Path, overrides: list[str] | None,
+           athlete: Path | None = None) -> tuple[RaceModel, list[str]]:
+    """The race model of a scenario file and the course readers' notes (points dropped, …)."""
     scenario = read_scenario(path, overrides, athlete=athlete)
     course, ref_course = load_courses(scenario, path.parent)
-    return RaceModel(scenario, course, ref_course)
+    notes = list(course.notes) + (list(ref_course.notes) if ref_course is not None else [])
+    return RaceModel(scenario, course, ref_course), notes
+
+
+def _print_notes(notes: list[str]) -> None:
+    for n in notes:
+        out.print(f"[yellow]note:[/yellow] {escape(n)}", highlight=False)
 
 
 def shoes_json(w: ShoeWorth) -> dict:
@@ -201,7 +210,7 @@ def predict(
     if pacing is not None and pacing not in ("even-effort", "even-pace"):
         raise UnitError("unknown pacing", where="--pacing", value=pacing,
                         valid="even-effort, even-pace")
-    model = _model(scenario, set_, athlete)
+    model, notes = _model(scenario, set_, athlete)
     r = model.solve(pacing)
     if not np.isfinite(r.finish_time_s):
         raise ImpossibleScenarioError(
@@ -225,6 +234,7 @@ def predict(
         plot_prediction(model, r, png)
     if json_:
         data = result_json(model, r)
+        data["notes"] = notes
         if mc is not None:
             pct = mc.percentiles()
             actual = model.scenario.race.actual_time_s
@@ -243,6 +253,7 @@ def predict(
                 fix="check the scenario for values outside what the models rate") from None
         print(text)
         return
+    _print_notes(notes)
     _print_prediction(model, r, all_km=km)
     if png is not None:
         out.print(f"figure written to {png}")
@@ -446,7 +457,7 @@ def splits(
     """Split table of the predicted schedule: cumulative and segment times."""
     from paceline.program import split_table
 
-    model = _model(scenario, set_)
+    model, notes = _model(scenario, set_)
     r = model.solve()
     spec: str | list[float] = every
     if every not in ("km", "mile", "5km", "lap"):
@@ -455,6 +466,7 @@ def splits(
     if json_:
         print(json.dumps([row.__dict__ for row in rows], indent=2))
         return
+    _print_notes(notes)
     t = Table(title=f"Splits ({every}) — finish {format_duration(r.finish_time_s, decimals=1)}")
     for col in ("split", "elapsed", "segment", "pace"):
         t.add_column(col, justify="right")

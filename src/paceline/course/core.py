@@ -212,6 +212,9 @@ class Course:
         True if the geometry is a closed loop that can be repeated (tracks, circuits).
     source : str
         Where the geometry came from, one line.
+    notes : tuple of str
+        What the file reader changed or dropped (e.g. an impossible point named by index and
+        coordinates), for the interfaces to show; empty for presets and clean files.
 
     Notes
     -----
@@ -226,6 +229,7 @@ class Course:
     lap_marks_m: tuple[float, ...] = ()
     loop: bool = False
     source: str = ""
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         nodes = _readonly(self.node_distance_m)
@@ -260,6 +264,7 @@ class Course:
         object.__setattr__(self, "curvature_1_m", curv)
         object.__setattr__(self, "lap_marks_m", tuple(float(m) for m in self.lap_marks_m))
         object.__setattr__(self, "loop", bool(self.loop))
+        object.__setattr__(self, "notes", tuple(str(n) for n in self.notes))
 
     # ---- derived quantities -----------------------------------------------------------------
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -129,9 +130,13 @@ def load_course(spec: CourseSpec, base_dir: str | Path = ".", *, key: str = "cou
     path = Path(spec.gpx)
     if not path.is_absolute():
         path = Path(base_dir) / path
-    track, _meta = read_gpx(path)
-    return Course.from_points(track.lat_deg, track.lon_deg, track.elevation_m,
-                              name=path.stem, source=str(path), laps=spec.laps)
+    track, meta = read_gpx(path)
+    course = Course.from_points(track.lat_deg, track.lon_deg, track.elevation_m,
+                                name=path.stem, source=str(path), laps=spec.laps)
+    # the reader's notes (e.g. a (0,0) point dropped, named by index) travel with the course
+    # so that the interfaces show them; they were dropped here before (issue 13 review)
+    notes = tuple(f"{key} {path.name}: {n}" for n in meta.get("notes", ()))
+    return dataclasses.replace(course, notes=notes) if notes else course
 
 
 def load_courses(scenario: Scenario, base_dir: str | Path = ".") -> tuple[Course, Course | None]:

@@ -335,6 +335,26 @@ def test_16_16b_courses_predict_like_the_clean_course():
     assert _predict_s("16b-course-null-island.toml") == pytest.approx(clean, abs=0.05)
 
 
+def test_16b_predict_shows_the_dropped_point_in_text_and_json():
+    import json
+
+    from typer.testing import CliRunner
+
+    from paceline.cli import app
+
+    toml = str(FC / "16b-course-null-island.toml")
+    r = CliRunner().invoke(app, ["predict", toml, "--json"])
+    assert r.exit_code == 0, r.output
+    notes = json.loads(r.output)["notes"]
+    assert len(notes) == 1 and "point 250 at (0.000000, 0.000000)" in notes[0]
+    assert "16b-course-null-island.gpx" in notes[0] and "dropped" in notes[0]
+    r = CliRunner().invoke(app, ["predict", toml], terminal_width=400)
+    assert r.exit_code == 0, r.output
+    assert "note: course 16b-course-null-island.gpx: point 250 at (0.000000, 0.000000)" in r.output
+    r = CliRunner().invoke(app, ["predict", str(FC / "16c-course-clean.toml"), "--json"])
+    assert json.loads(r.output)["notes"] == []  # a clean course has nothing to say
+
+
 # -- kind 7: speed without distance ----------------------------------------------------------
 
 def test_14_treadmill_speed_only():
