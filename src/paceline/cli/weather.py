@@ -6,15 +6,18 @@ import json
 import math
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from paceline.errors import InputFileError, UnitError
-from paceline.io.weather import COLUMNS, FORMATS, WeatherMeta, read_weather
+
+if TYPE_CHECKING:  # pandas and the readers cost ~1 s to import: only commands that read weather pay
+    import pandas as pd
+
+    from paceline.io.weather import WeatherMeta
 
 app = typer.Typer(help="Hourly weather records: read, check, show.", no_args_is_help=True)
 out = Console()
@@ -34,6 +37,8 @@ def select_window(df: pd.DataFrame, meta: WeatherMeta, start: date | None,
                   end: date | None) -> pd.DataFrame:
     """Rows from 00:00Z of ``start`` to 24:00Z of ``end`` (inclusive days); a window that
     misses the record is an error naming the record's period."""
+    import pandas as pd
+
     if start and end and end < start:
         raise UnitError("the window ends before it starts", where="--to",
                         value=f"{start} … {end}", fix="give --to on or after --from")
@@ -55,6 +60,8 @@ def _num(x: float) -> float | None:
 
 
 def meta_json(meta: WeatherMeta, df: pd.DataFrame) -> dict:
+    from paceline.io.weather import FORMATS
+
     return {
         "format": meta.format, "format_description": FORMATS[meta.format][1],
         "source": meta.source, "station": meta.station, "latitude_deg": meta.latitude_deg,
@@ -91,6 +98,8 @@ def show(
     say which format was recognised, what was done to it and which hours are missing."""
     start, end = parse_day(from_, "--from"), parse_day(to, "--to")
     kwargs = {"station": station} if station else {}
+    from paceline.io.weather import COLUMNS, FORMATS, read_weather
+
     df, meta = read_weather(file, **kwargs)
     sel = select_window(df, meta, start, end)
     if json_:
