@@ -104,3 +104,57 @@ def test_errors_exit_2_without_traceback(tmp_path):
                            text=True)
         assert p.returncode == 2, (args, p.stderr)
         assert "Traceback" not in p.stderr and "error:" in p.stderr
+
+
+# -- a mistyped --db (issue 13 review, item 2) ----------------------------------------------
+
+def _err(args):
+    """The one-line message of a refused command (main() prints it and exits 2)."""
+    r = runner.invoke(app, args)
+    assert isinstance(r.exception, InputFileError), (args, r.output, r.exception)
+    return " ".join(str(r.exception).split())
+
+
+@pytest.mark.parametrize("cmd", [["list"], ["show", "1"], ["bests"], ["fitness"], ["profile"],
+                                 ["stats"], ["export"], ["note", "2024-01-01", "x"],
+                                 ["delete", "1"]])
+def test_commands_other_than_import_never_create_a_database(tmp_path, monkeypatch, cmd):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "nonexistent" / "dir" / "x.sqlite"
+    msg = _err(["log", *cmd, "--db", f"sqlite:///{target}"])
+    assert "no such database" in msg and str(target) in msg and "log import" in msg
+    assert not (tmp_path / "nonexistent").exists()
+    assert "not a database URL" in _err(["log", *cmd, "--db", "notaurl::"])
+    assert list(tmp_path.iterdir()) == []  # no file named "notaurl::" either
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("", "empty database URL"),
+    ("mysql://x@y/z", "no driver"),
+    ("foo://x", "bad database URL"),
+])
+def test_bad_db_urls_are_refused_with_one_line(url, says):
+    assert says in _err(["log", "list", "--db", url])
+
+
+def test_bad_db_exits_2_without_traceback(tmp_path):
+    for url in ("", "mysql://x@y/z", f"sqlite:///{tmp_path / 'no' / 'x.sqlite'}"):
+        p = subprocess.run([sys.executable, "-m", "paceline", "log", "list", "--db", url],
+                           capture_output=True, text=True)
+        assert p.returncode == 2, (url, p.stderr)
+        assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) <= 3
+
+
+def test_an_activity_file_given_as_db_is_refused_and_untouched(tmp_path):
+    fit = tmp_path / "run.fit"
+    shutil.copy(DATA / "fit/run/activity-small-fenix2-run.fit", fit)
+    before = fit.read_bytes()
+    for cmd in (["list"], ["import", str(DATA / "tcx/test.tcx")]):
+        assert "not a database" in _err(["log", *cmd, "--db", str(fit)])
+    assert fit.read_bytes() == before
+
+
+def test_import_creates_the_log_then_list_reads_it(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new' / 'log.sqlite'}"
+    _ok(["log", "import", str(DATA / "tcx/test.tcx"), "--db", url])
+    assert len(json.loads(_ok(["log", "list", "--db", url, "--json"]))) == 1

@@ -66,7 +66,7 @@ def import_cmd(paths: Annotated[list[Path], typer.Argument(help="Files or folder
     """Import FIT/GPX/TCX/CSV files (gzip'd too); idempotent, one transaction per file."""
     from paceline.store.importer import import_paths
 
-    with TrainingLog(db) as lg:
+    with TrainingLog(db) as lg:  # the one command that creates a new log
         if json_:
             summary = import_paths(lg, paths, athlete=athlete, workers=workers)
             print(json.dumps(summary.as_json(), indent=2))
@@ -113,7 +113,7 @@ def list_cmd(db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = None,
              until: Annotated[str | None, typer.Option(help="Before date YYYY-MM-DD.")] = None,
              ) -> None:
     """List activities (oldest first)."""
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         rows = lg.list_activities(since=_date(since, "--since"), until=_date(until, "--until"),
                                   sport=sport)
         loads = _load_of(lg)
@@ -143,7 +143,7 @@ def _load_text(lk: tuple[float, str] | None) -> str:
 def show(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None,
          json_: JsonOpt = False) -> None:
     """Show one activity: summary, laps, best efforts."""
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         d = lg.get(activity_id)
         d["load"], d["load_kind"] = _load_of(lg).get(activity_id, (0.0, "none"))
     if json_:
@@ -189,7 +189,7 @@ def note(day: Annotated[str, typer.Argument(metavar="DATE")],
          text: Annotated[str, typer.Argument(metavar="TEXT")], db: DbOpt = None,
          athlete: AthleteOpt = "default") -> None:
     """Write a journal note for a day."""
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         nid = lg.add_note(_date(day, "DATE"), text, athlete)
     out.print(f"note {nid} saved for {day}")
 
@@ -203,7 +203,7 @@ def stats(weekly: Annotated[bool, typer.Option("--weekly")] = False,
         raise UnitError("choose one period", where="--weekly/--monthly",
                         fix="give --weekly or --monthly")
     period = "month" if monthly else "week"
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         inp = lg.load_inputs(sport=sport)
     rows = analytics.volume(inp["start_utc"], inp["distance_m"], inp["moving_time_s"], period)
     if json_:
@@ -262,7 +262,7 @@ def fitness(out_png: Annotated[Path, typer.Option("--out", help="PNG file to wri
                 help="Chart from this date YYYY-MM-DD (the model still runs on all).")] = None,
             ) -> None:
     """Fitness (CTL), fatigue (ATL) and form (TSB); writes a PMC chart PNG."""
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         start, load_, kind, _, sports = _loads(lg, athlete, sport, with_ids=True)
     if start.size == 0:
         raise InputFileError("the log is empty", where="--db",
@@ -305,7 +305,7 @@ def bests(db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = "running",
           until: Annotated[str | None, typer.Option(help="Before date YYYY-MM-DD.")] = None,
           ) -> None:
     """Best efforts and mean-maximal speed (400 m … marathon), CS/D′, race predictions."""
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         b = lg.best_efforts(since=_date(since, "--since"), until=_date(until, "--until"),
                             sport=sport)
     cs, dp, n = analytics.critical_speed_from_bests(b)
@@ -389,7 +389,7 @@ def profile(out_toml: Annotated[Path | None, typer.Option(
         raise UnitError("the reference effort's conditions are needed for --out",
                         where="--temperature-c/--relative-humidity",
                         fix="give both, e.g. --temperature-c 12 --relative-humidity 0.6")
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         lg.update_athlete(athlete, mass_kg=mass_kg, height_m=height_m, sex=sex,
                           hr_rest_bpm=hr_rest, hr_max_bpm=hr_max, threshold_speed_m_s=thr)
         a = lg.athlete(athlete)
@@ -436,7 +436,7 @@ def export(out_file: Annotated[Path | None, typer.Option(
         raise InputFileError("Parquet export needs pyarrow, which is not installed",
                              where="--out", value=str(out_file),
                              fix="write .csv, or install pyarrow")
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         rows = lg.list_activities(sport=sport)
     fh = out_file.open("w", newline="") if out_file else sys.stdout
     try:
@@ -462,7 +462,7 @@ def edit(activity_id: Annotated[int, typer.Argument(metavar="ID")],
     """Correct what the file got wrong or did not say (e.g. a sport stored as unknown)."""
     if sport is None:
         raise UnitError("nothing to change", where="options", fix="give --sport NAME")
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         d = lg.edit(activity_id, sport=sport)
     out.print(f"activity {activity_id}: sport {d['sport']} (file said "
               f"{d['sport_raw'] or 'nothing'})")
@@ -471,7 +471,7 @@ def edit(activity_id: Annotated[int, typer.Argument(metavar="ID")],
 @app.command()
 def delete(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None) -> None:
     """Delete an activity (its laps, stream, best efforts and tags go with it)."""
-    with TrainingLog(db) as lg:
+    with TrainingLog(db, create=False) as lg:
         lg.delete(activity_id)
     out.print(f"deleted activity {activity_id}")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from paceline.errors import InputFileError
@@ -51,20 +52,47 @@ def migrate(engine: Engine) -> None:
             command.upgrade(_alembic_config(conn), "head")
 
 
-def open_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
+_FIX_URL = "give sqlite:///path/log.sqlite, a file path, or postgresql+psycopg://user@host/db"
+#: "notaurl::", "mysql:x" — a scheme-like word before ':' (two letters or more: not a drive)
+_SCHEME_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+
+
+def open_engine(url: str | None = None, *, schema: str | None = None,
+                create: bool = True) -> Engine:
     """Engine for ``url`` (default :func:`default_db_url`), migrated to the newest schema.
 
     ``schema`` (PostgreSQL only) puts every table in that schema (created if missing): one
     database can hold several logs, and tests use a schema each.
+
+    ``create=False`` (read-only commands): an SQLite file that does not exist is not created
+    and a database without paceline's tables is not filled with them.
+
+    Raises
+    ------
+    InputFileError
+        Empty or malformed URL, a driver that is not installed, no such database (with
+        ``create=False``), a file that is not a database, or a server that cannot be reached.
     """
+    if url is not None and not url.strip():
+        raise InputFileError("empty database URL", where="--db", value=url,
+                             fix=f"{_FIX_URL}, or leave --db out for the default log")
     url = url or default_db_url()
     if "://" not in url:
+        if _SCHEME_LIKE.match(url):
+            raise InputFileError("not a database URL (a URL has '://') nor a file path",
+                                 where="--db", value=url, fix=_FIX_URL)
         url = f"sqlite:///{Path(url).expanduser()}"
     try:
         if url.startswith("sqlite"):
             path = url.split(":///", 1)[-1]
             if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                if not create and not Path(path).is_file():
+                    raise InputFileError(
+                        f"no such database: {path}", where="--db", value=url,
+                        fix="check --db / $PACELINE_DB for a typo; a new log is created by "
+                            "`paceline log import FILES --db URL`")
+                if create:
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url)
 
             @event.listens_for(engine, "connect")
@@ -86,15 +114,28 @@ def open_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
                     cur.execute(f'SET search_path TO "{schema}"')
                     cur.close()
                     dbapi_conn.commit()
+        if not create:
+            with engine.connect() as conn:
+                if not inspect(conn).has_table("alembic_version"):
+                    engine.dispose()
+                    raise InputFileError(
+                        "no such database: it holds no paceline training log", where="--db",
+                        value=url, fix="check --db / $PACELINE_DB; a new log is created by "
+                                       "`paceline log import FILES --db URL`")
         migrate(engine)
     except ArgumentError as exc:
         raise InputFileError(f"bad database URL: {exc}", where="--db", value=url,
-                             fix="give sqlite:///path/log.sqlite or "
-                                 "postgresql+psycopg://user@host/db") from None
-    except OperationalError as exc:
-        raise InputFileError(f"cannot open the database: {exc.orig}", where="--db",
-                             value=url, fix="check the path or that the server is running"
+                             fix=_FIX_URL) from None
+    except ImportError as exc:  # create_engine imports the dialect's driver (mysql → MySQLdb)
+        raise InputFileError(f"no driver for this database is installed ({exc.name})",
+                             where="--db", value=url,
+                             fix="paceline supports SQLite and PostgreSQL: " + _FIX_URL
                              ) from None
+    except DatabaseError as exc:  # OperationalError (unreachable) or "file is not a database"
+        raise InputFileError(f"cannot open the database: {str(exc.orig).splitlines()[0]}",
+                             where="--db", value=url,
+                             fix="check the path (an SQLite log file, not an activity file) "
+                                 "or that the server is running") from None
     return engine
 
 

@@ -58,8 +58,8 @@ class TrainingLog:
     """
 
     def __init__(self, url: str | None = None, *, schema: str | None = None,
-                 engine: Engine | None = None) -> None:
-        self.engine = engine or open_engine(url, schema=schema)
+                 engine: Engine | None = None, create: bool = True) -> None:
+        self.engine = engine or open_engine(url, schema=schema, create=create)
         self.Session = session_factory(self.engine)
 
     def close(self) -> None:
