@@ -158,3 +158,40 @@ def test_import_creates_the_log_then_list_reads_it(tmp_path):
     url = f"sqlite:///{tmp_path / 'new' / 'log.sqlite'}"
     _ok(["log", "import", str(DATA / "tcx/test.tcx"), "--db", url])
     assert len(json.loads(_ok(["log", "list", "--db", url, "--json"]))) == 1
+
+
+# -- a folder with nothing to import; all failures named (issue 13 review, item 3) -----------
+
+def test_import_of_a_folder_without_activity_files_is_refused(tmp_path):
+    db = tmp_path / "log.sqlite"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    readme = tmp_path / "readme-only"
+    readme.mkdir()
+    (readme / "readme.txt").write_text("exported by …")
+    for folder in (empty, readme):
+        msg = _err(["log", "import", str(folder), "--db", f"sqlite:///{db}"])
+        assert "no .fit/.gpx/.tcx/.csv files found in" in msg and str(folder) in msg
+    assert not db.exists()  # refused before a log was created
+    p = subprocess.run([sys.executable, "-m", "paceline", "log", "import", str(empty), "--db",
+                        f"sqlite:///{db}"], capture_output=True, text=True)
+    assert p.returncode == 2 and "Traceback" not in p.stderr, p.stderr
+
+
+def test_no_file_imported_names_every_failed_file(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    names = [f"broken{i}.gpx" for i in range(7)]
+    for n in names:
+        (bad / n).write_text("<gpx><trk>not closed")
+    msg = _err(["log", "import", str(bad), "--db", f"sqlite:///{tmp_path / 'l.sqlite'}",
+                "--workers", "1"])
+    assert "no file imported; 7 failed: " in msg and "and 2 more" in msg
+    assert all(n in msg for n in sorted(names)[:5])
+    two = tmp_path / "two"
+    two.mkdir()
+    for n in names[:2]:
+        (two / n).write_text("<gpx><trk>not closed")
+    msg = _err(["log", "import", str(two), "--db", f"sqlite:///{tmp_path / 'l.sqlite'}",
+                "--workers", "1"])
+    assert "2 failed: broken0.gpx, broken1.gpx" in msg and "more" not in msg

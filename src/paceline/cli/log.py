@@ -64,8 +64,9 @@ def import_cmd(paths: Annotated[list[Path], typer.Argument(help="Files or folder
                workers: Annotated[int | None, typer.Option(help="Decoding processes.")] = None,
                ) -> None:
     """Import FIT/GPX/TCX/CSV files (gzip'd too); idempotent, one transaction per file."""
-    from paceline.store.importer import import_paths
+    from paceline.store.importer import check_paths, import_paths
 
+    check_paths(paths)  # a wrong folder is refused before a log is created or opened
     with TrainingLog(db) as lg:  # the one command that creates a new log
         if json_:
             summary = import_paths(lg, paths, athlete=athlete, workers=workers)
@@ -102,9 +103,10 @@ def _import_exit(summary) -> None:
     """Exit code 2 when files failed and none was imported: the command did not do its job.
     (Some files imported and some failed: exit 0, the table names the failures.)"""
     if summary.failed and not summary.imported:
-        raise InputFileError(f"no file imported; {len(summary.failed)} failed",
-                             where="PATHS", value=Path(summary.failed[0].file).name,
-                             fix="see the reasons above; re-export the files")
+        names = [Path(o.file).name for o in summary.failed]
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        raise InputFileError(f"no file imported; {len(names)} failed: {shown}",
+                             where="PATHS", fix="see the reasons above; re-export the files")
 
 
 @app.command("list")

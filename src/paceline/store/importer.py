@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from paceline.errors import InputFileError, PacelineError
 from paceline.io.activities import (
+    SUFFIXES,
     Activity,
     NotAnActivityError,
     is_activity_file,
@@ -36,7 +37,8 @@ from paceline.models.load import best_effort_times_s
 from paceline.store.codec import encode_streams
 from paceline.store.schema import ActivityRow, BestEffortRow, LapRow, StreamRow
 
-__all__ = ["EFFORT_DISTANCES_M", "ImportSummary", "FileOutcome", "expand_paths", "prepare_file",
+__all__ = ["EFFORT_DISTANCES_M", "ImportSummary", "FileOutcome", "expand_paths", "check_paths",
+           "prepare_file",
            "import_paths", "GAP_FACTOR"]
 
 #: Best-effort distances precomputed per activity [m]: 400 m … marathon.
@@ -120,6 +122,29 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         else:
             out.append(p)
     return out
+
+
+def check_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files :func:`import_paths` would read, refusing a call that would import nothing.
+
+    Raises
+    ------
+    InputFileError
+        A path does not exist, or the paths are only folders holding no activity file (empty,
+        or only e.g. readme.txt): "imported 0" and exit 0 would hide a wrong folder.
+    """
+    paths = [Path(p) for p in paths]
+    for p in paths:
+        if not p.exists():
+            raise InputFileError("no such file or folder", where=str(p), fix="check the path")
+    files = expand_paths(paths)
+    if not files and paths:
+        names = ", ".join(str(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+        raise InputFileError(
+            f"no {'/'.join(SUFFIXES)} files found in {names} (nor their .gz)", where="PATHS",
+            fix="give the folder your watch or website exported the activities to, or the "
+                "files themselves")
+    return files
 
 
 def _weights(t: np.ndarray) -> np.ndarray:
@@ -302,12 +327,8 @@ def import_paths(log, paths: Iterable[str | Path], *, athlete: str = "default",
     progress : callable(done, total), optional
         Called after each file is written.
     """
-    files = expand_paths(paths)
+    files = check_paths(paths)
     summary = ImportSummary()
-    for f in files:
-        if not f.exists():
-            raise InputFileError("no such file or folder", where=str(f),
-                                 fix="check the path")
     athlete_id = log.athlete_id(athlete)
     total = len(files)
     n_workers = workers or len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
