@@ -104,3 +104,21 @@ def test_future_times_are_refused(plan):
     with pytest.raises(BadRead) as e:
         tr.check(r, now_s=plan.start_s + 50.0)
     assert e.value.code == "future-time"
+
+
+@pytest.mark.parametrize("el", [-7200.0, 86400.0 + 180.0, 3.2e8])
+def test_reads_outside_the_race_window_are_refused(plan, el):
+    # a decoder with the wrong date or time zone: a read a day late (or two hours early, or
+    # years off) must not become the athlete's latest position for the rest of the race
+    tr = Tracker(plan)
+    with pytest.raises(BadRead) as e:
+        tr.check(_fix(plan, "athlete", el, 588.0), now_s=plan.start_s + 1e9)
+    assert e.value.code == "bad-time" and "race window" in str(e.value)
+
+
+def test_a_read_at_the_gun_gives_a_finite_projection(plan):
+    # elapsed 0 s with a distance > 0 (a fix at the gun) once divided by zero in the effort
+    tr = Tracker(plan)
+    tr.add(tr.check(_fix(plan, "athlete", 0.0, 504.0), now_s=plan.start_s + 1e5))
+    proj = tr.snapshot()["projection"]
+    assert proj is None or all(np.isfinite(v) for v in proj.values() if isinstance(v, float))

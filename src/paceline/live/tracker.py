@@ -44,6 +44,8 @@ class Settings:
     drinks_window_m: float = 100.0  # the drinks bike must be with the athlete this close
     drinks_with_athlete_m: float = 30.0  # … within this distance of him
     future_tolerance_s: float = 5.0  # clock skew allowed on read times
+    before_gun_s: float = 3600.0  # reads this long before the gun are still race-day reads
+    after_target_factor: float = 2.0  # … and up to this many target times after the gun
     max_speed_m_s: float = MAX_SPEED_M_S
     max_offset_m: float = MAX_OFFSET_M
     pace_window_s: float = 60.0  # current pace over this window
@@ -101,7 +103,7 @@ class Projector:
 
     def effort(self, distance_m: float, elapsed_s: float) -> float:
         """Effort shown so far, relative to the schedule's (1 = on schedule)."""
-        if distance_m <= 0:
+        if distance_m <= 0 or elapsed_s <= 0:  # at or before the gun: nothing shown yet
             return 1.0
         col = np.array([np.interp(distance_m, self.distance_grid_m, row)
                         for row in self.elapsed])  # decreasing with effort
@@ -194,6 +196,13 @@ class Tracker:
         if t > now_s + s.future_tolerance_s:
             raise BadRead("future-time", f"{read['device']} at {t:.3f} is "
                                          f"{t - now_s:.0f} s in the future (clock wrong?)")
+        lo = plan.start_s - s.before_gun_s
+        hi = plan.start_s + s.after_target_factor * plan.target_time_s
+        if not lo <= t <= hi:
+            raise BadRead("bad-time", f"{read['device']} at {t:.3f} is outside the race window "
+                                      f"({lo:.0f} … {hi:.0f}: {s.before_gun_s:.0f} s before the "
+                                      f"gun to {s.after_target_factor:g}× the target time after "
+                                      "it); check the decoder's date and time zone (--tz)")
         dev = plan.device_of(read["device"])
         if dev is None:
             code = "unknown-chip" if read["kind"] == "passing" else "unknown-device"
