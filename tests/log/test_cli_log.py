@@ -195,3 +195,39 @@ def test_no_file_imported_names_every_failed_file(tmp_path):
     msg = _err(["log", "import", str(two), "--db", f"sqlite:///{tmp_path / 'l.sqlite'}",
                 "--workers", "1"])
     assert "2 failed: broken0.gpx, broken1.gpx" in msg and "more" not in msg
+
+
+# -- no HR stored as 0; moving never above elapsed (issue 13 review, item 4) -----------------
+
+def test_a_fit_without_heart_rate_stores_none_and_show_prints_a_dash(db):
+    _ok(["log", "import", str(DATA / "fit/odd/null_compressed_speed_dist.fit"), "--db", db])
+    d = json.loads(_ok(["log", "show", "1", "--db", db, "--json"]))
+    assert d["avg_heart_rate_bpm"] is None and d["max_heart_rate_bpm"] is None
+    text = " ".join(runner.invoke(app, ["log", "show", "1", "--db", db]).output.split())
+    assert "HR —" in text and "0/0" not in text
+    assert d["moving_time_s"] <= d["elapsed_time_s"]  # timer 1808 s, elapsed 1807 s in the file
+
+
+@pytest.mark.parametrize("rel", ["tcx/test.tcx", "fit/odd/null_compressed_speed_dist.fit"])
+def test_moving_time_never_exceeds_elapsed(rel):
+    from paceline.io.activities import read_activities
+
+    m = read_activities(DATA / rel)[0].meta
+    assert m.moving_time_s <= m.elapsed_time_s
+    if rel.endswith("tcx"):  # laps' timer 1992.78 s, whole-second stamps 1992 s: rounding
+        assert m.elapsed_time_s == pytest.approx(1992.78) == m.moving_time_s
+
+
+def test_moving_far_above_elapsed_is_cut_with_a_warning():
+    from datetime import UTC, datetime
+
+    from paceline.io.activities._base import ActivityMeta
+    from paceline.io.activities.clean import _summary_rules
+
+    meta = ActivityMeta(sport="running", start_utc=datetime(2024, 1, 1, tzinfo=UTC),
+                        distance_m=1000.0, moving_time_s=400.0, elapsed_time_s=300.0,
+                        source_format="fit", avg_heart_rate_bpm=0.0, max_heart_rate_bpm=0.0)
+    notes: list[str] = []
+    m, _ = _summary_rules(meta, (), notes)
+    assert m.moving_time_s == m.elapsed_time_s == 300.0 and "exceeded elapsed" in notes[0]
+    assert m.avg_heart_rate_bpm is None and m.max_heart_rate_bpm is None

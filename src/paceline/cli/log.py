@@ -156,8 +156,9 @@ def show(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = 
               f"{_fmt(d['moving_time_s'], format_duration)} · elapsed "
               f"{_fmt(d['elapsed_time_s'], format_duration)} · ascent "
               f"{_fmt(d['ascent_m'], lambda x: f'{x:.0f} m')} · HR "
-              f"{_fmt(d['avg_heart_rate_bpm'], lambda x: f'{x:.0f}')}/"
-              f"{_fmt(d['max_heart_rate_bpm'], lambda x: f'{x:.0f}')} bpm")
+              + ("—" if d["avg_heart_rate_bpm"] is None and d["max_heart_rate_bpm"] is None
+                 else f"{_fmt(d['avg_heart_rate_bpm'], lambda x: f'{x:.0f}')}/"
+                      f"{_fmt(d['max_heart_rate_bpm'], lambda x: f'{x:.0f}')} bpm"))
     out.print(f"device {d['device'] or '—'} · file {d['source_file']} ({d['source_format']}, "
               f"{d['decoder'] or '—'}) · {d['n_samples']} samples")
     if d.get("duplicate_of"):

@@ -298,7 +298,8 @@ def clean_activity(a: Activity) -> Activity:
     s = {k: np.asarray(v, dtype=float) for k, v in a.samples.items()}
     t_rel = s.get("time_s")
     if t_rel is None or t_rel.size == 0:
-        return replace(a, meta=replace(meta, warnings=meta.warnings + tuple(notes)))
+        meta, laps = _summary_rules(meta, a.laps, notes)
+        return replace(a, meta=replace(meta, warnings=meta.warnings + tuple(notes)), laps=laps)
     derived = set(a.extra.get("derived", ()))
     start = meta.start_utc.timestamp()
     rel = a.extra.get("fit_relative_clock")
@@ -379,7 +380,46 @@ def clean_activity(a: Activity) -> Activity:
             upd["avg_heart_rate_bpm"] = float(np.nanmean(hr)) if fin else None
             upd["max_heart_rate_bpm"] = float(np.nanmax(hr)) if fin else None
         meta = replace(meta, **upd)
+    meta, laps = _summary_rules(meta, a.laps, notes)
     meta = replace(meta, start_utc=datetime.fromtimestamp(start, UTC),
                    warnings=meta.warnings + tuple(notes))
     s = {k: v for k, v in s.items() if k == "time_s" or np.isfinite(v).any()}
-    return replace(a, samples=s, meta=meta)
+    return replace(a, samples=s, meta=meta, laps=laps)
+
+
+#: Moving time above elapsed by at most this is rounding (elapsed from whole-second
+#: timestamps, the device's timer to the millisecond): elapsed is raised to the moving time.
+ROUNDING_S = 2.0
+
+
+def _summary_rules(meta, laps, notes: list[str]):
+    """Rules on the summary numbers (activity and laps):
+
+    * a heart rate outside RANGES (a device without a sensor writes 0) is no value: None;
+    * moving time never exceeds elapsed time: up to ROUNDING_S over, elapsed := moving (the
+      timestamps were whole seconds); more, moving := elapsed with a warning.
+    """
+    def hr_ok(x):
+        lo, hi = RANGES["heart_rate_bpm"]
+        return x if x is not None and lo <= x <= hi else None
+
+    def times(m, e, what):
+        if m is None or e is None or m <= e:
+            return m, e
+        if m - e <= ROUNDING_S:
+            return m, m
+        notes.append(f"{what}moving time {m:.1f} s exceeded elapsed time {e:.1f} s: "
+                     "set to the elapsed time")
+        return e, e
+
+    mv, el = times(meta.moving_time_s, meta.elapsed_time_s, "")
+    meta = replace(meta, avg_heart_rate_bpm=hr_ok(meta.avg_heart_rate_bpm),
+                   max_heart_rate_bpm=hr_ok(meta.max_heart_rate_bpm),
+                   moving_time_s=mv, elapsed_time_s=el)
+    out = []
+    for i, lp in enumerate(laps, 1):
+        lmv, lel = times(lp.moving_time_s, lp.elapsed_time_s, f"lap {i}: ")
+        out.append(replace(lp, avg_heart_rate_bpm=hr_ok(lp.avg_heart_rate_bpm),
+                           max_heart_rate_bpm=hr_ok(lp.max_heart_rate_bpm),
+                           moving_time_s=lmv, elapsed_time_s=lel))
+    return meta, tuple(out)
