@@ -124,9 +124,10 @@ def test_form_draws_match_direct_solves(scenario):
     c = cand(table(wind_speed_m_s=3.0, wind_from_deg=200.0, temperature_c=16.0))
     res = sweep(scenario, [c], SET)
     o = res.outcomes[0]
-    from paceline.venue.core import form_draws
+    from paceline.venue.core import form_draws, residual_draws
 
     lnk = form_draws(scenario, SET.draws, SET.seed)
+    resid = residual_draws(scenario, SET.draws, SET.seed)
     mc = build_model(scenario, c)
     u = sweep_unit(scenario, c, SET, 2019, res.duration_s["X"], model=mc)
     # direct solves at each draw's capacity factor k (economy folded in: k = cap/econ)
@@ -136,7 +137,17 @@ def test_form_draws_match_direct_solves(scenario):
                              wind_from_deg=np.full(lnk.size, u.wind_from_deg[0, 0]),
                              pressure_pa=np.full(lnk.size, 101_325.0),
                              capacity_factor=np.exp(lnk))
-    np.testing.assert_allclose(o.finish_time_s[0, 0, 0], direct, atol=0.1)
+    # the model's residual (paceline validate's RMS error) is drawn on top, on time
+    np.testing.assert_allclose(o.finish_time_s[0, 0, 0], direct * (1.0 + resid), atol=0.1)
+
+
+def test_outcomes_spread_beyond_the_weather(scenario):
+    # one weather sample, 20 draws: the residual alone must spread the finish times (with
+    # the form spreads at their default 0 the probabilities were counts of weather years)
+    c = cand(table(wind_speed_m_s=1.0, wind_from_deg=200.0, temperature_c=10.0))
+    t = sweep(scenario, [c], SET).outcomes[0].finish_time_s[0, 0, 0]
+    assert scenario.uncertainty.residual_sd_frac > 0
+    assert np.std(t) / np.mean(t) > 0.3 * scenario.uncertainty.residual_sd_frac
 
 
 def test_reserve_window_longer_is_never_worse(scenario):

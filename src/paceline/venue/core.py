@@ -384,6 +384,15 @@ def form_draws(scenario: Scenario, draws: int, seed: int) -> np.ndarray:
     return np.log(capacity / economy)
 
 
+def residual_draws(scenario: Scenario, draws: int, seed: int) -> np.ndarray:
+    """The model's own residual on finish time [fraction] of each draw, from the scenario's
+    ``[uncertainty] residual_sd_frac`` (``paceline validate``'s RMS error over real races) —
+    the spread a race outcome has beyond the weather, as the Monte Carlo draws it. Its own
+    stream of the same seed, so the form draws are unchanged."""
+    rng = np.random.default_rng([seed, 1])
+    return scenario.uncertainty.residual_sd_frac * rng.standard_normal(draws)
+
+
 @dataclass(frozen=True, eq=False)
 class CandidateOutcome:
     """Outcomes of one candidate over the years of its record.
@@ -641,6 +650,7 @@ def sweep(scenario: Scenario, candidates: Sequence[Candidate], settings: VenueSe
     """
     days = window_days(settings.first, settings.last)
     lnk = form_draws(scenario, settings.draws, settings.seed)
+    resid = residual_draws(scenario, settings.draws, settings.seed)
     units, durations = [], {}
     for c in candidates:
         years = _years(c, settings)
@@ -691,7 +701,7 @@ def sweep(scenario: Scenario, candidates: Sequence[Candidate], settings: VenueSe
             return np.stack([getattr(r, attr) for r in yo]) if yo else np.full(shape, np.nan)
 
         t1, s = stack("time_still_s"), stack("log_sensitivity")
-        ft = t1[..., None] * np.exp(s[..., None] * lnk)
+        ft = t1[..., None] * np.exp(s[..., None] * lnk) * (1.0 + resid)
         tdiff = (time_difference_h(base_time_zone, c.time_zone, mid)
                  if base_time_zone else None)
         excluded = ""
