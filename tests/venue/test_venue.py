@@ -203,6 +203,20 @@ def test_forecast_mode_picks_best_slot():
     best = d["best"]
     assert best["p_target"] == max(s["p_target"] for s in d["slots"])
     assert best["p10_s"] <= best["p50_s"] <= best["p90_s"]
+    assert best["p10_s"] < best["p90_s"]  # the residual gives the band a width
+
+
+def test_forecast_mode_refuses_a_record(tmp_path):
+    # a multi-year record given as the forecast once ended in an IndexError traceback
+    src = (DATA / "knmi_uurgeg_240_2021-10-10_gap.txt").read_text()
+    lines = src.splitlines()
+    body = [ln for ln in lines if ln.lstrip().startswith("240,")]
+    late = [ln.replace("20211010", "20221010") for ln in body]
+    f = tmp_path / "two-years.txt"
+    f.write_text("\n".join([ln for ln in lines if ln not in body] + body + late) + "\n")
+    r = subprocess.run([sys.executable, "-m", "paceline", "venue", str(SMALL), "--only",
+                        "Schiphol", "--forecast", str(f)], capture_output=True, text=True)
+    assert r.returncode == 2 and "one window" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_dask_local_cluster_identical(scenario):
@@ -248,7 +262,10 @@ def test_window_outside_the_record_is_refused_and_progress_reported(scenario):
     assert seen == [(1, 2), (2, 2)]
 
 
-def test_cli_bad_dask_option_exit_2():
+@pytest.mark.parametrize("value,says", [("local:two", "local:N"), ("local:0", "local:N"),
+                                        ("banana", "--dask")])
+def test_cli_bad_dask_option_exit_2(value, says):
+    # local:0 once waited for workers forever; a bare word was a ValueError traceback
     r = subprocess.run([sys.executable, "-m", "paceline", "venue", str(SMALL), "--dask",
-                        "local:two"], capture_output=True, text=True)
-    assert r.returncode == 2 and "local:N" in r.stderr and "Traceback" not in r.stderr
+                        value], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr

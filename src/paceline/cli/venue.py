@@ -47,15 +47,19 @@ def _map_units(dask: str | None):
         try:
             n = int(dask.split(":", 1)[1])
         except ValueError:
+            n = 0
+        if not 1 <= n <= 64:  # local:0 would wait for workers forever
             raise ScenarioError("bad --dask", where="--dask", value=dask,
-                                valid="local:N or a scheduler address tcp://host:8786") from None
+                                valid="local:N with N from 1 to 64, or a scheduler address "
+                                      "tcp://host:8786",
+                                fix="e.g. --dask local:2") from None
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
     else:
         try:
             client = Client(dask, timeout="10s")
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address
             raise ScenarioError(f"cannot reach the Dask scheduler: {exc}", where="--dask",
                                 value=dask, fix="start dask-scheduler and workers, or use "
                                                 "--dask local:2") from None
@@ -231,7 +235,7 @@ def _forecast(spec, path: Path, json_: bool) -> None:
 
     from paceline.io.weather import read_weather
     from paceline.venue import build_model, sweep_unit
-    from paceline.venue.core import form_draws
+    from paceline.venue.core import form_draws, residual_draws
 
     if len(spec.candidates) != 1:
         raise ScenarioError("forecast mode needs one candidate", where="--only",
@@ -243,11 +247,18 @@ def _forecast(spec, path: Path, json_: bool) -> None:
         meta.altitude_m if meta.altitude_m is not None else cand.station_altitude_m))
     local = table.index.tz_convert(cand.time_zone)
     d0, d1 = local[0].date(), local[-1].date()
+    if (d1 - d0).days > 31 or d1.year != d0.year:  # days of one window, not a record
+        raise ScenarioError("a forecast covers the days of one window, not a record",
+                            where="--forecast", value=f"{path} ({d0} … {d1})",
+                            valid="at most 31 days within one calendar year",
+                            fix="give the hourly forecast for the reserve window; a "
+                                "multi-year record belongs in the venue file's candidates")
     settings = replace(spec.settings, first=(d0.month, d0.day), last=(d1.month, d1.day))
     mc = build_model(spec.scenario, cand)
     u = sweep_unit(spec.scenario, cand, settings, d0.year, float(mc._det_time_s), model=mc)
     lnk = form_draws(spec.scenario, settings.draws, settings.seed)
-    ft = u.time_still_s[..., None] * np.exp(u.log_sensitivity[..., None] * lnk)
+    ft = (u.time_still_s[..., None] * np.exp(u.log_sensitivity[..., None] * lnk)
+          * (1.0 + residual_draws(spec.scenario, settings.draws, settings.seed)))
     target = settings.target_time_s
     days = pd.date_range(d0, d1, freq="D")
     from paceline.venue.core import _daylight
