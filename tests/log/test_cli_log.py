@@ -231,3 +231,32 @@ def test_moving_far_above_elapsed_is_cut_with_a_warning():
     m, _ = _summary_rules(meta, (), notes)
     assert m.moving_time_s == m.elapsed_time_s == 300.0 and "exceeded elapsed" in notes[0]
     assert m.avg_heart_rate_bpm is None and m.max_heart_rate_bpm is None
+
+
+# -- no best effort faster than the world record; a sport edit recomputes bests (item 5) ------
+
+def test_bests_faster_than_the_world_record_are_dropped_and_said(db):
+    from paceline.store.logbook import TrainingLog
+    from paceline.units import fastest_time_s
+
+    gpx = DATA / "field-cases" / "02-strava-leading-ws.gpx"  # unknown sport, 400 m in 26.1 s
+    _ok(["log", "import", str(gpx), "--db", db])
+    d = json.loads(_ok(["log", "show", "1", "--db", db, "--json"]))
+    assert d["sport"] == "unknown"
+    assert all(b["time_s"] >= fastest_time_s(b["distance_m"]) for b in d["best_efforts"])
+    warnings = d["warnings"] if isinstance(d["warnings"], list) else d["warnings"].splitlines()
+    assert any("400 m in 26.1 s dropped: faster than the world record" in w for w in warnings)
+    _ok(["log", "edit", "1", "--sport", "running", "--db", db])
+    d = json.loads(_ok(["log", "show", "1", "--db", db, "--json"]))
+    assert d["sport"] == "running" and d["best_efforts"]
+    assert all(b["time_s"] >= fastest_time_s(b["distance_m"]) for b in d["best_efforts"])
+    warnings = d["warnings"] if isinstance(d["warnings"], list) else d["warnings"].splitlines()
+    assert any(w.startswith("after the sport was set to running: best effort 400 m")
+               for w in warnings)
+    assert all(b["time_s"] >= fastest_time_s(b["distance_m"])
+               for b in json.loads(_ok(["log", "bests", "--db", db, "--json"]))["bests"])
+    # the bests are recomputed from the stored streams: as a ride, the 400 m comes back
+    with TrainingLog(db) as lg:
+        lg.edit(1, sport="cycling")
+        got = {b["distance_m"]: b["time_s"] for b in lg.get(1)["best_efforts"]}
+    assert got[400.0] == pytest.approx(26.1, abs=0.05)

@@ -151,6 +151,33 @@ def _weights(t: np.ndarray) -> np.ndarray:
     return moving_weights(t)
 
 
+#: Sports whose best efforts are held against the running world records (on foot, or not
+#: known: an unknown-sport file may be edited to running later).
+RECORD_CHECKED_SPORTS = frozenset({"running", "trail_running", "treadmill_running", "walking",
+                                   "hiking", "unknown", "generic", "other"})
+
+
+def plausible_efforts(efforts, sport: str | None
+                      ) -> tuple[tuple[tuple[float, float], ...], list[str]]:
+    """Best efforts ``(distance_m, time_s)`` with those faster than the world record for
+    their distance dropped (paceline.units.fastest_time_s, data/world_records.csv), and one
+    warning per dropped effort. Sports outside :data:`RECORD_CHECKED_SPORTS` pass unchanged."""
+    from paceline.units import fastest_time_s
+
+    if sport is not None and sport not in RECORD_CHECKED_SPORTS:
+        return tuple(efforts), []
+    kept, notes = [], []
+    for d, t in efforts:
+        wr = fastest_time_s(d)
+        if t < wr:
+            notes.append(f"best effort {d:g} m in {t:.1f} s dropped: faster than the world "
+                         f"record ({wr:.1f} s); a GPS fault, or not "
+                         + (sport if sport and sport != "unknown" else "on foot"))
+        else:
+            kept.append((d, t))
+    return tuple(kept), notes
+
+
 def prepare(activity: Activity) -> Prepared:
     s = activity.samples
     t = s.get("time_s")
@@ -177,6 +204,10 @@ def prepare(activity: Activity) -> Prepared:
         best = best_effort_times_s(t, s["distance_m"], EFFORT_DISTANCES_M)
         efforts = tuple((d, float(b)) for d, b in zip(EFFORT_DISTANCES_M, best, strict=True)
                         if np.isfinite(b) and b > 0)
+        efforts, notes = plausible_efforts(efforts, activity.meta.sport)
+        if notes:
+            bare = replace(bare, meta=replace(bare.meta,
+                                              warnings=bare.meta.warnings + tuple(notes)))
     return Prepared(bare, int(t.size), encode_streams(s), efforts, hist, s2)
 
 

@@ -166,9 +166,33 @@ class TrainingLog:
 
         with self.Session.begin() as s:
             row = self._row(s, activity_id)
-            if sport is not None:
+            if sport is not None and parse_sport(sport) != row.sport:
                 row.sport = parse_sport(sport)
+                self._recompute_bests(s, row)
         return self.get(activity_id)
+
+    def _recompute_bests(self, s, row) -> None:
+        """Best efforts again from the stored streams, held against the new sport's world
+        records. The stored streams were cleaned under the old sport's limits (the raw points
+        are not kept, so positions cannot be re-cleaned): a best faster than the record is
+        dropped with a warning rather than kept. Load is scored per sport at query time."""
+        from paceline.models.load import best_effort_times_s
+        from paceline.store.importer import EFFORT_DISTANCES_M, plausible_efforts
+
+        blob = s.scalar(select(StreamRow.data).where(StreamRow.activity_id == row.id))
+        st = {} if blob is None else decode_streams(blob, ("time_s", "distance_m"))
+        efforts: tuple[tuple[float, float], ...] = ()
+        if "time_s" in st and "distance_m" in st and st["time_s"].size > 1:
+            best = best_effort_times_s(st["time_s"], st["distance_m"], EFFORT_DISTANCES_M)
+            efforts = tuple((d, float(b)) for d, b in zip(EFFORT_DISTANCES_M, best, strict=True)
+                            if np.isfinite(b) and b > 0)
+        efforts, notes = plausible_efforts(efforts, row.sport)
+        s.execute(delete(BestEffortRow).where(BestEffortRow.activity_id == row.id))
+        s.add_all([BestEffortRow(activity_id=row.id, distance_m=d, time_s=t)
+                   for d, t in efforts])
+        if notes:
+            notes = [f"after the sport was set to {row.sport}: {n}" for n in notes]
+            row.warnings = "\n".join(([row.warnings] if row.warnings else []) + notes)
 
     def delete(self, activity_id: int) -> None:
         """Delete an activity and everything that hangs on it (one transaction); a second
