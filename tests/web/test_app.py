@@ -111,6 +111,18 @@ def test_log_pages_and_apis(client):
     assert client.get("/log/999999").status_code == 404
 
 
+@pytest.mark.parametrize("path,status,says", [
+    ("/nope", 404, "no page at /nope"), ("/log/999999", 404, "999999"),
+    ("/log/abc", 422, "abc"), ("/log?since=2021-13-45", 422, "2021-13-45")])
+def test_errors_are_pages_in_a_browser_and_json_for_the_api(client, path, status, says):
+    # a browser once got raw JSON ({"detail": ...}) with no layout or way back
+    r = client.get(path, headers={"Accept": "text/html,application/xhtml+xml"})
+    assert r.status_code == status and r.headers["content-type"].startswith("text/html")
+    assert says in r.text and 'href="/"' in r.text
+    api = client.get(path)  # no Accept: text/html (scripts, the API) keeps JSON
+    assert api.status_code == status and "detail" in api.json()
+
+
 def test_htmx_filter_returns_the_table_fragment(client):
     r = client.get("/log", params={"sport": "running"}, headers={"HX-Request": "true"})
     assert r.status_code == 200 and "<html" not in r.text and "activities" in r.text

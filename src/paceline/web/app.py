@@ -13,9 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request, UploadFile
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paceline.errors import PacelineError
 from paceline.web import views
@@ -259,9 +265,42 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
                 paths.append(p)
             return views.import_files(cfg.db_url, paths, [f.filename or "" for f in files])
 
+    def _wants_page(request: Request) -> bool:
+        """A person's browser asking for a page (not the API, not an htmx fragment)."""
+        return ("text/html" in request.headers.get("accept", "")
+                and not request.url.path.startswith("/api/")
+                and "hx-request" not in request.headers)
+
+    def _error(request: Request, status: int, message: str):
+        if _wants_page(request):
+            titles = {404: "Not found", 401: "Token needed", 413: "Too large",
+                      422: "That input cannot be used"}
+            resp = page(request, "error.html", status=status, message=message,
+                        title=titles.get(status, f"Error {status}"))
+            resp.status_code = status
+            return resp
+        return JSONResponse({"detail": message}, status_code=status)
+
     @app.exception_handler(PacelineError)
     async def paceline_error(request: Request, exc: PacelineError):
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        return _error(request, 422, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if not _wants_page(request):
+            return await http_exception_handler(request, exc)
+        detail = exc.detail if isinstance(exc.detail, str) else "that address is not a page here"
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"there is no page at {request.url.path}"
+        return _error(request, exc.status_code, detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        if not _wants_page(request):
+            return await request_validation_exception_handler(request, exc)
+        parts = [f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'input'}: "
+                 f"{e.get('msg', '')} (got {e.get('input')!r})" for e in exc.errors()]
+        return _error(request, 422, "; ".join(parts))
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):
