@@ -140,6 +140,9 @@ def test_training_log_sorts_filters_and_opens_an_activity(page, server):
     page.wait_for_timeout(500)
     sports = page.locator("table.activities tbody tr td:nth-child(2)").all_inner_texts()
     assert sports and set(sports) == {"running"}
+    # the flipped sort survives the filter (hidden fields once kept the page-load sort)
+    assert page.locator("table.activities th[aria-sort]").get_attribute(
+        "aria-sort") == "ascending"
     shot(page, "log-desktop")
     page.locator("table.activities tbody tr a").first.click()
     page.wait_for_selector("#act-pace .u-over, #act-pace:has-text('No')")
