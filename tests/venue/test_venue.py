@@ -269,3 +269,15 @@ def test_cli_bad_dask_option_exit_2(value, says):
     r = subprocess.run([sys.executable, "-m", "paceline", "venue", str(SMALL), "--dask",
                         value], capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr
+
+
+def test_venue_target_no_human_can_run_is_refused(tmp_path):
+    # "2:50" for a marathon once ran the whole sweep and answered P(target) 0.00 everywhere
+    from paceline.errors import UnitError
+
+    bad = tmp_path / "v.toml"
+    bad.write_text(SMALL.read_text().replace("../../../", str(ROOT) + "/").replace(
+        "knmi_uurgeg", str(DATA) + "/knmi_uurgeg").replace(
+        'target_time = "1:59:00"', 'target_time = "2:50"'))
+    with pytest.raises(UnitError, match="2:50/km"):
+        read_venue_file(bad)

@@ -21,7 +21,7 @@ from paceline.errors import InputFileError, PacelineError, ScenarioError
 from paceline.io.scenario_file import load_course, read_scenario
 from paceline.io.weather import WeatherMeta, read_weather
 from paceline.scenario import CourseSpec, Scenario
-from paceline.units import parse_distance_m, parse_duration_s
+from paceline.units import parse_distance_m, parse_race_time_s
 from paceline.venue import Candidate, Criteria, VenueSettings
 
 __all__ = ["VenueSpec", "read_venue_file", "resolve_path", "generic_course"]
@@ -211,7 +211,10 @@ def _build(data: dict, p: Path, only: list[str] | None) -> VenueSpec:
                             fix='name the athlete\'s scenario file, e.g. scenario = '
                                 '"vienna-2019.toml"')
     scenario = read_scenario(resolve_path(str(data["scenario"]), base_dir))
-    target = parse_duration_s(data.get("target_time", "1:59:59"), where="target_time")
+    # a time no human can run for the race's distance ("2:50" for a marathon) is refused with
+    # the reading that was probably meant, as for a scenario's own target
+    target = parse_race_time_s(data.get("target_time", "1:59:59"), scenario.race.distance_m,
+                               where="target_time")
     win = data.get("window", {"from": "09-01", "to": "11-15"})
     _unknown(win, {"from", "to"}, "window")
     hours = tuple(int(h) for h in data.get("start_hours", (6, 7, 8, 9, 10, 11)))
