@@ -14,14 +14,15 @@ document.addEventListener("DOMContentLoaded", () => {
     for (let x = -4; x <= 4; x++) el("line", {x1: x, x2: x, y1: -6, y2: 5, stroke: "#c9d3c6", "stroke-width": 0.02});
     for (let y = -6; y <= 5; y++) el("line", {x1: -4, x2: 4, y1: y, y2: y, stroke: "#c9d3c6", "stroke-width": 0.02});
     el("text", {x: -3.85, y: -5.6, fill: "#445"}).textContent = "running ↑";
-    // wind arrow: the air the runners feel, in their frame
+    // wind arrow: the wind over the ground, turned into the runners' frame (the drags use the
+    // air they feel: this wind plus their own running speed)
     const w = parseFloat($("wind").value), from = parseFloat($("wind-from").value), hd = parseFloat($("heading").value);
     if (w > 0) {
       const rel = (from - hd) * Math.PI / 180;  // 0 = wind from ahead
       const dx = -Math.sin(rel), dy = Math.cos(rel);  // direction the air moves, screen coords
       const cx = 3.1, cy = -4.9, L = 0.6;
       el("line", {x1: cx - dx * L, y1: cy - dy * L, x2: cx + dx * L, y2: cy + dy * L, stroke: "#222", "stroke-width": 0.07, "marker-end": "url(#arr)"});
-      el("text", {x: 3.9, y: -5.6, fill: "#222", "text-anchor": "end"}).textContent = `wind ${w.toFixed(1)} m/s`;
+      el("text", {x: 3.9, y: -5.6, fill: "#222", "text-anchor": "end"}).textContent = `ground wind ${w.toFixed(1)} m/s`;
     }
     const defs = el("defs", {}); const mk = el("marker", {id: "arr", viewBox: "0 0 10 10", refX: 5, refY: 5, markerWidth: 4, markerHeight: 4, orient: "auto-start-reverse"}, defs);
     el("path", {d: "M 0 0 L 10 5 L 0 10 z", fill: "#222"}, mk);
@@ -35,7 +36,7 @@ document.addEventListener("DOMContentLoaded", () => {
       g.addEventListener("keydown", e => key(e, i));
     });
     const tb = document.querySelector("#runners tbody");
-    tb.innerHTML = runners.map((r, i) => `<tr><td>${i ? r.name.replace(/</g, "&lt;") : "athlete"}</td><td>${r.x_m.toFixed(2)}</td><td>${r.y_m.toFixed(2)}</td><td data-ratio="${i}">${ratios[i] == null ? "—" : ratios[i].toFixed(3)}</td></tr>`).join("");
+    tb.innerHTML = runners.map((r, i) => `<tr><td>${i ? i + " · " + r.name.replace(/</g, "&lt;") : "athlete"}</td><td>${r.x_m.toFixed(2)}</td><td>${r.y_m.toFixed(2)}</td><td data-ratio="${i}">${ratios[i] == null ? "—" : ratios[i].toFixed(3)}</td></tr>`).join("");
   }
   function point(e) { const p = svg.createSVGPoint(); p.x = e.clientX; p.y = e.clientY; return p.matrixTransform(svg.getScreenCTM().inverse()); }
   let drag = null;
