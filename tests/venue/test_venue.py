@@ -281,3 +281,14 @@ def test_venue_target_no_human_can_run_is_refused(tmp_path):
         'target_time = "1:59:00"', 'target_time = "2:50"'))
     with pytest.raises(UnitError, match="2:50/km"):
         read_venue_file(bad)
+
+
+def test_a_record_that_cannot_run_the_race_model_is_refused(tmp_path):
+    # JMA's temperature-only CSV once ran with every race silently left out (a row of "—")
+    bad = tmp_path / "v.toml"
+    bad.write_text(SMALL.read_text().replace("../../../", str(ROOT) + "/").replace(
+        "knmi_uurgeg_240_2021-10-10_gap.txt", str(DATA / "jma_tokyo_2013-10-12.csv")).replace(
+        'time_zone = "Europe/Amsterdam"', 'time_zone = "Asia/Tokyo"\nlatitude_deg = 35.69\n'
+        "longitude_deg = 139.75"))
+    with pytest.raises(ScenarioError, match="cannot run the race model"):
+        read_venue_file(bad)

@@ -158,6 +158,20 @@ def _candidate(c: dict, i: int, base_dir: Path) -> tuple[Candidate, tuple[Weathe
         metas.append(meta)
     weather = pd.concat(tables).sort_index()
     weather = weather[~weather.index.duplicated(keep="first")]
+
+    def _has(col):
+        return col in weather.columns and bool(weather[col].notna().any())
+
+    missing = [col for col in ("temperature_c", "relative_humidity_frac", "wind_speed_m_s",
+                               "pressure_pa") if not _has(col)]
+    if missing:  # e.g. JMA's temperature-only CSV: every race would be left out, silently
+        raise ScenarioError("the weather record cannot run the race model: it has no "
+                            + ", ".join(missing), where=f"{where}.weather",
+                            value=[str(f) for f in files],
+                            valid="hourly temperature, humidity (or dew point), wind speed "
+                                  "and pressure",
+                            fix="use a record with all four (KNMI, DWD, ISD, ASOS or EPW; "
+                                "docs/venue.md)")
     m0 = metas[0]
     lat = c.get("latitude_deg", m0.latitude_deg)
     lon = c.get("longitude_deg", m0.longitude_deg)
