@@ -206,3 +206,16 @@ def test_dropout_replans_and_publishes_the_rotation(live_sqlite):
     bad = client.post("/api/v1/dropouts", json={"pacer": pacer, "at": "99km"},
                       headers=auth(off))
     assert bad.status_code == 400
+
+
+def test_an_oversized_json_batch_is_refused_before_validation(live_sqlite):
+    # a 9 MB batch was once validated item by item and answered with an 8 MB 422 echoing it
+    client, svc, off, _ = live_sqlite
+    before = svc.store.count_reads()
+    body = json.dumps({"passings": [{"chip": "x" * 40, "time": 1.0, "location": "1km"}]
+                       * 60_000})
+    assert len(body) > 2_000_000
+    r = client.post("/api/v1/passings", content=body, headers={
+        **auth(off), "content-type": "application/json"})
+    assert r.status_code == 413 and len(r.content) < 1000
+    assert svc.store.count_reads() == before
