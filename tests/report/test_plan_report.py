@@ -1,23 +1,55 @@
 """The static report rendered from the shared templates (issue 14 item 6's defects stay fixed)."""
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from paceline.report.plan import write_plan
-from paceline.report.render import pacer_colours, read_assumptions
+from paceline.report.render import pacer_colours, read_assumptions, shoes_text
+from paceline.scenario import Shoes
+from paceline.sim.whatif import ShoeWorth
 
 ROOT = Path(__file__).resolve().parents[2]
 VIENNA = ROOT / "scenarios" / "vienna-2019.toml"
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> str:
+def report_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("plan") / "vienna"
     res = write_plan(VIENNA, out, draws=300, crew_time_limit_s=8.0)
     assert res.plan is not None and res.plan.crew_plan is not None
-    return (out / "report.html").read_text(encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def report(report_dir) -> str:
+    return (report_dir / "report.html").read_text(encoding="utf-8")
+
+
+def test_report_and_plan_json_say_what_the_shoes_are_worth_split(report, report_dir):
+    # the report printed "shoes saving 4 %" with no seconds and no mass split (issue 15 item 2)
+    assert "shoes saving" not in report
+    shoes = json.loads((report_dir / "plan.json").read_text(encoding="utf-8"))["shoes"]
+    assert shoes["mass_g"] is None and shoes["mass_s"] == 0.0
+    assert shoes["saved_s"] == pytest.approx(shoes["energy_return_s"] + shoes["mass_s"])
+    row = re.search(r"Shoes vs the reference shoe \(even effort\)</td><td>([^<]+)<", report)
+    assert row, "summary row missing"
+    assert row.group(1).startswith(f"save {shoes['saved_s']:.1f} s: "
+                                   f"+{shoes['energy_return_s']:.1f} s from energy return (4.0%)")
+    assert "mass not stated" in row.group(1)
+
+
+def test_shoes_text_splits_energy_return_and_heavier_mass():
+    w = ShoeWorth(energy_return_s=230.06, mass_s=-57.5, total_s=172.56,
+                  energy_return_frac=0.04, mass_frac=-0.01)
+    text = shoes_text(w, Shoes(metabolic_saving=0.04, mass_g=300, reference_mass_g=200))
+    assert text == ("save 172.6 s: +230.1 s from energy return (4.0%), −57.5 s from mass "
+                    "(300 g vs 200 g reference, +1.0% metabolic cost; Frederick 1984)")
+    w = ShoeWorth(energy_return_s=0.0, mass_s=-57.5, total_s=-57.5,
+                  energy_return_frac=0.0, mass_frac=-0.01)
+    assert shoes_text(w, Shoes(mass_g=300, reference_mass_g=200)).startswith("cost 57.5 s:")
 
 
 def test_assumptions_keep_paragraphs_whole_and_label_the_reference_race(tmp_path):

@@ -132,12 +132,9 @@ def _print_prediction(model: RaceModel, r: RaceResult, *, all_km: bool) -> None:
         f"{c.wind_from_deg:g}° · drafting {_drafting_text(sc.drafting)}"
         + f" · air cost {sc.models.air_cost} · pacing {r.pacing}"
     )
-    w = shoe_worth(model)
-    mass = (f"{w.mass_s:+.1f} s from mass ({sc.shoes.mass_g:g} g vs "
-            f"{sc.shoes.reference_mass_g:g} g reference)" if sc.shoes.mass_g is not None
-            else "mass not stated (counted as the reference shoe's)")
-    out.print(f"Shoes save {w.total_s:.1f} s: {w.energy_return_s:+.1f} s from energy return "
-              f"({w.energy_return_frac:.1%}), {mass}")
+    from paceline.report.render import shoes_text
+
+    out.print(f"Shoes {shoes_text(shoe_worth(model), sc.shoes)}", highlight=False)
     out.print(f"\nPredicted finish: [bold green]{format_duration(r.finish_time_s, decimals=1)}"
               f"[/bold green]  ({format_pace(r.distance_m / r.finish_time_s, decimals=2)}), "
               f"half way {format_duration(r.half_way_s, decimals=1)}\n")

@@ -38,6 +38,12 @@ def plan_to_dict(plan: RacePlan) -> dict:
         "drag_force_n": r.mean_drag_force_n,
         "whatif": [{"name": f.name, "change": f.change, "delta_s": f.delta_s}
                    for f in plan.whatif_factors],
+        # what the race shoes save against the reference shoe [s] (+ = faster), split
+        "shoes": {"saved_s": plan.shoes.total_s, "energy_return_s": plan.shoes.energy_return_s,
+                  "mass_s": plan.shoes.mass_s,
+                  "energy_return_frac": plan.shoes.energy_return_frac,
+                  "mass_frac": plan.shoes.mass_frac, "mass_g": sc.shoes.mass_g,
+                  "reference_mass_g": sc.shoes.reference_mass_g},
         "car_program": {"resolution_kmh": car.resolution_kmh, "offset_m": car.offset_m,
                         "max_abs_drift_s": car.max_abs_drift_s,
                         "final_drift_s": float(car.drift_s[-1]),

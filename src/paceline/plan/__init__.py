@@ -30,6 +30,7 @@ from paceline.program import (
 )
 from paceline.scenario import Scenario
 from paceline.sim import MonteCarlo, RaceModel, whatif
+from paceline.sim.whatif import ShoeWorth, shoe_worth
 from paceline.units import format_duration
 
 __all__ = ["RacePlan", "build_plan", "STEPS", "CAR_TOLERANCE_S", "SPLIT_EVERY"]
@@ -65,6 +66,7 @@ class RacePlan:
     percentiles_s: dict[int, float]
     whatif_base_s: float
     whatif_factors: tuple
+    shoes: ShoeWorth  # what the race shoes save against the reference shoe [s]
     splits: dict[str, tuple]  # every -> tuple[SplitRow]
     car: Any  # paceline.program.CarProgram
     car_changes: tuple[tuple[float, float], ...]  # (distance_m, set speed km/h)
@@ -176,6 +178,7 @@ def build_plan(scenario: Scenario, *, course: Course, reference_course: Course |
     pct = MonteCarlo(model).run(draws, np.random.default_rng(seed)).percentiles()
     tick("uncertainty")
     base_s, factors = whatif(free_sc, course, reference_course)
+    shoes = shoe_worth(model)
     tick("what-if")
     schedule = PaceSchedule(result.node_distance_m, result.elapsed_s, result.pacing)
     car = car_program(schedule, tolerance_s=car_tolerance_s)
@@ -222,7 +225,8 @@ def build_plan(scenario: Scenario, *, course: Course, reference_course: Course |
         scenario=sc, model=model, result=result, prediction=prediction, target_time_s=target,
         target_key=target_key, target_shortfall_frac=shortfall, draws=draws, seed=seed,
         percentiles_s={k: float(pct[k]) for k in (10, 50, 90)}, whatif_base_s=float(base_s),
-        whatif_factors=tuple(factors), splits=splits, car=car, car_changes=_car_changes(car),
+        whatif_factors=tuple(factors), shoes=shoes, splits=splits, car=car,
+        car_changes=_car_changes(car),
         corrections=corrections, drinks=drinks, formation=formation, formation_from_plan=from_plan,
         formation_result=formation_result, laser=laser, crew_plan=crew_plan,
         track_distance_m=_readonly(dist), track_east_m=_readonly(east),

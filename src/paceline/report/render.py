@@ -21,7 +21,7 @@ from paceline.plan import RacePlan
 from paceline.units import format_distance, format_duration, format_pace
 
 __all__ = ["environment", "plan_view", "static_figures", "render_report", "read_assumptions",
-           "pacer_colours"]
+           "pacer_colours", "shoes_text"]
 
 _ENV: jinja2.Environment | None = None
 
@@ -145,6 +145,25 @@ def _split_rows(rows) -> list[dict]:
              "pace": format_duration(r.pace_s_per_km, decimals=1)} for r in rows]
 
 
+def shoes_text(worth, shoes) -> str:
+    """What the race shoes are worth, split into energy return and mass, in one line.
+
+    ``worth`` is a :class:`paceline.sim.whatif.ShoeWorth` (seconds, + = faster), ``shoes`` the
+    scenario's :class:`paceline.scenario.Shoes`. E.g. "save 178.3 s: +187.9 s from energy return
+    (4.0 %), −9.6 s from mass (250 g vs 200 g reference)".
+    """
+    if shoes.mass_g is not None:
+        mass = (f"{worth.mass_s:+.1f} s from mass ({shoes.mass_g:g} g vs "
+                f"{shoes.reference_mass_g:g} g reference, {-worth.mass_frac:+.1%} metabolic "
+                "cost; Frederick 1984)")
+    else:
+        mass = "mass not stated (counted as the reference shoe's: 0 s)"
+    verb = "save" if worth.total_s >= 0 else "cost"
+    return (f"{verb} {abs(worth.total_s):.1f} s: {worth.energy_return_s:+.1f} s from energy "
+            f"return ({worth.energy_return_frac:.1%}), {mass}").replace("+-", "−").replace(
+                " -", " −")
+
+
 def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
               roster_note: str | None = None) -> dict:
     """Display values of a plan for the templates (strings in human units, table rows)."""
@@ -163,6 +182,7 @@ def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
          " / ".join(format_duration(plan.percentiles_s[k]) for k in (10, 50, 90))
          + f" ({plan.draws} draws, seed {plan.seed})"),
     ]
+    summary.append(("Shoes vs the reference shoe (even effort)", shoes_text(plan.shoes, sc.shoes)))
     if sc.race.actual_time_s:
         summary.append(("Actual", format_duration(sc.race.actual_time_s, decimals=1)))
     if plan.target_shortfall_frac is not None:
@@ -172,8 +192,10 @@ def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
     cond = (f"{c.temperature_c:g} °C" + (f" → {c.temperature_end_c:g} °C"
                                         if c.temperature_end_c is not None else "")
             + f", RH {c.relative_humidity:.0%}, wind {c.wind_speed_m_s:g} m/s from "
-            f"{c.wind_from_deg:g}°, drafting {sc.drafting.drag_reduction:.0%}, shoes saving "
-            f"{sc.shoes.metabolic_saving:.0%}")
+            f"{c.wind_from_deg:g}°, drafting {sc.drafting.drag_reduction:.0%}, shoes: "
+            f"energy return {sc.shoes.metabolic_saving:.1%}"
+            + (f", {sc.shoes.mass_g:g} g vs {sc.shoes.reference_mass_g:g} g reference"
+               if sc.shoes.mass_g is not None else ", mass not stated"))
     total = sum(r.breakdown_w_kg.values())
     final = float(car.drift_s[-1])
     finish = (f"finishes {final:+.2f} s from it" if abs(final) >= 0.005
