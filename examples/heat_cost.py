@@ -4,7 +4,9 @@ A runner whose marathon is 3:00:00 in cool weather (12 °C, 60 % RH, no drafting
 same flat course at race-day temperatures from 0 to 30 °C. The race model penalizes capacity
 by WBGT (Ely et al. 2007) and changes air density; the figure shows what each degree costs.
 Where the WBGT leaves the range of Ely's data the model gives no prediction (NaN), and the
-example says so rather than extrapolate.
+example says so rather than extrapolate. The curve is Ely's top-3 finishers' (the default
+heat model, ``[models] heat = "ely2007"``): Ely report that slower runners slowed more, so
+for a 3-hour runner this is a lower bound (docs/model.md, "Heat by ability").
 
     python examples/heat_cost.py                 # writes gallery/heat_cost.png
 """

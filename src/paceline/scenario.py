@@ -616,10 +616,14 @@ class ModelChoice(_Strict):
     ``air_cost``: how drag turns into metabolic power (``paceline.models.air_cost``):
     "dasilva2022" (default), "pugh1971", "li2025", "schickhofer-hanson2021", "beaumont2021",
     "marro2023", "kipp2025" or "none".
+    ``heat``: how WBGT slows the runner (``paceline.models.heat``): "ely2007" (default: the
+    top-3 finishers' rows of Ely et al. 2007) or "none".
     """
 
     air_cost: str = Field(default="dasilva2022",
                           description="drag → metabolic power model (paceline.models.air_cost)")
+    heat: str = Field(default="ely2007",
+                      description="WBGT → slowdown model (paceline.models.heat)")
 
     @field_validator("air_cost")
     @classmethod
@@ -628,6 +632,16 @@ class ModelChoice(_Strict):
 
         if v not in AIR_COST_MODELS:
             raise ValueError(f"unknown air-cost model; valid: {', '.join(air_cost_model_names())}")
+        return v
+
+    @field_validator("heat")
+    @classmethod
+    def _known_heat(cls, v: str) -> str:
+        from paceline.models.heat import HEAT_MODELS, heat_model_names
+
+        if v not in HEAT_MODELS:
+            raise ValueError(f"unknown heat model; valid: {', '.join(heat_model_names())} "
+                             "(docs/model.md, \"Heat\")")
         return v
 
 

@@ -81,3 +81,41 @@ def test_heat_speed_factor_ely2007():
     assert float(heat.heat_speed_factor_ely2007(25.0, 15.0, "women")) < 1.0
     # broadcasts over (draw, class)
     assert heat.heat_speed_factor_ely2007(np.full((3, 1), 20.0), np.full(4, 10.0)).shape == (3, 4)
+
+
+def test_heat_registry_default_and_an_unknown_name_lists_the_valid_ones():
+    # DESIGN.md rule 1: a family of models has a registry, a dispatcher and a "none" model
+    assert heat.DEFAULT_HEAT_MODEL == "ely2007"
+    assert heat.heat_model_names() == ["ely2007", "none"]
+    assert heat.get_heat_model(None).speed_factor is heat.heat_speed_factor_ely2007
+    assert heat.get_heat_model("ely2007") is heat.get_heat_model(heat.HEAT_MODELS["ely2007"])
+    with pytest.raises(KeyError, match="valid: ely2007, none"):
+        heat.get_heat_model("elhelou2012")
+
+
+def test_none_heat_model_is_one_and_nan_only_where_wbgt_is_not_finite():
+    f = heat.get_heat_model("none").speed_factor([5.0, 25.0, 35.0, np.nan], 8.0, "women")
+    np.testing.assert_array_equal(f[:3], 1.0)
+    assert np.isnan(f[3])
+    with pytest.raises(ValueError, match="unknown sex"):
+        heat.heat_speed_factor_none(20.0, 8.0, "x")
+
+
+def test_ely2007_constants_are_the_rows_of_the_data_file():
+    # paceline/data/heat_ely2007.csv holds the rows the model uses with their provenance
+    # (Ely et al. 2007, abstract's Results: top-3 mean ± SD per WBGT band); the model's
+    # constants must be exactly those rows (DESIGN.md rule 5). The per-place rows (25th–300th)
+    # are not in the file: the paper's table was not read (docs/model.md, "Heat by ability").
+    import csv
+    from importlib import resources
+
+    text = resources.files("paceline").joinpath("data", "heat_ely2007.csv").read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert {r["place"] for r in rows} == {"top-3"}
+    assert all(r["doi"] == "10.1249/mss.0b013e31802d3aba" and r["how_read"] for r in rows)
+    for sex in ("men", "women"):
+        mine = sorted((float(r["wbgt_lo_c"]), float(r["wbgt_hi_c"]), float(r["slowdown_pct"]))
+                      for r in rows if r["sex"] == sex)
+        assert [(lo, hi) for lo, hi, _ in mine] == list(heat.ELY2007_BAND_EDGES_C)
+        np.testing.assert_allclose([p / 100 for *_, p in mine], heat.ELY2007_SLOWDOWN_FRAC[sex],
+                                   atol=1e-12)

@@ -97,6 +97,7 @@ def result_json(model: RaceModel, r: RaceResult, shoes: ShoeWorth | None = None)
         "effort_frac": r.effort_frac,
         "wbgt_c": r.wbgt_c,
         "heat_factor": r.heat_factor,
+        "heat_model": sc.models.heat,
         "air_density_kg_m3": r.air_density_kg_m3,
         "drag_area_m2": model.drag_area_m2,
         "shoes": shoes_json(shoes or shoe_worth(model)),
@@ -130,7 +131,7 @@ def _print_prediction(model: RaceModel, r: RaceResult, *, all_km: bool) -> None:
         + (f"→{c.temperature_end_c:g} °C" if c.temperature_end_c is not None else "")
         + f", RH {c.relative_humidity:.0%}, {alt}, wind {c.wind_speed_m_s:g} m/s from "
         f"{c.wind_from_deg:g}° · drafting {_drafting_text(sc.drafting)}"
-        + f" · air cost {sc.models.air_cost} · pacing {r.pacing}"
+        + f" · air cost {sc.models.air_cost} · heat {sc.models.heat} · pacing {r.pacing}"
     )
     from paceline.report.render import shoes_text
 

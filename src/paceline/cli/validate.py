@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -13,7 +14,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from paceline.errors import ScenarioError
 from paceline.io.validation_set import read_validation_set
+from paceline.models.heat import HEAT_MODELS, heat_model_names
 from paceline.sim.validation import ValidationResult, validate_races
 from paceline.units import format_duration
 
@@ -26,11 +29,11 @@ def _t(s: float) -> str:
     return format_duration(s, decimals=2 if s < 1000 else 1)
 
 
-def validation_json(res: ValidationResult) -> dict:
+def validation_json(res: ValidationResult, heat_models: list[str] | None = None) -> dict:
     """The JSON of ``paceline validate --json`` (times in s; error = predicted − actual)."""
     def num(x):
         return None if not math.isfinite(x) else x
-    return {
+    out_ = {
         "races": [{
             "name": r.name, "athlete": r.athlete, "predicted_from": r.predicted_from,
             "distance_m": r.distance_m, "predicted_s": r.predicted_s, "actual_s": r.actual_s,
@@ -46,6 +49,20 @@ def validation_json(res: ValidationResult) -> dict:
             "coverage_p10_p90": res.coverage_p10_p90,
         },
     }
+    if heat_models is not None:
+        out_["summary"]["heat_models"] = heat_models
+    return out_
+
+
+def _with_heat(cases: list, heat: str | None) -> list:
+    """The cases with ``[models] heat`` replaced (``--heat``); unknown names refused (exit 2)."""
+    if heat is None:
+        return cases
+    if heat not in HEAT_MODELS:
+        raise ScenarioError("unknown heat model", where="--heat", value=heat,
+                            fix=f"use one of: {', '.join(heat_model_names())}")
+    return [dataclasses.replace(c, scenario=c.scenario.model_copy(update={
+        "models": c.scenario.models.model_copy(update={"heat": heat})})) for c in cases]
 
 
 def validation_markdown(res: ValidationResult) -> str:
@@ -70,9 +87,13 @@ def validate(
                                        help="Monte Carlo draws per race for the P10–P90 "
                                        "band (0: no band).")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the band's draws.")] = 1,
+    heat: Annotated[str | None, typer.Option(
+        "--heat", help="Heat model for every race, replacing each scenario's [models] heat: "
+        + ", ".join(heat_model_names()) + ".")] = None,
 ) -> None:
     """Predict real races, each from another race of the same athlete: error, MAE, mean error."""
-    cases = read_validation_set(directory)
+    cases = _with_heat(read_validation_set(directory), heat)
+    heat_models = sorted({c.scenario.models.heat for c in cases})
     rng = np.random.default_rng(seed)
     if json_ or markdown:
         res = validate_races(cases, band_draws=draws, rng=rng, seed=seed)
@@ -84,7 +105,7 @@ def validate(
             res = validate_races(cases, band_draws=draws, rng=rng, seed=seed,
                                  progress=lambda d, t: prog.update(task, completed=d))
     if json_:
-        print(json.dumps(validation_json(res), indent=2))
+        print(json.dumps(validation_json(res, heat_models), indent=2))
         return
     if markdown:
         print(validation_markdown(res))
@@ -104,4 +125,4 @@ def validate(
     out.print(f"MAE [bold]{res.mae_s:.1f} s[/bold] ({res.mean_abs_error_frac:.2%}) · mean error "
               f"[bold]{res.mean_error_s:+.1f} s[/bold] (goal: MAE ≤ 60 s, |mean| ≤ 20 s)"
               + (f" · actual inside P10–P90 in {cov:.0%} of races (ideal 80 %)"
-                 if cov is not None else ""))
+                 if cov is not None else "") + f" · heat model {', '.join(heat_models)}")

@@ -1,11 +1,23 @@
 """Heat: a shade WBGT estimate from temperature and humidity, and the marathon slowdown with
-WBGT (Ely et al. 2007).
+WBGT (Ely et al. 2007), as named, selectable heat models.
+
+The heat models (:data:`HEAT_MODELS`, :func:`get_heat_model`; scenario key ``[models] heat``):
+
+* ``ely2007`` — the top-3 finishers' slowdown per WBGT band (Ely et al. 2007, men and women).
+  **The default**; the only rows of the paper paceline has read (its abstract). It is the
+  elite curve and is applied to every runner: Ely report that the 25th-, 50th-, 100th- and
+  300th-place finishers slowed *more* as WBGT rose, so for slower runners it under-states the
+  heat (docs/model.md, "Heat").
+* ``none`` — heat costs nothing (switches the effect off).
 
 All functions are pure and vectorized (NumPy broadcasting); temperatures in °C as in the
 sources (stated in the names). Inputs outside a function's validity range give NaN.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,13 +31,20 @@ __all__ = [
     "wbgt_from_temperature_humidity_c",
     "slowdown_frac_ely2007",
     "heat_speed_factor_ely2007",
+    "heat_speed_factor_none",
+    "HeatModel",
+    "HEAT_MODELS",
+    "DEFAULT_HEAT_MODEL",
+    "get_heat_model",
+    "heat_model_names",
 ]
 
 #: WBGT bands of Ely et al. (2007) [°C]: 5.1–10, 10.1–15, 15.1–20, 20.1–25.
 ELY2007_BAND_EDGES_C = ((5.1, 10.0), (10.1, 15.0), (15.1, 20.0), (20.1, 25.0))
 #: Midpoints of the Ely et al. (2007) WBGT bands [°C].
 ELY2007_BAND_MIDPOINTS_C = np.array([7.55, 12.55, 17.55, 22.55])
-#: Top-3 finishers' time slower than the course record in each band [-] (Ely et al. 2007).
+#: Top-3 finishers' time slower than the course record in each band [-] (Ely et al. 2007, abstract;
+#: the same rows, with SD and how they were read: paceline/data/heat_ely2007.csv).
 ELY2007_SLOWDOWN_FRAC = {
     "men": np.array([0.017, 0.025, 0.033, 0.045]),
     "women": np.array([0.032, 0.032, 0.038, 0.054]),
@@ -204,3 +223,85 @@ def heat_speed_factor_ely2007(wbgt_c, wbgt_ref_c, sex="men", *, max_wbgt_c=ELY20
     s = slowdown_frac_ely2007(wbgt_c, sex, max_wbgt_c=max_wbgt_c)
     s_ref = slowdown_frac_ely2007(wbgt_ref_c, sex, max_wbgt_c=max_wbgt_c)
     return (1.0 + s_ref) / (1.0 + s)
+
+
+def heat_speed_factor_none(wbgt_c, wbgt_ref_c, sex="men"):
+    """No heat effect: a speed factor of 1 wherever both WBGTs are finite [-].
+
+    Same signature as :func:`heat_speed_factor_ely2007` (``sex`` is checked, then unused), so
+    the race model can switch heat off by name (``[models] heat = "none"``).
+
+    Examples
+    --------
+    >>> float(heat_speed_factor_none(25.0, 8.0))
+    1.0
+    """
+    w = np.asarray(wbgt_c, dtype=float)
+    w_ref = np.asarray(wbgt_ref_c, dtype=float)
+    _sex_mask_women(sex)  # an unknown sex is a configuration error here too
+    return np.where(np.isfinite(w) & np.isfinite(w_ref), 1.0, np.nan)
+
+
+@dataclass(frozen=True)
+class HeatModel:
+    """A named heat model: the race speed at one WBGT relative to a reference WBGT.
+
+    Attributes
+    ----------
+    name : str
+        Registry key (the scenario's ``[models] heat``).
+    speed_factor : callable
+        ``speed_factor(wbgt_c, wbgt_ref_c, sex) -> ndarray`` [-], vectorized; 1 at equal
+        WBGT; NaN outside the model's validity.
+    source : str
+        Citation with DOI.
+    note : str
+        Whom it describes and what it leaves out.
+    """
+
+    name: str
+    speed_factor: Callable
+    source: str
+    note: str
+
+
+#: The heat models by name (see the module docstring).
+HEAT_MODELS: dict[str, HeatModel] = {
+    "ely2007": HeatModel(
+        name="ely2007", speed_factor=heat_speed_factor_ely2007,
+        source="Ely MR, Cheuvront SN, Roberts WO, Montain SJ (2007). Impact of weather on "
+        "marathon-running performance. Med Sci Sports Exerc 39(3):487-493. "
+        "doi:10.1249/mss.0b013e31802d3aba",
+        note="top-3 finishers (men, women) per WBGT band, read in the abstract; applied to "
+        "every runner — slower runners slowed more in Ely's data (25th–300th place), so this "
+        "under-states the heat for them"),
+    "none": HeatModel(
+        name="none", speed_factor=heat_speed_factor_none, source="",
+        note="heat costs nothing (switches the effect off)"),
+}
+#: The heat model a scenario uses unless ``[models] heat`` says otherwise.
+DEFAULT_HEAT_MODEL = "ely2007"
+
+
+def heat_model_names() -> list[str]:
+    """The registered heat models' names, the default first."""
+    return [DEFAULT_HEAT_MODEL] + sorted(k for k in HEAT_MODELS if k != DEFAULT_HEAT_MODEL)
+
+
+def get_heat_model(name_or_model: str | HeatModel | None = None) -> HeatModel:
+    """Look up a heat model by name (None → the default); a model passes through.
+
+    Raises
+    ------
+    KeyError
+        For an unknown name; the message lists the valid ones.
+    """
+    if name_or_model is None:
+        return HEAT_MODELS[DEFAULT_HEAT_MODEL]
+    if isinstance(name_or_model, HeatModel):
+        return name_or_model
+    try:
+        return HEAT_MODELS[name_or_model]
+    except (KeyError, TypeError):
+        raise KeyError(f"unknown heat model {name_or_model!r}; valid: "
+                       + ", ".join(heat_model_names())) from None

@@ -243,6 +243,8 @@ def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
         "power": [(k, f"{v:.3f}", f"{v / total:.2%}") for k, v in r.breakdown_w_kg.items()],
         "drag_n": f"{r.mean_drag_force_n:.2f}", "air_share": f"{r.air_share:.2%}",
         "wbgt": f"{r.wbgt_c:.1f}",
+        "heat": f"heat model {sc.models.heat}, power capacity × {r.heat_factor:.4f} against "
+                f"the reference race's WBGT {plan.model.reference_wbgt_c:.1f} °C",
         "whatif": [(f.name, f.change, f"{f.delta_s:+.1f} s") for f in plan.whatif_factors],
         "whatif_base": format_duration(plan.whatif_base_s, decimals=1),
         "car": {"offset": f"{car.offset_m:g}", "resolution": f"{car.resolution_kmh:g}",

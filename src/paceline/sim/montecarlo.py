@@ -505,7 +505,7 @@ class MonteCarlo:
             v_el = np.full(len(d), m.segments.distance_m / 7200.0)
         if d.reference_wbgt_c is not None:
             ref_wbgt = d.reference_wbgt_c
-        speed_factor = heat.heat_speed_factor_ely2007(wbgt, ref_wbgt, sex=sex)
+        speed_factor = m.heat_model.speed_factor(wbgt, ref_wbgt, sex=sex)
         # the model's P–v elasticity on the level in still air (as RaceModel), per draw
         flat = dict(cost_ref_j_kg_m=m.cost_ref_j_kg_m, mass_kg=m.mass_kg,
                     speed_ref_m_s=m.speed_ref_m_s, drag_area_m2=m.drag_area_m2

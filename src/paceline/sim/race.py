@@ -256,6 +256,8 @@ class RaceModel:
         self.fraction_model = endurance.get_sustainable_fraction_model("daniels-gilbert")
         #: how drag turns into metabolic power (scenario ``[models] air_cost``)
         self.air_cost = air_cost.get_air_cost_model(scenario.models.air_cost)
+        #: how WBGT slows the runner (scenario ``[models] heat``)
+        self.heat_model = heat.get_heat_model(scenario.models.heat)
         self.course = course or _preset_course(scenario.course, "course")
         self.segments = compile_segments(
             self.course, scenario.race.distance_m, scenario.conditions, scenario.drafting
@@ -341,10 +343,11 @@ class RaceModel:
         return p
 
     def _heat_power_factor(self) -> float:
-        """Ely 2007 speed factor for the race vs the reference WBGT, as a power factor."""
+        """The heat model's speed factor for the race vs the reference WBGT, as a power
+        factor."""
         speed_factor = float(
-            heat.heat_speed_factor_ely2007(self.wbgt_c, self.reference_wbgt_c,
-                                           sex=self.scenario.athlete.sex)
+            self.heat_model.speed_factor(self.wbgt_c, self.reference_wbgt_c,
+                                         sex=self.scenario.athlete.sex)
         )
         # convert a speed factor into a power factor with the model's own P–v elasticity
         v = self.segments.distance_m / 7200.0 if self.reference_time_s is None else (
