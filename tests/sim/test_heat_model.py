@@ -52,6 +52,14 @@ def test_predict_json_and_validate_say_which_heat_model(scenarios_dir):
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["heat_model"] == "none" and data["heat_factor"] == 1.0
+    res = runner.invoke(app, ["whatif", str(scenarios_dir / "vienna-2019.toml"), "--json",
+                              "--set", "models.heat=none"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["heat_model"] == "none"
+    # +1 °C with heat off is air density only: faster, under a second (+10 s with ely2007)
+    temp = next(f for f in data["factors"] if f["name"] == "temperature")
+    assert -2.0 < temp["delta_s"] < 0.0
     # the real entry point: exit 2, one line naming the option and the valid names
     res = subprocess.run([sys.executable, "-m", "paceline", "validate", "--heat", "elhelou2012"],
                          capture_output=True, text=True)

@@ -305,11 +305,12 @@ def whatif_cmd(
             base, factors = whatif(sc, course, ref_course,
                                    progress=lambda d, t: prog.update(task, completed=d))
     if json_:
-        print(json.dumps({"finish_time_s": base, "factors": [
+        print(json.dumps({"finish_time_s": base, "heat_model": sc.models.heat, "factors": [
             {"name": f.name, "change": f.change, "delta_s": f.delta_s} for f in factors]},
             indent=2))
         return
-    t = Table(title=f"What-if — baseline {format_duration(base, decimals=1)} (even effort)")
+    t = Table(title=f"What-if — baseline {format_duration(base, decimals=1)} (even effort, "
+              f"heat model {sc.models.heat})")
     t.add_column("factor")
     t.add_column("change")
     t.add_column("seconds", justify="right")
