@@ -122,3 +122,17 @@ def test_a_read_at_the_gun_gives_a_finite_projection(plan):
     tr.add(tr.check(_fix(plan, "athlete", 0.0, 504.0), now_s=plan.start_s + 1e5))
     proj = tr.snapshot()["projection"]
     assert proj is None or all(np.isfinite(v) for v in proj.values() if isinstance(v, float))
+
+
+def test_pace_car_position_and_gap_in_the_snapshot(plan):
+    # the live page draws the pace car: its course distance and its lead on the athlete
+    tr = Tracker(plan)
+    v = plan.distance_m / plan.target_time_s
+    els = np.arange(0.0, 300.0, 1.0)
+    _run(tr, plan, "athlete", els, els * v)
+    assert tr.snapshot()["pace_car"] is None  # no fix from the car yet
+    _run(tr, plan, "pacecar", els, els * v + 8.0)
+    car = tr.snapshot()["pace_car"]
+    assert car["device"] == "pacecar" and car["status"] == "ok"
+    assert car["distance_m"] == pytest.approx(299 * v + 8.0, abs=1.5)
+    assert car["gap_m"] == pytest.approx(8.0, abs=1.5)

@@ -336,7 +336,7 @@ class Tracker:
                                "target_time_s": plan.target_time_s, "athlete": None,
                                "mats": [], "alerts": [], "pacers": [], "rotation": [],
                                "next_exchange": None, "next_drinks": None, "projection": None,
-                               "dropouts": list(self.dropouts)}
+                               "pace_car": None, "dropouts": list(self.dropouts)}
         pos = self.position(ath) if ath else None
         mats = sorted((self.mat_times.get(ath) or {}).items())
         for d, (t, loc) in mats:
@@ -414,6 +414,15 @@ class Tracker:
                 else:
                     info["status"] = "ok"
             out["pacers"].append(info)
+        for car in self._role("pace_car")[:1]:  # the car's latest fix, for the live map
+            ctr = self.fixes.get(car)
+            if ctr and ctr.t:
+                ad = self._athlete_at(ath, ctr.t[-1])
+                out["pace_car"] = {"device": car, "distance_m": ctr.d[-1],
+                                   "elapsed_s": ctr.t[-1] - plan.start_s,
+                                   "gap_m": None if ad is None else ctr.d[-1] - ad,
+                                   "status": "stale" if t - ctr.t[-1] > s.stale_fix_s
+                                   else "ok"}
         if dr and dr[0]["distance_m"] - d <= s.drinks_window_m:
             bikes = self._role("drinks_bike")
             with_him = False

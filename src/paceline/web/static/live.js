@@ -15,13 +15,20 @@ document.addEventListener("DOMContentLoaded", () => {
     return [c[i - 1][0] + f * (c[i][0] - c[i - 1][0]), c[i - 1][1] + f * (c[i][1] - c[i - 1][1])];
   }
   function mark(key, ll, colour, label) {
-    if (!markers[key]) markers[key] = L.circleMarker(ll, {radius: key === "athlete" ? 9 : 6, color: colour, fillColor: colour, fillOpacity: 0.9}).bindTooltip(label).addTo(cmap.map);
+    if (!markers[key]) {
+      markers[key] = key === "car"  // the pace car: a square, to tell it from the runners
+        ? L.marker(ll, {icon: L.divIcon({className: "car-icon", html: "", iconSize: [14, 14]}), keyboard: false, title: label}).bindTooltip(label)
+        : L.circleMarker(ll, {radius: key === "athlete" ? 9 : 6, color: colour, fillColor: colour, fillOpacity: 0.9}).bindTooltip(label);
+      markers[key].addTo(cmap.map);
+    }
     markers[key].setLatLng(ll); markers[key].setTooltipContent(label);
   }
   function render(s) {
     const a = s.athlete;
     $("live-athlete").textContent = a ? `${(a.distance_m / 1000).toFixed(2)} km at ${P.duration(a.elapsed_s)}` + (a.speed_m_s ? `, ${P.duration(1000 / a.speed_m_s, 1)}/km` : "") : "no reads yet";
     $("live-gap").textContent = a ? (a.gap_s >= 0 ? `${a.gap_s.toFixed(1)} s behind` : `${(-a.gap_s).toFixed(1)} s ahead`) : "—";
+    const car = s.pace_car;
+    $("live-car").textContent = !car ? "no fix yet" : `${(car.distance_m / 1000).toFixed(2)} km` + (car.gap_m == null ? "" : `, ${Math.abs(car.gap_m).toFixed(0)} m ${car.gap_m >= 0 ? "ahead of" : "behind"} the athlete`) + (car.status === "stale" ? " (fix is stale)" : "");
     const p = s.projection;
     $("live-projection").textContent = p ? `${P.duration(p.finish_s, 1)} (${P.duration(p.p10_s)}–${P.duration(p.p90_s)})` : "—";
     const x = s.next_exchange;
@@ -35,11 +42,14 @@ document.addEventListener("DOMContentLoaded", () => {
       mark("athlete", at(a.distance_m), "#d62728", "athlete");
       const on = new Set((s.pacers || []).filter(q => q.gap_m != null).map(q => "p:" + q.pacer));
       Object.keys(markers).filter(k => k.startsWith("p:") && !on.has(k)).forEach(k => { markers[k].remove(); delete markers[k]; });
-      (s.pacers || []).forEach(q => { if (q.gap_m != null) mark("p:" + q.pacer, at(a.distance_m + q.gap_m), "#ff9f1c", q.pacer); });
+      (s.pacers || []).forEach(q => { if (q.gap_m != null) mark("p:" + q.pacer, at(a.distance_m + q.gap_m), "#b85c00", q.pacer); });
+      if (car) mark("car", at(car.distance_m), "#1f3a93", `pace car${car.gap_m == null ? "" : ", " + car.gap_m.toFixed(0) + " m"}`);
+      else if (markers.car) { markers.car.remove(); delete markers.car; }
       markers.athlete.bringToFront();
       if (x) mark("exchange", [x.lat_deg, x.lon_deg], "#1b7f3b", "next exchange");
     }
     document.body.dataset.liveUpdates = String(parseInt(document.body.dataset.liveUpdates || "0") + 1);
+    if (!performance.getEntriesByName("paceline:ready").length) performance.mark("paceline:ready");
   }
   let pending = false;
   async function refresh() { if (pending) return; pending = true; try { render(await api("/api/v1/state")); } finally { pending = false; } }
