@@ -176,3 +176,101 @@ def test_live_service_mounted_beside_the_pages(plan_dir, tmp_path):
         state = c.get("/api/v1/state", params={"token": viewer}).json()
         assert state["athlete"] is None  # no reads yet
         assert c.get("/plan").status_code == 200
+
+
+def test_log_table_pages_sorts_and_counts_in_sql(log_url):
+    from paceline.web import views
+
+    everything = views.activity_table(log_url, sort="distance_m", order="desc", per_page=1000)
+    assert everything["pages"] == 1 and everything["count"] == len(everything["rows"]) >= 3
+    page2 = views.activity_table(log_url, sort="distance_m", order="desc", page=2, per_page=2)
+    assert page2["rows"] == everything["rows"][2:4] and page2["page"] == 2
+    assert page2["first"] == 3 and page2["prev_url"] == "/log?sort=distance_m"
+    assert page2["next_url"] in (None, "/log?sort=distance_m&page=3")
+    # past the end (a link from before the log shrank): the last page, not an empty table
+    last = views.activity_table(log_url, page=999, per_page=2)
+    assert last["page"] == last["pages"] and last["rows"]
+    dist = [float(r["distance"].split()[0]) for r in everything["rows"] if r["distance"] != "—"]
+    assert dist == sorted(dist, reverse=True)
+
+
+def test_log_fragment_pushes_its_url_and_is_never_cached(client):
+    # the address bar follows the table (a reload or a shared link shows the same view), and
+    # a browser never shows the bare fragment for the page's URL (back from an activity did)
+    hx = {"HX-Request": "true"}
+    r = client.get("/log", params={"sport": "running", "sort": "distance_m", "order": "asc",
+                                   "since": "", "until": ""}, headers=hx)
+    assert r.headers["HX-Push-Url"] == "/log?sport=running&sort=distance_m&order=asc"
+    assert r.headers["Cache-Control"] == "no-store" and "HX-Request" in r.headers["Vary"]
+    assert "<html" not in r.text
+    restore = client.get("/log?sort=pace", headers={**hx, "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.text and 'aria-sort="descending"' in restore.text
+    assert "HX-Push-Url" not in restore.headers
+    assert client.get("/log", params={"page": 0}).status_code == 422
+
+
+def test_fitness_api_serves_the_computed_numbers(client, log_url):
+    from paceline.web import views
+
+    api = client.get("/api/log/fitness")
+    assert api.headers["content-type"] == "application/json"
+    fresh = views.compute_fitness(log_url)
+    got = api.json()
+    assert got["ctl"] == fresh["ctl"] and got["bests"] == fresh["bests"]
+
+
+def test_import_errors_name_the_users_file_not_server_paths(client):
+    import tempfile
+
+    files = [("files", ("My Run.fit", b"\0" * 10, "application/octet-stream")),
+             ("files", ("evening.gpx", b"<gpx>oops", "application/gpx+xml")),
+             ("files", (r"C:\Users\eliud\laps.csv", b"a,b\n1,2\n", "text/csv")),
+             ("files", ("empty.tcx", b"", "application/octet-stream"))]
+    r = client.post("/api/log/import", files=files, headers=AUTH)
+    assert r.status_code == 200
+    out = r.json()["files"]
+    assert [f["file"] for f in out] == ["My Run.fit", "evening.gpx", "laps.csv", "empty.tcx"]
+    for f in out:
+        assert f["status"] in ("failed", "skipped") and f["reason"]
+        for leak in (tempfile.gettempdir(), "upload-", "tmp", "C:\\"):
+            assert leak not in f["reason"], f
+    assert "not a valid FIT file" in out[0]["reason"]
+    assert "(0 bytes)" in out[3]["reason"]
+
+
+@pytest.mark.parametrize("name,says", [
+    ("a" * 65, "has 65 characters (at most 64)"),
+    ("My Wide V", "e.g. 'my-wide-v'"),
+    ("../x", "'.', '/'"),
+    ("", "is empty"),
+    ("ineos-vienna-2019", "bundled preset"),
+])
+def test_formation_names_refused_with_a_sentence(client, vienna, name, says, web_config):
+    # a 65-character name once answered with pydantic's JSON error list
+    before = sorted(web_config.formations_dir.iterdir())
+    r = client.post("/api/formation/save", json={"runners": vienna["runners"], "name": name},
+                    headers=AUTH)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert isinstance(detail, str) and says in detail, detail
+    if "bundled" not in says:
+        assert "64" in detail and "lower-case" in detail
+    assert sorted(web_config.formations_dir.iterdir()) == before
+
+
+def test_saving_over_a_name_asks_first_and_loses_nothing(client, vienna, web_config):
+    body = {"runners": vienna["runners"], "name": "keep-me"}
+    assert client.post("/api/formation/save", json=body, headers=AUTH).status_code == 200
+    path = web_config.formations_dir / "keep-me.toml"
+    first = path.read_text()
+    moved = [dict(r) for r in vienna["runners"]]
+    moved[1]["y_m"] += 1.0
+    again = client.post("/api/formation/save", json={**body, "runners": moved}, headers=AUTH)
+    assert again.status_code == 409 and again.json()["exists"] == "keep-me"
+    assert "nothing was written" in again.json()["detail"]
+    assert path.read_text() == first  # untouched
+    assert not [p for p in web_config.formations_dir.iterdir() if p.suffix == ".tmp"]
+    ok = client.post("/api/formation/save", json={**body, "runners": moved, "overwrite": True},
+                     headers=AUTH)
+    assert ok.status_code == 200 and ok.json()["overwritten"] is True
+    assert path.read_text() != first

@@ -19,6 +19,13 @@ SHOTS = Path(__file__).resolve().parent / "screenshots"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 PAGES = ("/plan", "/formation", "/log")
 
+
+def axe_serious(pg) -> list:
+    pg.add_script_tag(path=str(AXE))
+    res = pg.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["impact"], len(v["nodes"])) for v in res["violations"]
+            if v["impact"] in ("serious", "critical")]
+
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
@@ -150,7 +157,7 @@ def test_training_log_sorts_filters_and_opens_an_activity(page, server):
     assert not page.errors, page.errors
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGES + ("/", "/log/1"))
 def test_phone_width_nothing_overflows(browser, server, path):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                               has_touch=True, device_scale_factor=1)
@@ -225,5 +232,84 @@ def test_live_page_advances_while_a_replay_runs(page, live_server):
         th.join(timeout=60)
     page.wait_for_timeout(1500)
     assert page.locator("#live-map path.leaflet-interactive").count() >= 2  # course + athlete
+    # the pace car is drawn (a square marker) and told against the athlete: the replay's car
+    # drives 8 m ahead of him
+    assert page.locator("#live-map .car-icon").count() == 1
+    car = page.locator("#live-car").inner_text()
+    assert "ahead of the athlete" in car and "km" in car, car
+    lead_m = float(car.split(",")[1].split()[0])
+    assert 0 <= lead_m <= 30, car
     shot(page, "live-desktop")
+    assert not axe_serious(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth - "
+                         "document.documentElement.clientWidth") <= 1
+    shot(page, "phone-live")
     assert not page.errors, page.errors
+
+
+def test_log_view_lives_in_the_url(page, server):
+    # sort and filter: the address bar follows; a reload shows the same view; back from an
+    # activity shows the page, not the bare table fragment the browser had cached
+    page.goto(server + "/log")
+    page.wait_for_selector("#pmc-chart .u-over")
+    page.locator("table.activities th a", has_text="distance").click()
+    page.wait_for_function("location.search.includes('sort=distance_m')")
+    page.select_option("select[name=sport]", "running")
+    page.wait_for_function("location.search.includes('sport=running')")
+    assert "sort=distance_m" in page.url and "since=" not in page.url  # no empty fields
+    # the fitness charts follow the sport filter
+    page.wait_for_selector("#pmc-note:has-text('running only')")
+    rows = page.locator("table.activities tbody tr").all_inner_texts()
+    page.reload()
+    page.wait_for_selector("#pmc-chart .u-over")
+    assert page.locator("select[name=sport]").input_value() == "running"
+    assert page.locator("th[aria-sort]").inner_text().startswith("distance")
+    assert page.locator("table.activities tbody tr").all_inner_texts() == rows
+    page.locator("table.activities tbody tr a").first.click()
+    page.wait_for_selector("#act-pace")
+    page.go_back()
+    page.wait_for_selector("h1:has-text('Training log')")
+    assert page.locator("table.activities tbody tr").all_inner_texts() == rows
+    assert "sport=running" in page.url
+    assert not page.errors, page.errors
+
+
+def test_formation_name_rules_and_overwrite_are_asked_in_the_page(page, server):
+    page.goto(server + "/formation")
+    page.wait_for_function("document.body.dataset.updates >= '1'")
+    page.fill("#save-token", "test-token-123")
+    page.fill("#save-name", "x" * 65)
+    page.click("#save")
+    msg = page.locator("#save-status").inner_text()
+    assert "65 characters" in msg and "64" in msg and "{" not in msg, msg
+    assert page.locator("#save-name").get_attribute("aria-invalid") == "true"
+    page.fill("#save-name", "My Wide V")
+    assert "my-wide-v" in page.locator("#save-status").inner_text()
+    assert not axe_serious(page)
+    shot(page, "formation-name-error")
+    page.fill("#save-name", "browser-v")
+    page.click("#save")
+    page.wait_for_selector("#save-status:has-text('Saved browser-v.toml')")
+    assert page.locator("#preset option[value='browser-v']").count() == 1
+    page.click("#save")  # the same name again: asked, nothing overwritten yet
+    page.wait_for_selector("#save-confirm:not([hidden])")
+    assert "already saved" in page.locator("#save-status").inner_text()
+    shot(page, "formation-overwrite-ask")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#save-confirm").scroll_into_view_if_needed()
+    shot(page, "phone-formation-overwrite-ask")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.click("#save-overwrite")
+    page.wait_for_selector("#save-status:has-text('Overwrote browser-v.toml')")
+    assert page.locator("#save-confirm").is_hidden()
+    # the browser logs the expected 409 answer; nothing else may go wrong
+    assert not [e for e in page.errors if "409" not in e], page.errors
+
+
+def test_activity_page_has_no_serious_accessibility_violations(page, server):
+    page.goto(server + "/log/1")
+    page.wait_for_load_state("networkidle")
+    assert not axe_serious(page)
+    shot(page, "activity-desktop")

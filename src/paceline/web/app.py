@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request, UploadFile
+from fastapi import FastAPI, HTTPException, Query, Request, Response, UploadFile
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from paceline.errors import PacelineError
 from paceline.web import views
 
-__all__ = ["WebConfig", "create_app", "FORMATION_NAME"]
+__all__ = ["WebConfig", "create_app", "FORMATION_NAME", "name_problem"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: A formation name: lower-case letters, digits and hyphens; it becomes NAME.toml in the app's
@@ -76,8 +76,30 @@ class FormationIn(BaseModel):
 
 
 class FormationSave(FormationIn):
-    name: str = Field(max_length=64)
-    title: str = Field(default="", max_length=200)
+    # lengths and characters are checked in the handler, with a message a person can act on
+    # (pydantic's max_length answered a 65-character name with a list of JSON errors)
+    name: str = Field(max_length=10_000)
+    title: str = Field(default="", max_length=10_000)
+    overwrite: bool = False  # replace a formation already saved under this name
+
+
+def name_problem(name: str, *, what: str = "formation name") -> str | None:
+    """Why a user-typed name cannot be used (None: it can): the limit, the allowed
+    characters, and a name that would do."""
+    if FORMATION_NAME.fullmatch(name):
+        return None
+    slug = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]+", "-", name.strip().lower())).strip("-")
+    slug = slug[:64].rstrip("-") or "my-formation"
+    shown = name if len(name) <= 70 else name[:67] + "…"
+    if not name.strip():
+        why = "is empty"
+    elif len(name) > 64:
+        why = f"has {len(name)} characters (at most 64)"
+    else:
+        bad = sorted({c for c in name if not re.fullmatch(r"[a-z0-9-]", c)})
+        why = (f"has {', '.join(repr(c) for c in bad)}" if bad else "starts with a hyphen")
+    return (f"{what} {shown!r} {why}: use 1–64 lower-case letters a–z, digits 0–9 and "
+            f"hyphens, starting with a letter or digit — e.g. {slug!r}")
 
 
 def _token_ok(request: Request, token: str) -> bool:
@@ -179,8 +201,10 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
 
     @app.get("/formation", response_class=HTMLResponse)
     def formation_page(request: Request):
+        # the first formation comes with the page (one round trip fewer before the drawing)
         return page(request, "formation.html", presets=views.formation_presets(),
                     saved=views.saved_formations(cfg.formations_dir),
+                    initial=views.formation_preset("ineos-vienna-2019", cfg.formations_dir),
                     formations_dir=str(cfg.formations_dir.resolve()))
 
     @app.get("/live", response_class=HTMLResponse)
@@ -189,11 +213,22 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
 
     @app.get("/log", response_class=HTMLResponse)
     def log_page(request: Request, sport: str | None = None, since: str | None = None,
-                 until: str | None = None, sort: str = "start_utc", order: str = "desc"):
+                 until: str | None = None, sort: str = "start_utc", order: str = "desc",
+                 page_no: int = Query(1, alias="page")):
         table = views.activity_table(cfg.db_url, sport=sport, since=since, until=until,
-                                     sort=sort, order=order)
-        tpl = "log_table.html" if request.headers.get("hx-request") else "log.html"
-        return page(request, tpl, table=table)
+                                     sort=sort, order=order, page=page_no)
+        # htmx swaps the table only; a history restore (back/forward without a cached
+        # snapshot) needs the whole page
+        fragment = ("hx-request" in request.headers
+                    and "hx-history-restore-request" not in request.headers)
+        resp = page(request, "log_table.html" if fragment else "log.html", table=table)
+        # the page and its fragment share one URL: never let a browser cache mix them up
+        # (back from an activity once showed the bare table fragment)
+        resp.headers["Vary"] = "HX-Request, HX-History-Restore-Request"
+        if fragment:
+            resp.headers["Cache-Control"] = "no-store"
+            resp.headers["HX-Push-Url"] = table["url"]  # the address bar follows the table
+        return resp
 
     @app.get("/log/{activity_id}", response_class=HTMLResponse)
     def activity_page(request: Request, activity_id: int):
@@ -219,21 +254,34 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     @app.post("/api/formation/save")
     def formation_save(body: FormationSave, request: Request):
         require_token(request)
-        if not FORMATION_NAME.fullmatch(body.name):
-            raise HTTPException(422, f"formation name {body.name!r}: use 1–64 lower-case "
-                                "letters, digits and hyphens, starting with a letter or digit "
-                                "(e.g. 'vienna-wide-v')")
-        path = views.save_formation(body, cfg.formations_dir)
-        return {"saved": path.name, "folder": str(cfg.formations_dir.resolve()),
+        problem = name_problem(body.name)
+        if problem:
+            raise HTTPException(422, problem)
+        if len(body.title) > 200:
+            raise HTTPException(422, f"title has {len(body.title)} characters: at most 200")
+        if body.name in views.formation_presets() or body.name == "single-file-N":
+            raise HTTPException(422, f"formation name {body.name!r} is a bundled preset's: "
+                                "choose another name (e.g. "
+                                f"'{body.name[:58]}-mine') so both stay usable")
+        try:
+            path = views.save_formation(body, cfg.formations_dir, overwrite=body.overwrite)
+        except FileExistsError:
+            return JSONResponse(status_code=409, content={
+                "detail": f"a formation named {body.name!r} is already saved "
+                          f"({body.name}.toml): nothing was written. Save under another "
+                          "name, or overwrite it.", "exists": body.name})
+        return {"saved": path.name, "name": body.name, "overwritten": body.overwrite,
+                "folder": str(cfg.formations_dir.resolve()),
                 "use": f"PACELINE_FORMATIONS={cfg.formations_dir.resolve()} paceline predict "
                        f"SCENARIO --set drafting.formation={body.name} (a scenario whose "
                        "[drafting] names a formation, e.g. scenarios/vienna-2019-formation.toml)"}
 
     @app.get("/api/log/activities")
     def log_activities(sport: str | None = None, since: str | None = None,
-                       until: str | None = None, sort: str = "start_utc", order: str = "desc"):
+                       until: str | None = None, sort: str = "start_utc", order: str = "desc",
+                       page_no: int = Query(1, alias="page")):
         return views.activity_table(cfg.db_url, sport=sport, since=since, until=until,
-                                    sort=sort, order=order)
+                                    sort=sort, order=order, page=page_no)
 
     @app.get("/api/log/activity/{activity_id}")
     def log_activity(activity_id: int):
@@ -241,7 +289,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
 
     @app.get("/api/log/fitness")
     def log_fitness(sport: str | None = None):
-        return views.fitness(cfg.db_url, sport=sport)
+        return Response(views.fitness_json(cfg.db_url, sport=sport),
+                        media_type="application/json")
 
     @app.post("/api/log/import")
     async def log_import(request: Request, files: list[UploadFile]):
@@ -251,7 +300,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
             for i, f in enumerate(files):
                 suffix = Path(f.filename or "").suffix.lower()
                 if suffix not in (".fit", ".gpx", ".tcx", ".csv"):
-                    raise HTTPException(422, f"{f.filename!r}: only .fit, .gpx, .tcx, .csv "
+                    raise HTTPException(422, f"{views.public_name(f.filename)!r}: only .fit, "
+                                        ".gpx, .tcx, .csv "
                                         "activity files can be imported")
                 p = Path(tmp) / f"upload-{i}{suffix}"  # the user's name never becomes a path
                 size = 0
@@ -259,7 +309,8 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
                     while chunk := await f.read(1 << 20):
                         size += len(chunk)
                         if size > cfg.max_upload_bytes:
-                            raise HTTPException(413, f"{f.filename!r} is over the "
+                            raise HTTPException(413, f"{views.public_name(f.filename)!r} is "
+                                                f"over the "
                                                 f"{cfg.max_upload_bytes // 2**20} MiB limit")
                         out.write(chunk)
                 paths.append(p)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import threading
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 import numpy as np
@@ -22,6 +26,7 @@ from paceline.formation import evaluate, formation_from_positions, load_preset, 
 from paceline.formation import with_formation as formation_scenario
 from paceline.report.render import environment as report_environment
 from paceline.report.render import plan_view
+from paceline.store.logbook import SORT_KEYS
 from paceline.units import format_distance, format_duration, format_pace
 
 __all__ = ["environment", "LoadedPlan", "load_plan_for_web"]
@@ -226,8 +231,11 @@ def evaluate_formation(body, *, scenario) -> dict:
     return out
 
 
-def save_formation(body, folder: Path) -> Path:
-    """Write NAME.toml (the bundled presets' format) into ``folder``: the athlete at (0, 0)."""
+def save_formation(body, folder: Path, *, overwrite: bool = False) -> Path:
+    """Write NAME.toml (the bundled presets' format) into ``folder``: the athlete at (0, 0).
+
+    Raises FileExistsError when NAME.toml exists and ``overwrite`` is false (nothing written:
+    the check and the write are one atomic link)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = (folder / f"{body.name}.toml").resolve()
     if path.parent != folder.resolve():  # the name pattern already forbids this; belt and braces
@@ -242,21 +250,45 @@ def save_formation(body, folder: Path) -> Path:
         name = "athlete" if i == 0 else (r.name or f"pacer {i}")
         lines += ["[[runner]]", f"name = {json.dumps(name)}",
                   f"x_m = {round(r.x_m - x0, 3)!r}", f"y_m = {round(r.y_m - y0, 3)!r}", ""]
-    tmp = path.with_suffix(".toml.tmp")
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")
-    tmp.replace(path)  # never a half-written file
+    try:
+        if overwrite:
+            tmp.replace(path)  # never a half-written file
+        else:
+            try:
+                os.link(tmp, path)  # fails if the name is taken: nothing is overwritten
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links
+                if path.exists():
+                    raise FileExistsError(path) from None
+                tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
 # --- training log --------------------------------------------------------------------------------
 
-SORTS = {"start_utc", "sport", "distance_m", "moving_time_s", "pace"}
+SORTS = SORT_KEYS
+#: Rows per page of the Training log's table.
+PAGE_ROWS = 100
+_LOGS: dict[str | None, Any] = {}
+_LOGS_LOCK = threading.Lock()
 
 
+@contextmanager
 def _log(db_url: str | None):
+    """The app's training log for ``db_url``: opened (and migrated) once per process and
+    kept — opening one per request cost every page a migration check."""
     from paceline.store import TrainingLog
 
-    return TrainingLog(db_url)
+    with _LOGS_LOCK:
+        lg = _LOGS.get(db_url)
+        if lg is None:
+            lg = _LOGS[db_url] = TrainingLog(db_url)
+    yield lg
 
 
 def _date(text: str | None, key: str) -> dt.date | None:
@@ -268,40 +300,57 @@ def _date(text: str | None, key: str) -> dt.date | None:
         raise HTTPException(422, f"{key}={text!r}: give a date as YYYY-MM-DD") from None
 
 
+def log_url(**params) -> str:
+    """``/log`` with the table's state in the query, defaults left out (what the address bar
+    shows and a shared link reloads to the same view)."""
+    defaults = {"sport": "", "since": "", "until": "", "sort": "start_utc", "order": "desc",
+                "page": 1}
+    q = {k: v for k, v in params.items() if v not in (None, defaults.get(k))}
+    return "/log" + ("?" + urlencode(q) if q else "")
+
+
 def activity_table(db_url: str | None, *, sport=None, since=None, until=None,
-                   sort: str = "start_utc", order: str = "desc", limit: int = 500) -> dict:
-    """Activities filtered by sport and date, sorted; the first ``limit`` rows and the count."""
+                   sort: str = "start_utc", order: str = "desc", page: int = 1,
+                   per_page: int = PAGE_ROWS) -> dict:
+    """One page of activities filtered by sport and date and sorted (in SQL), the count,
+    the sports, and the links (sort headers, pages) that keep the table's state in the URL."""
     if sort not in SORTS:
         raise HTTPException(422, f"sort={sort!r}: one of {', '.join(sorted(SORTS))}")
     if order not in ("asc", "desc"):
         raise HTTPException(422, f"order={order!r}: asc or desc")
+    if page < 1:
+        raise HTTPException(422, f"page={page!r}: a page number from 1")
     d0, d1 = _date(since, "since"), _date(until, "until")
     until_excl = None if d1 is None else d1 + dt.timedelta(days=1)
     with _log(db_url) as lg:
-        rows = lg.list_activities(since=d0, until=until_excl, sport=sport or None)
-        if not (sport or d0 or d1):
-            sports = sorted({r.sport for r in rows})  # all of them: no second query
-        else:
-            sports = sorted({r.sport for r in lg.list_activities()}) if rows or sport else []
-
-    def key(r):
-        if sort == "pace":
-            return (r.moving_time_s / r.distance_m) if r.distance_m and r.moving_time_s else 1e9
-        v = getattr(r, sort)
-        return (v is None, v if v is not None else 0)
-
-    rows = sorted(rows, key=key, reverse=(order == "desc"))
+        rows, count = lg.page_activities(since=d0, until=until_excl, sport=sport or None,
+                                         sort=sort, descending=order == "desc",
+                                         limit=per_page, offset=(page - 1) * per_page)
+        pages = max(1, -(-count // per_page))
+        if page > pages:  # past the end (the log shrank, a hand-typed link): the last page
+            page = pages
+            rows, count = lg.page_activities(since=d0, until=until_excl, sport=sport or None,
+                                             sort=sort, descending=order == "desc",
+                                             limit=per_page, offset=(page - 1) * per_page)
+        sports = lg.sports()
     out = []
-    for r in rows[:limit]:
+    for r in rows:
         speed = (r.distance_m / r.moving_time_s) if r.distance_m and r.moving_time_s else None
         out.append({"id": r.id, "start": r.start_utc.strftime("%Y-%m-%d %H:%M"),
                     "sport": r.sport,
                     "distance": "—" if not r.distance_m else f"{r.distance_m / 1000:.2f} km",
                     "time": format_duration(r.moving_time_s) if r.moving_time_s else "—",
                     "pace": format_pace(speed) if speed else "—"})
-    return {"rows": out, "count": len(rows), "shown": len(out), "sports": sports,
-            "sport": sport or "", "since": since or "", "until": until or "", "sort": sort,
-            "order": order}
+    state = {"sport": sport or "", "since": since or "", "until": until or "", "sort": sort,
+             "order": order}
+    first = (page - 1) * per_page + 1
+    return {"rows": out, "count": count, "shown": len(out), "sports": sports, **state,
+            "page": page, "pages": pages, "first": first, "last": first + len(out) - 1,
+            "url": log_url(**state, page=page),
+            "sort_urls": {k: log_url(**{**state, "sort": k, "order": "asc" if (
+                sort == k and order == "desc") else "desc"}) for k in SORTS},
+            "prev_url": log_url(**state, page=page - 1) if page > 1 else None,
+            "next_url": log_url(**state, page=page + 1) if page < pages else None}
 
 
 def activity_detail(db_url: str | None, activity_id: int) -> dict:
@@ -348,7 +397,7 @@ def activity_detail(db_url: str | None, activity_id: int) -> dict:
 #: Fitness results kept per (database, sport) while the log's activity count is unchanged and
 #: for at most this long [s]: the PMC and bests of 8,000 activities take ~1 s to compute.
 FITNESS_CACHE_S = 300.0
-_FITNESS: dict[tuple, tuple[float, int, dict]] = {}
+_FITNESS: dict[tuple, tuple[float, int, tuple[dict, bytes]]] = {}
 
 
 def invalidate_fitness(db_url: str | None) -> None:
@@ -360,6 +409,16 @@ def invalidate_fitness(db_url: str | None) -> None:
 def fitness(db_url: str | None, *, sport: str | None = None) -> dict:
     """:func:`compute_fitness`, cached while the log's activity count is unchanged (at most
     ``FITNESS_CACHE_S``)."""
+    return _fitness_cached(db_url, sport)[0]
+
+
+def fitness_json(db_url: str | None, *, sport: str | None = None) -> bytes:
+    """:func:`fitness` as JSON, serialized once per cached result (20 years of days: 220 kB,
+    ~70 ms through FastAPI's encoder on every request)."""
+    return _fitness_cached(db_url, sport)[1]
+
+
+def _fitness_cached(db_url: str | None, sport: str | None) -> tuple[dict, bytes]:
     import time
 
     with _log(db_url) as lg:
@@ -369,8 +428,9 @@ def fitness(db_url: str | None, *, sport: str | None = None) -> dict:
     if hit is not None and hit[1] == n and time.monotonic() - hit[0] < FITNESS_CACHE_S:
         return hit[2]
     out = compute_fitness(db_url, sport=sport)
-    _FITNESS[key] = (time.monotonic(), n, out)
-    return out
+    data = json.dumps(out, separators=(",", ":"), allow_nan=False).encode()
+    _FITNESS[key] = (time.monotonic(), n, (out, data))
+    return out, data
 
 
 def compute_fitness(db_url: str | None, *, sport: str | None = None) -> dict:
@@ -407,14 +467,37 @@ def compute_fitness(db_url: str | None, *, sport: str | None = None) -> dict:
             "per_year": per_year}
 
 
+def public_name(name: str) -> str:
+    """The file name a user uploaded, without any folder a client sent with it."""
+    return PureWindowsPath(name or "").name or "(unnamed file)"
+
+
+def public_reason(reason: str | None, path: Path, name: str) -> str | None:
+    """An import message about the server's temporary ``path`` told about the user's file:
+    the user's name for the file, no server folder in it."""
+    if reason is None:
+        return None
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if reason.startswith(prefix):
+            reason = reason[len(prefix):]
+    reason = reason.replace(str(path), name).replace(path.name, name)
+    return reason.replace(str(path.parent) + os.sep, "").replace(str(path.parent), "the upload")
+
+
 def import_files(db_url: str | None, paths: list[Path], names: list[str]) -> dict:
-    """Import uploaded files (already size-checked, under server-chosen names) into the log."""
+    """Import uploaded files (already size-checked, under server-chosen names) into the log.
+    Each outcome names the user's file and gives the reason only: the server's temporary
+    paths never reach the page (they did: '/tmp/tmpiehbv7y_/upload-0.fit: not a valid …')."""
     from paceline.store import import_paths
 
-    by_path = {str(p): n for p, n in zip(paths, names, strict=True)}
+    users = {str(p): (p, public_name(n)) for p, n in zip(paths, names, strict=True)}
     with _log(db_url) as lg:
         summary = import_paths(lg, paths, workers=1)
     invalidate_fitness(db_url)
-    return {"files": [{"file": by_path.get(o.file, Path(o.file).name), "status": o.status,
-                       "reason": o.reason, "activity_ids": list(o.activity_ids)}
-                      for o in summary.outcomes]}
+    out = []
+    for o in summary.outcomes:
+        p, name = users.get(o.file, (Path(o.file), public_name(Path(o.file).name)))
+        out.append({"file": name, "status": o.status,
+                    "reason": public_reason(o.reason, p, name),
+                    "activity_ids": list(o.activity_ids)})
+    return {"files": out}

@@ -19,4 +19,5 @@ document.addEventListener("DOMContentLoaded", () => {
   chart("act-hr", s.hr, "heart rate [bpm]", v => v == null ? "—" : v.toFixed(0), "#c0392b", 150);
   chart("act-elev", s.elev, "elevation [m]", v => v == null ? "—" : v.toFixed(0), "#6b6b6b", 150);
   P.onResize(plots);
+  performance.mark("paceline:ready");
 });

@@ -34,5 +34,12 @@ window.paceline = (function () {
     let t = null;
     window.addEventListener("resize", () => { clearTimeout(t); t = setTimeout(() => plots.forEach(([p, el, h]) => p && p.setSize({width: width(el), height: h})), 150); });
   }
-  return {duration, map, width, nearest, onResize};
+  // an API error's "detail" for a person: a sentence, or pydantic's list as "field: message"
+  function detail(d) {
+    if (d == null) return "";
+    if (typeof d === "string") return d;
+    if (Array.isArray(d)) return d.map(e => `${(e.loc || []).filter(x => x !== "body").join(".") || "input"}: ${e.msg}`).join("; ");
+    return String(d);
+  }
+  return {duration, map, width, nearest, onResize, detail};
 })();

@@ -2,7 +2,7 @@
 // dragging one asks /api/formation/evaluate (paceline.formation + a race solve) and redraws.
 document.addEventListener("DOMContentLoaded", () => {
   const svg = document.getElementById("field"), NS = "http://www.w3.org/2000/svg";
-  const $ = id => document.getElementById(id);
+  const $ = id => document.getElementById(id), P = window.paceline;
   let runners = [], ratios = [], seq = 0, pending = null, inflight = false;
   const BODY = 0.45;  // drawn body width [m]
   // screen: right = -y (left of the runners is left on screen), up = +x (running direction)
@@ -77,25 +77,57 @@ document.addEventListener("DOMContentLoaded", () => {
         $("worth-detail").textContent = d.finish ? `(${d.finish} behind it vs ${d.alone} alone)` : "";
         $("latency").textContent = `updated in ${(performance.now() - t0).toFixed(0)} ms`;
         document.body.dataset.updates = String(n);
+        if (!performance.getEntriesByName("paceline:ready").length) performance.mark("paceline:ready");
         if (drag == null) draw(); else draw();
-      } else if (!r.ok) { $("latency").textContent = d.detail ? JSON.stringify(d.detail) : r.statusText; }
+      } else if (!r.ok) { $("latency").textContent = d.detail ? P.detail(d.detail) : r.statusText; }
     } finally { inflight = false; if (pending) send(); }
   }
+  const initial = JSON.parse($("initial-formation").textContent);
   async function load(name) {
-    const r = await fetch("/api/formation/preset/" + encodeURIComponent(name));
-    const d = await r.json(); runners = d.runners.map(x => ({name: x.name, x_m: x.x_m, y_m: x.y_m})); ratios = [];
+    const d = name === initial.name ? initial : await (await fetch("/api/formation/preset/" + encodeURIComponent(name))).json(); runners = d.runners.map(x => ({name: x.name, x_m: x.x_m, y_m: x.y_m})); ratios = [];
     draw(); update();
   }
   ["speed", "wind", "wind-from", "heading"].forEach(id => $(id).addEventListener("input", () => {
     $(id + "-out").textContent = $(id).value; draw(); update(); }));
   $("preset").addEventListener("change", e => load(e.target.value));
-  $("save").addEventListener("click", async () => {
-    const st = $("save-status"), name = $("save-name").value.trim();
-    const r = await fetch("/api/formation/save", {method: "POST", headers: {"Content-Type": "application/json", "Authorization": "Bearer " + $("save-token").value},
-      body: JSON.stringify({...body(), name: name, title: name})});
-    const d = await r.json();
-    st.textContent = r.ok ? `Saved ${d.saved}. ${d.use}` : (typeof d.detail === "string" ? d.detail : "Check the name: " + JSON.stringify(d.detail));
-    st.className = r.ok ? "ok" : "note";
+  // the name's rule, checked as typed (the server checks it again and says the same)
+  function nameProblem(name) {
+    if (!name) return "Type a name for the formation first.";
+    if (name.length > 64) return `The name has ${name.length} characters: at most 64.`;
+    const bad = [...new Set(name.replace(/[a-z0-9-]/g, ""))];
+    if (bad.length) return `The name has ${bad.map(c => c === " " ? "spaces" : "'" + c + "'").join(", ")}: use only lower-case letters a–z, digits 0–9 and hyphens` +
+      ` (e.g. '${name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "").slice(0, 64) || "my-formation"}').`;
+    if (name[0] === "-") return "The name must start with a letter or a digit.";
+    return null;
+  }
+  function status(text, ok) { const st = $("save-status"); st.textContent = text; st.className = ok ? "ok" : "note"; }
+  function invalid(on) { $("save-name").setAttribute("aria-invalid", on ? "true" : "false"); }
+  $("save-name").addEventListener("input", () => {
+    $("save-confirm").hidden = true;
+    const p = nameProblem($("save-name").value.trim());
+    invalid(!!p && $("save-name").value !== ""); status(p && $("save-name").value !== "" ? p : "", !p);
   });
+  async function save(overwrite) {
+    const name = $("save-name").value.trim(), p = nameProblem(name);
+    $("save-confirm").hidden = true;
+    if (p) { invalid(true); status(p, false); $("save-name").focus(); return; }
+    invalid(false);
+    const r = await fetch("/api/formation/save", {method: "POST", headers: {"Content-Type": "application/json", "Authorization": "Bearer " + $("save-token").value},
+      body: JSON.stringify({...body(), name: name, title: name, overwrite: overwrite})});
+    let d = {};
+    try { d = await r.json(); } catch (e) { d = {detail: r.statusText}; }
+    if (r.status === 409) {  // taken: nothing written; ask before replacing it
+      status(P.detail(d.detail), false); $("save-confirm").hidden = false; $("save-overwrite").textContent = `Overwrite '${name}'`;
+      $("save-overwrite").focus(); return;
+    }
+    if (!r.ok) { status(P.detail(d.detail) || r.statusText, false); return; }
+    status(`${d.overwritten ? "Overwrote" : "Saved"} ${d.saved}. ${d.use}`, true);
+    if (![...$("preset").options].some(o => o.value === name)) {
+      const o = document.createElement("option"); o.value = name; o.textContent = name + " (saved)"; $("preset").appendChild(o);
+    }
+  }
+  $("save").addEventListener("click", () => save(false));
+  $("save-overwrite").addEventListener("click", () => save(true));
+  $("save-cancel").addEventListener("click", () => { $("save-confirm").hidden = true; status("Nothing was overwritten: choose another name.", false); $("save-name").focus(); $("save-name").select(); });
   load($("preset").value);
 });

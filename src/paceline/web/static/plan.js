@@ -20,6 +20,7 @@ document.addEventListener("DOMContentLoaded", () => {
     hooks: {setCursor: [u => { const i = u.cursor.idx; if (i != null && cmap) cmap.show(P.nearest(data.track_km, data.pace_km[i])); }]},
   }, [data.pace_km, data.pace_s_km, elev], chartEl);
   P.onResize([[plot, chartEl, 300]]);
+  performance.mark("paceline:ready");  // chart and map drawn (benchmarks/bench_web_browser.py)
   function highlight(row) {
     const km = parseFloat(row.dataset.distanceM) / 1000;
     const i = P.nearest(data.pace_km, km);
