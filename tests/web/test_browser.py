@@ -167,7 +167,7 @@ def test_phone_width_nothing_overflows(browser, server, path):
     overflow = pg.evaluate("document.documentElement.scrollWidth - "
                            "document.documentElement.clientWidth")
     assert overflow <= 1, f"{path} is {overflow}px wider than the phone"
-    shot(pg, "phone" + path.replace("/", "-"))
+    shot(pg, "phone" + (path.replace("/", "-") if path != "/" else "-home"))
     ctx.close()
 
 

@@ -179,7 +179,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request):
         return page(request, "index.html", has_plan=cfg.plan is not None,
-                    has_db=True)
+                    has_db=True, has_live=live is not None)
 
     @app.get("/plan", response_class=HTMLResponse)
     def plan_page(request: Request):
