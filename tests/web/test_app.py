@@ -274,3 +274,26 @@ def test_saving_over_a_name_asks_first_and_loses_nothing(client, vienna, web_con
                      headers=AUTH)
     assert ok.status_code == 200 and ok.json()["overwritten"] is True
     assert path.read_text() != first
+
+
+def test_an_import_recomputes_the_fitness_charts_in_the_background(tmp_path):
+    # the page after an import finds its charts computed (a 20-year log: ~0.5 s on the
+    # request otherwise), for the whole log and for each sport
+    import time
+
+    from paceline.web import WebConfig, create_app, views
+    from tests.web.conftest import DATA
+
+    url = f"sqlite:///{tmp_path / 'log.sqlite'}"
+    app = create_app(WebConfig(db_url=url, token=TOKEN, formations_dir=tmp_path / "f"))
+    fit = sorted((DATA / "fit" / "run").glob("*.fit"))[0]
+    with TestClient(app) as c:
+        r = c.post("/api/log/import", headers=AUTH,
+                   files=[("files", (fit.name, fit.read_bytes(), "application/octet-stream"))])
+        assert r.json()["files"][0]["status"] == "imported"
+        for _ in range(200):
+            if (url, None) in views._FITNESS and (url, "running") in views._FITNESS:
+                break
+            time.sleep(0.05)
+        assert (url, None) in views._FITNESS and (url, "running") in views._FITNESS
+        assert c.get("/api/log/fitness").json()["ctl"]

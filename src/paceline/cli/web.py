@@ -63,22 +63,16 @@ def web(
             app.state.get_plan()
         if app.state.plan_state.get("plan_exception") is not None:
             raise app.state.plan_state["plan_exception"]  # exit 2 with the scenario's message
-    # compute the training log's fitness charts once now, so the first visit to the Training
-    # log page does not wait for it (a background thread; errors show on the page instead)
+    # compute the training log's fitness charts (whole log and each sport) once now, so the
+    # first visit to the Training log page does not wait for them (a background thread;
+    # errors show on the page instead)
     import threading
 
     from paceline.web import views
 
-    threading.Thread(target=lambda: _warm(views, db), daemon=True).start()
+    threading.Thread(target=views.warm_fitness_quietly, args=(db,), daemon=True).start()
     err.print(f"paceline web on [bold]http://{host}:{port}/[/bold]  ·  token for writes: "
               f"[bold]{cfg.token}[/bold]", highlight=False, soft_wrap=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]bound to {host}: other machines can reach this app[/yellow]")
     uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
-def _warm(views, db: str | None) -> None:
-    try:
-        views.fitness(db)
-    except Exception:  # noqa: BLE001 - a warm-up only; the page reports its own errors
-        pass
