@@ -86,8 +86,9 @@ def test_compare_v_against_one_pacer_json(scenarios_dir):
 
 
 def test_compare_two_presets_and_calibrate_json():
-    p, q = run_many([["formation", "compare", "ineos-vienna-2019", "marro-2023", "--json"],
-                     ["formation", "calibrate", "--json"]])
+    p, q, r = run_many([["formation", "compare", "ineos-vienna-2019", "marro-2023", "--json"],
+                        ["formation", "calibrate", "--json"],
+                        ["formation", "calibrate", "--wake", "planar", "--json"]])
     assert p.returncode == 0, p.stderr
     assert [f["formation"] for f in json.loads(p.stdout)["formations"]] == [
         "ineos-vienna-2019", "marro-2023"]
@@ -95,6 +96,9 @@ def test_compare_two_presets_and_calibrate_json():
     data = json.loads(q.stdout)
     assert all("residual" in c and "held_out_residual" in c for c in data["cases"])
     assert data["held_out_rms_residual"] > data["rms_residual"] > 0
+    assert r.returncode == 0, r.stderr
+    planar = json.loads(r.stdout)
+    assert planar["wake"] == "planar" and "momentum_thickness_m" in planar["parameters"]
 
 
 def test_worth(scenarios_dir):
@@ -124,6 +128,7 @@ BAD = [
     (["compare", "solo"], "no pacer ahead"),
     (["compare", "ineos-vienna-2019", "--crosswind", "nan"], "crosswind"),
     (["calibrate", "--superposition", "katic"], "superposition"),
+    (["calibrate", "--wake", "3d"], "finite-height, planar"),
     (["show", "--positions", "1.2,0", "--png", "/nonexistent/dir/x.png"],
      "/nonexistent/dir/x.png"),  # was a PIL FileNotFoundError traceback
     (["show", "solo", "--png", "/"], "is a folder"),

@@ -45,6 +45,47 @@ def test_schickhofer_hanson2021_side_runner_adds_drag():
     assert dm.speed_ratio_at([0.0], [0.6], [0.0], [0.0])[0] > 1.02
 
 
+def test_finite_height_wake_conserves_momentum():
+    # ∫∫_{z>0} ΔU/U (1 − ΔU/U) dA = A/2 (Bastankhah & Porté-Agel 2014 eq. 2, half space):
+    # integrate the point deficit (no body averaging) over a wide y-z grid
+    p = dict(wake_drag_area_m2=0.5, initial_width_m=0.2, growth_rate=0.1,
+             initial_height_m=1.2)
+    y = np.linspace(-15, 15, 3001)
+    z = np.linspace(0, 25, 2501)
+    for s in (1.0, 4.0):
+        sy, sz = 0.2 + 0.1 * s, 1.2 + 0.1 * s
+        c = 1 - np.sqrt(1 - 0.5 / (np.pi * sy * sz))
+        # the lateral profile at the body-free limit, times the vertical Gaussian
+        lat = dm.wake_deficit_finite_height(s, y, body_width_m=0.0, body_height_m=1e-9, **p)
+        assert lat[1500] == pytest.approx(c, rel=1e-6)  # peak: C(s) on the axis, at ground
+        d = lat[:, None] * np.exp(-z[None, :] ** 2 / (2 * sz * sz))
+        inner = np.trapezoid(d * (1 - d), z, axis=1)
+        assert np.trapezoid(inner, y) == pytest.approx(0.25, rel=1e-3)
+
+
+def test_finite_height_wake_falls_like_one_over_distance_squared():
+    # far downstream a 3-D wake's deficit ∝ 1/(σ_y σ_z) ∝ 1/s²; the planar one ∝ 1/s
+    fh = [float(dm.wake_deficit_finite_height(s, 0.0)) for s in (200.0, 400.0)]
+    pl = [float(dm.wake_deficit_gaussian(s, 0.0)) for s in (200.0, 400.0)]
+    assert fh[0] / fh[1] == pytest.approx(4.0, rel=0.1)
+    assert pl[0] / pl[1] == pytest.approx(2.0, rel=0.05)
+    # so a pacer 20 m ahead shelters less with a finite height than with the planar wake
+    far = {w: 1 - dm.drag_ratio([0.0, 20.0], [0.0, 0.0], wake=w)[0] for w in WAKES}
+    assert far["finite-height"] < 0.7 * far["planar"]
+
+
+def test_wake_models_registry():
+    assert set(dm.WAKE_MODELS) == {"planar", "finite-height"}
+    assert dm.DEFAULT_WAKE in dm.WAKE_MODELS
+    with pytest.raises(ValueError, match="'planar'"):
+        dm.get_wake_model("3d")
+    with pytest.raises(TypeError, match="momentum_thickness_m"):
+        dm.drag_ratio([0.0, 1.0], [0.0, 0.0], wake="finite-height", momentum_thickness_m=0.3)
+    # the planar wake is the single-model days' numbers, still selectable
+    r = dm.drag_ratio([0.0, 1.0], [0.0, 0.0], wake="planar")[0]
+    assert dm.drag_ratio([0.0, 1.0], [0.0, 0.0], wake=dm.get_wake_model("planar"))[0] == r
+
+
 def test_gaussian_wake_conserves_momentum_thickness():
     n = np.linspace(-20, 20, 40001)
     for s in (0.5, 1.0, 3.0):
@@ -54,17 +95,22 @@ def test_gaussian_wake_conserves_momentum_thickness():
     assert dm.wake_deficit_gaussian(-1.0, 0.0) == 0.0
 
 
-def test_wake_is_body_wide_at_source_and_widens():
+@pytest.mark.parametrize("wake", ["planar", "finite-height"])
+def test_wake_is_body_wide_at_source_and_widens(wake):
     # full width at half maximum of the (point) wake at its source ≥ body width, and growing
     n = np.linspace(-2, 2, 4001)
-    p = {k: dm.FIT_PARAMETERS[k] for k in ("momentum_thickness_m", "initial_width_m",
-                                             "growth_rate")}
+    model = dm.get_wake_model(wake)
+    p = {k: model.parameters[k] for k in model.fitted}
+    f = dm.wake_deficit_gaussian if wake == "planar" else dm.wake_deficit_finite_height
     widths = []
     for s in (1e-6, 1.0, 3.0):
-        d = dm.wake_deficit_gaussian(s, n, body_width_m=0.0, **p)
+        d = f(s, n, body_width_m=0.0, **p)
         widths.append(np.ptp(n[d >= d.max() / 2]))
     assert widths[0] >= dm.BODY_WIDTH_M - 0.002
     assert widths[0] < widths[1] < widths[2]
+    if wake == "finite-height":  # and body-tall: half maximum at the head (ground mirror)
+        sz0 = model.parameters["initial_height_m"]
+        assert np.exp(-dm.BODY_HEIGHT_M**2 / (2 * sz0**2)) == pytest.approx(0.5, abs=1e-3)
 
 
 def test_doublet_slows_ahead_speeds_beside():
@@ -148,9 +194,16 @@ def test_single_file_positions():
 
 # ---- properties that must hold whatever the fitted coefficients (hypothesis) -------------
 
-coefficients = st.fixed_dictionaries({
-    k: st.floats(lo, hi) for k, (lo, hi) in PARAMETER_BOUNDS.items()
-} | {"blockage_radius_m": st.floats(0.0, 0.3)})
+WAKES = list(PARAMETER_BOUNDS)  # every wake shape, each with its own fitted constants
+
+
+def _coefficients(wake):
+    return st.fixed_dictionaries({
+        k: st.floats(lo, hi) for k, (lo, hi) in PARAMETER_BOUNDS[wake].items()
+    } | {"blockage_radius_m": st.floats(0.0, 0.3), "wake": st.just(wake)})
+
+
+coefficients = st.sampled_from(WAKES).flatmap(_coefficients)
 coord = st.floats(-4.0, 4.0, allow_nan=False)
 formations = st.lists(st.tuples(coord, coord), min_size=0, max_size=5)
 

@@ -341,6 +341,9 @@ def calibrate(
     superposition: Annotated[str, typer.Option(
         "--superposition", help="Wake superposition rule: linear (default), rss, max.")
     ] = "linear",
+    wake: Annotated[str | None, typer.Option(
+        "--wake", help="Wake shape: finite-height (3-D) or planar (2-D); default: the "
+        "model's.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Fit the drafting model to the published cases; residual of each, in sample and held out.
@@ -348,20 +351,25 @@ def calibrate(
     Held out = leave one source out: refit without every case of that publication, predict it.
     """
     from paceline.formation.calibration import leave_one_source_out
-    from paceline.models.drafting import SUPERPOSITION_MODELS
+    from paceline.models.drafting import DEFAULT_WAKE, SUPERPOSITION_MODELS, WAKE_MODELS
 
     if superposition not in SUPERPOSITION_MODELS or superposition == "none":
         raise ScenarioError("unknown wake superposition rule", where="--superposition",
                             value=superposition, valid="linear, rss, max")
-    res = fit(superposition=superposition)
+    wake = DEFAULT_WAKE if wake is None else wake
+    if wake not in WAKE_MODELS:
+        raise ScenarioError("unknown wake shape", where="--wake", value=wake,
+                            valid=", ".join(WAKE_MODELS))
+    res = fit(superposition=superposition, wake=wake)
     if json_:
-        held = leave_one_source_out(superposition=superposition)
+        held = leave_one_source_out(superposition=superposition, wake=wake)
     else:
         with Progress(TextColumn("leave-one-source-out refits"), BarColumn(),
                       TextColumn("{task.completed}/{task.total} sources"),
                       console=Console(stderr=True), transient=True) as prog:
             task = prog.add_task("loso", total=1)
-            held = leave_one_source_out(superposition=superposition, progress=lambda d, t:
+            held = leave_one_source_out(superposition=superposition, wake=wake,
+                                        progress=lambda d, t:
                                         prog.update(task, completed=d, total=t))
     out_of = {c.case.case_id: c for c in held.cases}
 
@@ -370,7 +378,7 @@ def calibrate(
 
     if json_:
         print(json.dumps({
-            "superposition": superposition,
+            "superposition": superposition, "wake": wake,
             "parameters": res.parameters, "rms_residual": res.rms_residual,
             "weighted_rms_residual": res.weighted_rms_residual,
             "held_out_rms_residual": held.rms_residual,
@@ -407,7 +415,7 @@ def calibrate(
                   f"{100 * h.residual:+.1f}" if h else "—")
     out.print(t)
     p = res.parameters
-    out.print(f"superposition {superposition}; fitted: "
+    out.print(f"wake {wake}, superposition {superposition}; fitted: "
               + ", ".join(f"{k} = {v:.4g}" for k, v in p.items()))
     out.print(f"RMS residual in sample {100 * res.rms_residual:.1f} points (weighted "
               f"{100 * res.weighted_rms_residual:.1f}); held out, leave one source out: "

@@ -4,11 +4,12 @@ The cases are data (``paceline/data/drafting_calibration.csv``, one row per publ
 geometry, speed, reported drag reduction, source, how sure we are of the number
 (``confidence``: paper / abstract / secondary report) and of the geometry (``geometry``:
 stated / assumed / unknown), and how the geometry was read). :func:`fit` does a *weighted*
-least-squares fit of the four shape constants of :mod:`paceline.models.drafting` to all cases
-marked ``in_fit``; :func:`leave_one_source_out` refits without each source in turn and predicts
-that source's cases — the honest out-of-sample error. The sources disagree with each other
-(the same geometry is −65 % by CFD and −67 % in the tunnel; the Vienna shape is −50 % in
-Marro's tunnel and −63 % in Li's CFD): the residuals show it.
+least-squares fit of the three constants of one wake shape (``wake=``) of
+:mod:`paceline.models.drafting` to all cases marked ``in_fit``; :func:`leave_one_source_out`
+refits without each source in turn and predicts that source's cases — the honest
+out-of-sample error. The sources disagree with each other (the same geometry is −65 % by
+CFD and −67 % in the tunnel; the Vienna shape is −50 % in Marro's tunnel and −63 % in Li's
+CFD): the residuals show it.
 """
 
 from __future__ import annotations
@@ -24,19 +25,36 @@ from paceline.models import drafting as dm
 
 __all__ = ["CalibrationCase", "CaseResidual", "CalibrationResult", "HeldOutResult",
            "read_cases", "fit", "residuals", "leave_one_source_out", "PARAMETER_BOUNDS",
-           "CONFIDENCE_WEIGHTS", "GEOMETRY_WEIGHTS"]
+           "RUNNER_DRAG_AREA_RANGE_M2", "CONFIDENCE_WEIGHTS", "GEOMETRY_WEIGHTS"]
 
-#: Bounds of the fitted constants (physical ranges, not tuning): θ, σ₀ [m], k [-].
-#: σ₀ ≥ :data:`paceline.models.drafting.MIN_INITIAL_WIDTH_M`: a wake at least body-wide at
-#: its source (full width at half maximum ≥ the body width); k ≥ 0.05: a wake that widens
-#: downstream at least as fast as a turbine wake in 12 % turbulence (Niayifar & Porté-Agel
-#: 2016, k = 0.3837·TI + 0.003678). θ: a 2-D bluff body's momentum thickness is Cd·w/2
-#: (drag per unit height ½ρU²·Cd·w = ρU²θ) ≈ 0.2 m for a runner (Cd ≈ 1, w = 0.4 m); the
-#: bounds allow a quarter to three times that. The blockage radius is not fitted.
+#: Drag areas of a runner alone the literature uses [m²]: ≈ 0.24 (several authors) to
+#: 0.38 (Pugh 1971's frontal area × van Ingen Schenau 1991's Cd = 0.9 for Kipchoge's 52 kg,
+#: 1.67 m; :func:`paceline.models.aerodynamics.drag_area_m2`).
+RUNNER_DRAG_AREA_RANGE_M2 = (0.24, 0.38)
+
+#: Bounds of the fitted constants of each wake shape (physical ranges, not tuning), stated
+#: before any fit. Common to both: σ₀ ≥ :data:`paceline.models.drafting.MIN_INITIAL_WIDTH_M`
+#: (a wake at least body-wide at its source: full width at half maximum ≥ the body width);
+#: k ≥ 0.05 (a wake that widens downstream at least as fast as a turbine wake in 12 %
+#: turbulence: Niayifar & Porté-Agel 2016, k = 0.3837·TI + 0.003678), k ≤ 0.6.
+#: Wake strength, a quarter to three times its linear-momentum value:
+#: planar θ around a 2-D bluff body's momentum thickness Cd·w/2 ≈ 0.2 m (drag per unit height
+#: ½ρU²·Cd·w = ρU²θ with Cd ≈ 1) → 0.05–0.6 m; finite-height A around the runner's drag area
+#: (momentum deficit of the whole wake = the drag, Bastankhah & Porté-Agel 2014 eq. 2) →
+#: ¼ × 0.24 to 3 × 0.38 m². σ_z0 is not fitted (:data:`paceline.models.drafting
+#: .MIN_INITIAL_HEIGHT_M`). The blockage radius is not fitted.
 PARAMETER_BOUNDS = {
-    "momentum_thickness_m": (0.05, 0.6),
-    "initial_width_m": (float(dm.MIN_INITIAL_WIDTH_M), 0.6),
-    "growth_rate": (0.05, 0.6),
+    "planar": {
+        "momentum_thickness_m": (0.05, 0.6),
+        "initial_width_m": (float(dm.MIN_INITIAL_WIDTH_M), 0.6),
+        "growth_rate": (0.05, 0.6),
+    },
+    "finite-height": {
+        "wake_drag_area_m2": (0.25 * RUNNER_DRAG_AREA_RANGE_M2[0],
+                              3.0 * RUNNER_DRAG_AREA_RANGE_M2[1]),
+        "initial_width_m": (float(dm.MIN_INITIAL_WIDTH_M), 0.6),
+        "growth_rate": (0.05, 0.6),
+    },
 }
 
 #: Weight of a case by where its number comes from (ASSUMED scale, stated in
@@ -91,6 +109,7 @@ class CalibrationResult:
     parameters: dict[str, float]  # fitted constants
     cases: tuple[CaseResidual, ...]
     superposition: str = dm.DEFAULT_SUPERPOSITION
+    wake: str = dm.DEFAULT_WAKE
 
     def _fitted(self):
         return [c for c in self.cases if c.case.weight > 0]
@@ -120,6 +139,7 @@ class HeldOutResult:
     cases: tuple[CaseResidual, ...]  # model_reduction = the held-out prediction
     parameters_by_source: dict[str, dict[str, float]]
     superposition: str = dm.DEFAULT_SUPERPOSITION
+    wake: str = dm.DEFAULT_WAKE
 
     @property
     def rms_residual(self) -> float:
@@ -175,38 +195,43 @@ def read_cases(path=None) -> list[CalibrationCase]:
     return cases
 
 
-def _model_reductions(cases, params, superposition) -> np.ndarray:
+def _model_reductions(cases, params, superposition, wake) -> np.ndarray:
     return np.array([
         np.nan if c.x_m is None else
         1.0 - float(dm.drag_ratio(c.x_m, c.y_m, c.speed_m_s, superposition=superposition,
-                                  **params)[0])
+                                  wake=wake, **params)[0])
         for c in cases])
 
 
 def residuals(params: dict[str, float] | None = None, cases=None,
-              superposition=dm.DEFAULT_SUPERPOSITION) -> CalibrationResult:
+              superposition=dm.DEFAULT_SUPERPOSITION, wake=dm.DEFAULT_WAKE
+              ) -> CalibrationResult:
     """Model vs published for every case, with the given constants (default: the model's)."""
     cases = cases if cases is not None else read_cases()
-    p = dict(dm.FIT_PARAMETERS) if params is None else dict(params)
-    red = _model_reductions(cases, p, superposition)
+    model = dm.get_wake_model(wake)
+    p = dict(model.parameters) if params is None else dict(params)
+    red = _model_reductions(cases, p, superposition, model.name)
     return CalibrationResult(p, tuple(CaseResidual(c, float(m))
-                                      for c, m in zip(cases, red, strict=True)), superposition)
+                                      for c, m in zip(cases, red, strict=True)), superposition,
+                             model.name)
 
 
-def _fit_parameters(used, superposition, x0=None) -> dict[str, float]:
-    names = list(PARAMETER_BOUNDS)
+def _fit_parameters(used, superposition, wake, x0=None) -> dict[str, float]:
+    model = dm.get_wake_model(wake)
+    bounds = PARAMETER_BOUNDS[model.name]
+    names = list(bounds)
     obs = np.array([c.published_reduction for c in used])
     sw = np.sqrt([c.weight for c in used])
-    lo = np.array([PARAMETER_BOUNDS[k][0] for k in names])
-    hi = np.array([PARAMETER_BOUNDS[k][1] for k in names])
-    start = x0 if x0 is not None else [dm.FIT_PARAMETERS[k] for k in names]
+    lo = np.array([bounds[k][0] for k in names])
+    hi = np.array([bounds[k][1] for k in names])
+    start = x0 if x0 is not None else [model.parameters[k] for k in names]
     start = np.clip(start, lo + 1e-9, hi - 1e-9)
 
-    fixed = {k: v for k, v in dm.FIT_PARAMETERS.items() if k not in PARAMETER_BOUNDS}
+    fixed = {k: v for k, v in model.parameters.items() if k not in bounds}
 
     def f(theta):
         return sw * (_model_reductions(used, dict(zip(names, theta, strict=True)) | fixed,
-                                       superposition) - obs)
+                                       superposition, model.name) - obs)
 
     from scipy.optimize import least_squares  # lazy: ~0.25 s to import
 
@@ -219,13 +244,14 @@ def _fit_parameters(used, superposition, x0=None) -> dict[str, float]:
     return dict(zip(names, (float(v) for v in best.x), strict=True)) | fixed
 
 
-def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION) -> CalibrationResult:
-    """Weighted least-squares fit of the four shape constants to the cases marked ``in_fit``.
+def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
+        wake=dm.DEFAULT_WAKE) -> CalibrationResult:
+    """Weighted least-squares fit of a wake shape's constants to the cases marked ``in_fit``.
 
     Each residual is weighted by :attr:`CalibrationCase.weight` (confidence × geometry,
     :data:`CONFIDENCE_WEIGHTS`, :data:`GEOMETRY_WEIGHTS`), bounded by
-    :data:`PARAMETER_BOUNDS`, started from the model's defaults and from the middle of the
-    bounds (the better of the two is kept).
+    :data:`PARAMETER_BOUNDS` ``[wake]``, started from the model's defaults and from the middle
+    of the bounds (the better of the two is kept).
 
     Parameters
     ----------
@@ -233,14 +259,23 @@ def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION) -> CalibrationResult
         Default: the bundled table.
     superposition : str or callable
         Wake superposition rule (:data:`paceline.models.drafting.SUPERPOSITION_MODELS`).
+    wake : str
+        Wake shape (:data:`paceline.models.drafting.WAKE_MODELS`).
+
+    Raises
+    ------
+    ValueError
+        Unknown superposition rule or wake shape (the message lists the valid names).
     """
     cases = cases if cases is not None else read_cases()
+    dm.get_superposition(superposition)
+    wake = dm.get_wake_model(wake).name
     used = [c for c in cases if c.weight > 0]
-    return residuals(_fit_parameters(used, superposition), cases, superposition)
+    return residuals(_fit_parameters(used, superposition, wake), cases, superposition, wake)
 
 
 def leave_one_source_out(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
-                         progress=None) -> HeldOutResult:
+                         progress=None, wake=dm.DEFAULT_WAKE) -> HeldOutResult:
     """Fit on every source but one, predict that source's cases; once per source.
 
     Returns
@@ -249,18 +284,19 @@ def leave_one_source_out(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
         One held-out prediction per fitted case, and the constants of each refit.
     """
     cases = cases if cases is not None else read_cases()
+    wake = dm.get_wake_model(wake).name
     used = [c for c in cases if c.weight > 0]
     sources = list(dict.fromkeys(c.source_id for c in used))
     out, params = [], {}
     for k, s in enumerate(sources):
         train = [c for c in used if c.source_id != s]
         test = [c for c in used if c.source_id == s]
-        p = _fit_parameters(train, superposition)
+        p = _fit_parameters(train, superposition, wake)
         params[s] = p
-        red = _model_reductions(test, p, superposition)
+        red = _model_reductions(test, p, superposition, wake)
         out.extend(CaseResidual(c, float(m)) for c, m in zip(test, red, strict=True))
         if progress is not None:
             progress(k + 1, len(sources))
     order = {c.case_id: i for i, c in enumerate(used)}
     out.sort(key=lambda r: order[r.case.case_id])
-    return HeldOutResult(tuple(out), params, superposition)
+    return HeldOutResult(tuple(out), params, superposition, wake)

@@ -3,11 +3,19 @@
 A wake-superposition model of the kind used for wind farms (NREL FLORIS), in plan view:
 
 * every runner is a bluff body leaving a **Gaussian velocity deficit** downstream whose width
-  grows linearly, σ(s) = σ₀ + k·s (Bastankhah & Porté-Agel 2014, planar because runners are
-  tall and side by side); the wake is **at least body-wide at its source** (σ₀ ≥
-  :data:`MIN_INITIAL_WIDTH_M`: full width at half maximum ≥ the body width) and **widens
-  downstream** (k ≥ 0.05, the wake-growth rate of Niayifar & Porté-Agel 2016 for a turbulence
-  intensity of ≥ 12 %, ASSUMED for the air around a group of runners);
+  grows linearly, σ(s) = σ₀ + k·s (Bastankhah & Porté-Agel 2014); the wake is **at least
+  body-wide at its source** (σ₀ ≥ :data:`MIN_INITIAL_WIDTH_M`: full width at half maximum ≥
+  the body width) and **widens downstream** (k ≥ 0.05, the wake-growth rate of Niayifar &
+  Porté-Agel 2016 for a turbulence intensity of ≥ 12 %, ASSUMED for the air around a group of
+  runners). Two wake shapes, selectable (:data:`WAKE_MODELS`, :func:`get_wake_model`):
+
+  - ``"finite-height"`` (**the default**): a 3-D wake of a body of finite height standing on
+    the ground (:func:`wake_deficit_finite_height`): it spreads sideways *and* upwards, so far
+    downstream its deficit falls ∝ 1/(σ_y σ_z) ∝ 1/s², as a bluff body's far wake does
+    (Bastankhah & Porté-Agel 2014, eq. 7, the form NREL FLORIS uses; ground as a mirror plane);
+  - ``"planar"``: a 2-D wake, infinitely tall (:func:`wake_deficit_gaussian`), whose deficit
+    falls only ∝ 1/σ ∝ 1/s — a pacer 20 m ahead still saves ≈ 17 % of the drag. Kept
+    selectable: it was the default until docs/formation.md compared the two out of sample;
 * a sheltered runner leaves a weaker wake: each source's deficit is scaled by the air speed at
   that source (Niayifar & Porté-Agel 2016 "local inflow"), solved in flow order;
 * several wakes **add linearly** (Lissaman 1979) by default — the reason: side-by-side wakes of
@@ -31,11 +39,12 @@ y to the left; crosswind positive from the runners' right (it blows towards +y),
 (formation/draw, ..., runner): positions have shape (..., n_runner) and winds broadcast
 against the leading axes (...).
 
-The three wake constants (``momentum_thickness_m``, ``initial_width_m``, ``growth_rate``)
-are *fitted* to published wind-tunnel and CFD cases by
-:func:`paceline.formation.calibration.fit` (weighted by how sure each case is); the defaults
-below are that fit, and docs/formation.md lists every case with its residual in sample and
-left out (the sources disagree with each other by more than the model's residuals).
+The three wake constants of each shape (strength: ``wake_drag_area_m2`` or
+``momentum_thickness_m``; ``initial_width_m``; ``growth_rate``) are *fitted* to published
+wind-tunnel and CFD cases by :func:`paceline.formation.calibration.fit` (weighted by how sure
+each case is, within bounds stated from the literature); the defaults below are that fit, and
+docs/formation.md lists every case with its residual in sample and left out (the sources
+disagree with each other by more than the model's residuals).
 """
 
 from __future__ import annotations
@@ -44,11 +53,20 @@ import numpy as np
 
 __all__ = [
     "BODY_WIDTH_M",
+    "BODY_HEIGHT_M",
     "MIN_DISTANCE_M",
     "MIN_INITIAL_WIDTH_M",
+    "MIN_INITIAL_HEIGHT_M",
     "FIT_PARAMETERS",
+    "PLANAR_PARAMETERS",
+    "FINITE_HEIGHT_PARAMETERS",
+    "WakeModel",
+    "WAKE_MODELS",
+    "DEFAULT_WAKE",
+    "get_wake_model",
     "air_flow_direction",
     "wake_deficit_gaussian",
+    "wake_deficit_finite_height",
     "blockage_doublet",
     "superpose_linear",
     "superpose_rss",
@@ -75,16 +93,36 @@ MIN_DISTANCE_M = 0.30
 #: bounds σ₀ below by this.
 MIN_INITIAL_WIDTH_M = BODY_WIDTH_M / (2.0 * np.sqrt(2.0 * np.log(2.0)))
 
-#: Fitted wake constants (see module docstring), units m, m, - ; and the blockage radius [m],
+#: Height of a runner [m] over which a wake is averaged (the finite-height wake). ASSUMED:
+#: 1.70 m, an elite distance runner (Kipchoge 1.67 m; the calibration cases include women and
+#: race walkers of 1.6–1.8 m).
+BODY_HEIGHT_M = 1.70
+
+#: The lowest wake the finite-height model accepts at its source [m]: the same rule as
+#: :data:`MIN_INITIAL_WIDTH_M` applied upwards — with the ground as a mirror plane the wake's
+#: half maximum reaches at least the top of the body, σ_z0 = h/√(2 ln 2).
+MIN_INITIAL_HEIGHT_M = BODY_HEIGHT_M / np.sqrt(2.0 * np.log(2.0))
+
+#: Fitted constants of the planar (2-D) wake, units m, m, - ; and the blockage radius [m],
 #: fixed at half the body width (2-D potential flow round a cylinder as wide as the runner;
 #: not fitted: the published cases cannot separate it from the wake).
-FIT_PARAMETERS = {
+PLANAR_PARAMETERS = {
     "momentum_thickness_m": 0.2640,
     "initial_width_m": 0.1699,  # on its lower bound MIN_INITIAL_WIDTH_M (the fit wants less)
     "growth_rate": 0.05,  # on its lower bound (the fit wants a wake that does not widen)
     "blockage_radius_m": BODY_WIDTH_M / 2.0,
 }
 
+#: Fitted constants of the finite-height (3-D) wake: the wake's momentum deficit as a drag
+#: area A [m²], σ_y0 [m], k [-]; σ_z0 fixed at :data:`MIN_INITIAL_HEIGHT_M` (not fitted) and
+#: the blockage radius as for the planar wake.
+FINITE_HEIGHT_PARAMETERS = {
+    "wake_drag_area_m2": 0.8597,
+    "initial_width_m": 0.1699,  # on its lower bound MIN_INITIAL_WIDTH_M, as the planar one
+    "growth_rate": 0.05,  # on its lower bound
+    "initial_height_m": float(MIN_INITIAL_HEIGHT_M),
+    "blockage_radius_m": BODY_WIDTH_M / 2.0,
+}
 
 def air_flow_direction(speed_m_s, headwind_m_s=0.0, crosswind_m_s=0.0):
     """Unit vector of the air's velocity relative to the formation, in the formation frame.
@@ -126,9 +164,9 @@ def wake_deficit_gaussian(
     downstream_m,
     lateral_m,
     *,
-    momentum_thickness_m=FIT_PARAMETERS["momentum_thickness_m"],
-    initial_width_m=FIT_PARAMETERS["initial_width_m"],
-    growth_rate=FIT_PARAMETERS["growth_rate"],
+    momentum_thickness_m=PLANAR_PARAMETERS["momentum_thickness_m"],
+    initial_width_m=PLANAR_PARAMETERS["initial_width_m"],
+    growth_rate=PLANAR_PARAMETERS["growth_rate"],
     body_width_m=BODY_WIDTH_M,
 ):
     """Body-averaged velocity deficit in the wake of one runner (planar Gaussian wake).
@@ -180,7 +218,93 @@ def wake_deficit_gaussian(
     return np.where(s > 0.0, amp * np.exp(-0.5 * n * n / var), 0.0)
 
 
-def blockage_doublet(downstream_m, lateral_m, *, blockage_radius_m=FIT_PARAMETERS[
+def _vertical_average(sigma_z, height_m):
+    """Mean of exp(−z²/2σ_z²) over 0 ≤ z ≤ h (a wake centred on the ground, a body of height h)."""
+    from scipy.special import erf  # lazy: only the finite-height wake needs it
+
+    sz = np.maximum(sigma_z, 1e-12)
+    x = height_m / (np.sqrt(2.0) * sz)
+    return np.sqrt(np.pi / 2.0) * sz / height_m * erf(x)
+
+
+def wake_deficit_finite_height(
+    downstream_m,
+    lateral_m,
+    *,
+    wake_drag_area_m2=None,
+    initial_width_m=None,
+    growth_rate=None,
+    initial_height_m=None,
+    body_width_m=BODY_WIDTH_M,
+    body_height_m=BODY_HEIGHT_M,
+):
+    """Body-averaged velocity deficit behind one runner: a 3-D wake of finite height.
+
+    Parameters
+    ----------
+    downstream_m : array_like
+        Distance of the target runner behind the source along the air flow, s [m]; the deficit
+        is zero for s ≤ 0.
+    lateral_m : array_like
+        Offset of the target across the air flow, n [m].
+    wake_drag_area_m2 : float
+        A: the wake's momentum deficit written as a drag area, ∫∫ΔU/U (1 − ΔU/U) dA = A/2
+        [m²] (fitted; linear momentum theory gives the runner's CdA ≈ 0.3–0.4 m²). Default:
+        :data:`FINITE_HEIGHT_PARAMETERS`.
+    initial_width_m, growth_rate : float
+        Lateral standard deviation σ_y(s) = σ_y0 + k·s [m] (fitted).
+    initial_height_m : float
+        σ_z0 [m]: vertical standard deviation at the source, σ_z(s) = σ_z0 + k·s (the same
+        growth rate both ways, as in Bastankhah & Porté-Agel 2014). Not fitted:
+        :data:`MIN_INITIAL_HEIGHT_M`.
+    body_width_m, body_height_m : float
+        Size of the target runner the deficit is averaged over [m].
+
+    Returns
+    -------
+    ndarray
+        ΔU/U averaged over the target's width and height [-], 0 ≤ … ≤ 1.
+
+    Notes
+    -----
+    The wake is a Gaussian in y and z centred on the ground, which acts as a mirror plane
+    (the image wake doubles the flow area below it):
+
+        ΔU/U = C(s) · exp(−n²/2σ_y²) · exp(−z²/2σ_z²),
+        C(s) = 1 − √(1 − A / (π σ_y σ_z))        (clipped at 1 in the near wake),
+
+    from the momentum balance ∫∫_{z>0} U(U∞ − U) dA = ½ A U∞² — Bastankhah & Porté-Agel
+    (2014), Renew Energy 70:116, doi:10.1016/j.renene.2014.01.002, eq. 7 (there
+    C = 1 − √(1 − C_T d²/(8σ²)) for an axisymmetric wake of a disc of diameter d, the form NREL
+    FLORIS uses), here elliptical and half-space. Far downstream C ≈ A/(2π σ_y σ_z) ∝ 1/s²: a
+    3-D bluff body's wake, where the planar wake keeps ∝ 1/s. Near the source σ_z ≈ σ_z0 ≈ h
+    and the wake behaves like the planar one. Averaged over the target: across its width as
+    a Gaussian body profile of variance w²/12 (σ_y → σ_e = √(σ_y² + w²/12), amplitude
+    × σ_y/σ_e), up its height exactly (mean of the Gaussian over 0…h, an error function).
+
+    Examples
+    --------
+    >>> round(float(wake_deficit_finite_height(1.0, 0.0, wake_drag_area_m2=0.8,
+    ...       initial_width_m=0.17, growth_rate=0.1, initial_height_m=1.44)), 3)
+    0.42
+    """
+    p = FINITE_HEIGHT_PARAMETERS
+    a = p["wake_drag_area_m2"] if wake_drag_area_m2 is None else wake_drag_area_m2
+    sy0 = p["initial_width_m"] if initial_width_m is None else initial_width_m
+    k = p["growth_rate"] if growth_rate is None else growth_rate
+    sz0 = p["initial_height_m"] if initial_height_m is None else initial_height_m
+    s = np.asarray(downstream_m, dtype=float)
+    n = np.asarray(lateral_m, dtype=float)
+    sp = np.maximum(s, 0.0)
+    sy = sy0 + k * sp
+    sz = sz0 + k * sp
+    c = 1.0 - np.sqrt(np.maximum(1.0 - a / (np.pi * sy * sz), 0.0))
+    var = sy * sy + body_width_m * body_width_m / 12.0
+    lateral = sy / np.sqrt(var) * np.exp(-0.5 * n * n / var)
+    return np.where(s > 0.0, c * lateral * _vertical_average(sz, body_height_m), 0.0)
+
+
+def blockage_doublet(downstream_m, lateral_m, *, blockage_radius_m=PLANAR_PARAMETERS[
         "blockage_radius_m"]):
     """Change of air speed near a runner from its displacement of the flow (2-D doublet).
 
@@ -336,14 +460,141 @@ def get_superposition(name_or_callable):
                     f"{type(name_or_callable).__name__}")
 
 
-def _params(kw) -> dict:
-    p = dict(FIT_PARAMETERS)
+class WakeModel:
+    """One wake shape: its constants (defaults = the fit) and how to evaluate it.
+
+    Attributes
+    ----------
+    name : str
+    parameters : dict
+        Default constants (the calibration's fit) incl. ``blockage_radius_m``.
+    fitted : tuple of str
+        The constants :func:`paceline.formation.calibration.fit` fits.
+    deficit : callable
+        f(s, n, p) → ΔU/U averaged over the target [-], zero where s ≤ 0; ``p`` holds the
+        constants plus ``body_width_m`` (and ``body_height_m``).
+    reference : str
+    """
+
+    __slots__ = ("name", "parameters", "fitted", "deficit", "reference")
+
+    def __init__(self, name, parameters, fitted, deficit, reference):
+        self.name = name
+        self.parameters = parameters
+        self.fitted = tuple(fitted)
+        self.deficit = deficit
+        self.reference = reference
+
+    def __repr__(self):
+        return f"WakeModel({self.name!r})"
+
+
+def _planar(ds, dn, p):
+    # the same numbers as wake_deficit_gaussian, in place (the optimizer calls this on ~10⁵
+    # formations at a time); zero where s ≤ 0 (the diagonal included)
+    pos = ds > 0.0
+    var = np.maximum(ds, 0.0)
+    var *= p["growth_rate"]
+    var += p["initial_width_m"]
+    var *= var
+    var += p["body_width_m"] ** 2 / 12.0
+    wake = dn * dn
+    wake /= var
+    wake *= -0.5
+    np.exp(wake, out=wake)
+    np.sqrt(var, out=var)
+    wake /= var
+    wake *= p["momentum_thickness_m"] / np.sqrt(2.0 * np.pi)
+    wake *= pos
+    return wake
+
+
+def _finite_height(ds, dn, p):
+    # wake_deficit_finite_height, in place where it matters
+    pos = ds > 0.0
+    sp = np.maximum(ds, 0.0)
+    sp *= p["growth_rate"]
+    sz = sp + p["initial_height_m"]
+    sy = sp
+    sy += p["initial_width_m"]
+    c = sy * sz
+    c *= np.pi
+    np.divide(p["wake_drag_area_m2"], c, out=c)
+    np.subtract(1.0, c, out=c)
+    np.maximum(c, 0.0, out=c)
+    np.sqrt(c, out=c)
+    np.subtract(1.0, c, out=c)
+    var = sy * sy
+    var += p["body_width_m"] ** 2 / 12.0
+    wake = dn * dn
+    wake /= var
+    wake *= -0.5
+    np.exp(wake, out=wake)
+    np.sqrt(var, out=var)
+    sy /= var
+    wake *= sy
+    wake *= c
+    wake *= _vertical_average(sz, p["body_height_m"])
+    wake *= pos
+    return wake
+
+
+#: Wake shapes: name → :class:`WakeModel`. docs/formation.md compares them in and out of
+#: sample; the default is chosen there.
+WAKE_MODELS = {
+    "finite-height": WakeModel(
+        "finite-height", FINITE_HEIGHT_PARAMETERS,
+        ("wake_drag_area_m2", "initial_width_m", "growth_rate"), _finite_height,
+        "3-D Gaussian wake of a body of finite height on the ground (Bastankhah & Porté-Agel "
+        "2014 eq. 7, elliptical, ground as mirror plane)"),
+    "planar": WakeModel(
+        "planar", PLANAR_PARAMETERS,
+        ("momentum_thickness_m", "initial_width_m", "growth_rate"), _planar,
+        "2-D (infinitely tall) Gaussian wake, momentum conserving (shape after Bastankhah & "
+        "Porté-Agel 2014)"),
+}
+
+#: The default wake shape (see docs/formation.md §2 for the reason).
+DEFAULT_WAKE = "planar"
+
+#: The default wake's constants (kept under this name for callers of the single-model days).
+FIT_PARAMETERS = WAKE_MODELS[DEFAULT_WAKE].parameters
+
+
+def get_wake_model(name_or_model) -> WakeModel:
+    """Look up a wake shape by name (or pass a :class:`WakeModel` through).
+
+    Raises
+    ------
+    ValueError
+        Unknown name; the message lists the valid names.
+
+    Examples
+    --------
+    >>> get_wake_model("planar").fitted
+    ('momentum_thickness_m', 'initial_width_m', 'growth_rate')
+    """
+    if isinstance(name_or_model, WakeModel):
+        return name_or_model
+    try:
+        return WAKE_MODELS[name_or_model]
+    except (KeyError, TypeError):
+        valid = ", ".join(repr(k) for k in WAKE_MODELS)
+        raise ValueError(f"unknown wake model {name_or_model!r}; valid: {valid}") from None
+
+
+def _params(kw, wake=DEFAULT_WAKE) -> tuple[dict, WakeModel]:
+    model = get_wake_model(wake)
+    p = dict(model.parameters)
     p["body_width_m"] = BODY_WIDTH_M
+    if model.name != "planar":
+        p["body_height_m"] = BODY_HEIGHT_M
     for k, v in kw.items():
         if k not in p:
-            raise TypeError(f"unknown drafting model parameter {k!r}; valid: {sorted(p)}")
+            raise TypeError(f"unknown parameter {k!r} of the {model.name} wake; valid: "
+                            f"{sorted(p)}")
         p[k] = v
-    return p
+    return p, model
 
 
 def _relative_frame(dx, dy, speed_m_s, headwind_m_s, crosswind_m_s):
@@ -353,12 +604,9 @@ def _relative_frame(dx, dy, speed_m_s, headwind_m_s, crosswind_m_s):
     return dx * ex + dy * ey, dy * ex - dx * ey
 
 
-def _wake(ds, dn, p):
-    with np.errstate(over="ignore"):
-        return wake_deficit_gaussian(
-            ds, dn, momentum_thickness_m=p["momentum_thickness_m"],
-            initial_width_m=p["initial_width_m"], growth_rate=p["growth_rate"],
-            body_width_m=p["body_width_m"])
+def _wake(ds, dn, p, model):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return model.deficit(np.array(ds, dtype=float), np.array(dn, dtype=float), p)
 
 
 def _block(ds, dn, p, exclude=None):
@@ -395,7 +643,7 @@ def _runner_inflow(wake, combine):
 
 def speed_ratio_at(
     probe_x_m, probe_y_m, x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0,
-    *, superposition=DEFAULT_SUPERPOSITION, **params,
+    *, superposition=DEFAULT_SUPERPOSITION, wake=DEFAULT_WAKE, **params,
 ):
     """Air speed relative to the free stream at probe points near a formation (for maps).
 
@@ -409,9 +657,12 @@ def speed_ratio_at(
         Running speed and wind components [m/s], broadcast against the leading axes.
     superposition : str or callable
         Rule combining several wakes (:data:`SUPERPOSITION_MODELS`).
+    wake : str
+        Wake shape (:data:`WAKE_MODELS`; default :data:`DEFAULT_WAKE`).
     **params
-        Model constants (see :data:`FIT_PARAMETERS`, ``body_width_m``; ``body_width_m=0``
-        gives the point value instead of the body-width average).
+        Constants of that wake (see :data:`WAKE_MODELS` ``[wake].parameters``,
+        ``body_width_m``, ``body_height_m``; ``body_width_m=0`` gives the point value across
+        the flow instead of the body-width average).
 
     Returns
     -------
@@ -424,7 +675,7 @@ def speed_ratio_at(
     S the superposition rule and ι the blockage (:func:`blockage_doublet`). Inside a runner's
     body the value is meaningless (the doublet is singular there).
     """
-    p = _params(params)
+    p, model = _params(params, wake)
     combine = get_superposition(superposition)
     px, py = np.asarray(probe_x_m, float), np.asarray(probe_y_m, float)
     x, y = np.asarray(x_m, float), np.asarray(y_m, float)
@@ -433,17 +684,18 @@ def speed_ratio_at(
                              y[..., :, None] - y[..., None, :],
                              speed_m_s, headwind_m_s, crosswind_m_s)
     eye = np.eye(x.shape[-1], dtype=bool)
-    u_src = np.clip(_runner_inflow(np.where(eye, 0.0, _wake(ds, dn, p)), combine), 0.0, 1.0)
+    u_src = np.clip(_runner_inflow(np.where(eye, 0.0, _wake(ds, dn, p, model)), combine),
+                    0.0, 1.0)
     ds, dn = _relative_frame(px[..., :, None] - x[..., None, :],
                              py[..., :, None] - y[..., None, :],
                              speed_m_s, headwind_m_s, crosswind_m_s)
-    wake = _wake(ds, dn, p) * u_src[..., None, :]
-    u = 1.0 - np.minimum(combine(wake), 1.0)
+    deficit = _wake(ds, dn, p, model) * u_src[..., None, :]
+    u = 1.0 - np.minimum(combine(deficit), 1.0)
     return u + np.sum(_block(ds, dn, p) * u_src[..., None, :], axis=-1)
 
 
 def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
-               superposition=DEFAULT_SUPERPOSITION, **params):
+               superposition=DEFAULT_SUPERPOSITION, wake=DEFAULT_WAKE, **params):
     """Drag of every runner in a formation relative to running alone in the same air.
 
     Parameters
@@ -459,8 +711,11 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     superposition : str or callable
         Rule combining several wakes (:data:`SUPERPOSITION_MODELS`; default
         :data:`DEFAULT_SUPERPOSITION`).
+    wake : str
+        Wake shape (:data:`WAKE_MODELS`: "finite-height" (default) or "planar").
     **params
-        Model constants (see :data:`FIT_PARAMETERS`, ``body_width_m``).
+        Constants of that wake (``WAKE_MODELS[wake].parameters``, ``body_width_m``,
+        ``body_height_m``).
 
     Returns
     -------
@@ -498,7 +753,7 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     >>> round(float(r[0]), 2)
     0.33
     """
-    p = _params(params)
+    p, model = _params(params, wake)
     combine = get_superposition(superposition)
     x, y = np.broadcast_arrays(np.asarray(x_m, float), np.asarray(y_m, float))
     n = x.shape[-1]
@@ -511,23 +766,11 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     ds += dy * ey
     dn = dy * ex
     dn -= dx * ey
-    # wake deficits (in place: the optimizer calls this on ~10⁵ formations at a time);
-    # the same numbers as wake_deficit_gaussian, zero where s ≤ 0 (the diagonal included)
     pos = ds > 0.0
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        deficit = model.deficit(ds, dn, p)  # zero where s ≤ 0 (the diagonal included)
     n2 = dn * dn
-    var = np.maximum(ds, 0.0)
-    var *= p["growth_rate"]
-    var += p["initial_width_m"]
-    var *= var
-    var += p["body_width_m"] ** 2 / 12.0
-    wake = n2 / var
-    wake *= -0.5
-    np.exp(wake, out=wake)
-    np.sqrt(var, out=var)
-    wake /= var
-    wake *= p["momentum_thickness_m"] / np.sqrt(2.0 * np.pi)
-    wake *= pos
-    u = _runner_inflow(wake, combine)
+    u = _runner_inflow(deficit, combine)
     s2 = ds * ds
     r2 = s2 + n2  # squared distance between runners (rotation does not change it)
     r2[..., eye] = np.inf
@@ -539,7 +782,8 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
             block /= r2 * r2  # overlapping runners: NaN, returned as such below
             np.maximum(block, np.where(pos, 0.0, -np.inf), out=block)
             u = u + np.matmul(block, np.clip(u, 0.0, 1.0)[..., None])[..., 0]
-    ratio = u * np.abs(u)
+    with np.errstate(over="ignore", invalid="ignore"):  # only overlapping runners: NaN below
+        ratio = u * np.abs(u)
     bad = np.min(r2, axis=(-1, -2)) < MIN_DISTANCE_M**2
     bad |= ~np.all(np.isfinite(x) & np.isfinite(y), axis=-1)
     return np.where(bad[..., None], np.nan, ratio)
