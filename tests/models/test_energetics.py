@@ -160,3 +160,34 @@ def test_speed_inverse_roundtrip_vectorized():
     p = en.metabolic_power_w_kg(v, **kw)
     back = en.speed_at_metabolic_power_m_s(p, **kw)
     np.testing.assert_allclose(back, v, rtol=1e-9)
+
+
+def test_power_and_slope_float32_and_tailwind_branch():
+    # the Monte Carlo's kernel: dP/dv equals the numerical derivative of metabolic_power_w_kg,
+    # with wind from behind faster than the runner on some elements (the aiding-force branch,
+    # Davies 1980) and not on others; float32 inputs stay float32 (the Monte Carlo's chunks)
+    # and agree with float64 to float32's precision (1e-6 relative)
+    rng = np.random.default_rng(0)
+    n = 400
+    v = rng.uniform(3.0, 7.0, n)
+    grade = rng.uniform(-0.05, 0.05, n)
+    kw = dict(cost_ref_j_kg_m=3.8, mass_kg=52.0, curvature_1_m=rng.uniform(0, 0.05, n),
+              headwind_m_s=rng.uniform(-9.0, 3.0, n), crosswind_m_s=rng.uniform(-2, 2, n),
+              metabolic_saving_frac=0.04)
+    q = 0.5 * 1.2 * 0.35 * 0.7
+    assert (v + kw["headwind_m_s"] < 0).any() and (v + kw["headwind_m_s"] > 0).any()
+    p, dp = en.metabolic_power_and_slope_w_kg(
+        v, grade_factor=en.grade_cost_factor_minetti2002(grade), air_drag_kg_m=q, **kw)
+    ref = dict(kw, grade_frac=grade, air_density_kg_m3=1.2, drag_area_m2=0.35,
+               drag_reduction_frac=0.3)
+    np.testing.assert_allclose(p, en.metabolic_power_w_kg(v, **ref), rtol=1e-12)
+    h = 1e-6
+    num = (en.metabolic_power_w_kg(v + h, **ref) - en.metabolic_power_w_kg(v - h, **ref)) / 2 / h
+    np.testing.assert_allclose(dp, num, rtol=1e-6)
+    f32 = {k: np.asarray(x, np.float32) if np.ndim(x) else x for k, x in kw.items()}
+    p32, dp32 = en.metabolic_power_and_slope_w_kg(
+        v.astype(np.float32), grade_factor=en.grade_cost_factor_minetti2002(grade).astype(
+            np.float32), air_drag_kg_m=np.float32(q) * np.ones(n, np.float32), **f32)
+    assert p32.dtype == dp32.dtype == np.float32
+    np.testing.assert_allclose(p32, p, rtol=1e-6)
+    np.testing.assert_allclose(dp32, dp, rtol=1e-6)

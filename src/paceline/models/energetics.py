@@ -281,35 +281,81 @@ def vo2_ml_kg_min_to_w_kg(vo2_ml_kg_min, energy_j_per_ml=OXYGEN_ENERGY_J_PER_ML)
     return np.asarray(vo2_ml_kg_min, dtype=float) * energy_j_per_ml / 60.0
 
 
+def _float(x):
+    """``x`` as a Python float (a scalar: it takes the other operands' dtype) or a float array
+    (float32 kept, so the Monte Carlo's float32 chunks stay float32; anything else float64)."""
+    if np.ndim(x) == 0:
+        return float(x)
+    a = np.asarray(x)
+    return a if a.dtype == np.float32 else a.astype(float, copy=False)
+
+
 def _power_and_slope(v, cost_ref, speed_ref, exponent, grade_factor, curvature, q, headwind,
                      crosswind, saving, mass_kg, weight_support_share, impeding_slope,
                      aiding_over_impeding):
     """P(v) [W/kg] and dP/dv for the composite model (shared by the power and its inverse).
 
-    Written for speed (it is the inner loop of the Monte Carlo): few temporaries, one power.
+    Written for speed (it is the inner loop of the Monte Carlo): one power, arithmetic in place
+    on arrays of the full broadcast shape, and the dtype of the arrays kept (the Monte Carlo
+    solves in float32; Python-float scalars do not promote it).
     """
     g = G_M_S2
+    e1 = 1.0 + exponent
     keep = 1.0 - saving
-    # C(v)·v = C_ref·v_ref·(v/v_ref)^(1+β)
-    base = (np.asarray(cost_ref, float) * speed_ref) * (v / speed_ref) ** (1.0 + exponent)
-    k = curvature / g
-    a = v * v * k
-    root = np.sqrt(1.0 + a * a)
-    curve = weight_support_share * (root - 1.0)
-    dcurve = (2.0 * weight_support_share) * a * a / (v * root)
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (
+        v, cost_ref, grade_factor, curvature, q, headwind, crosswind, saving, mass_kg,
+        impeding_slope)))
+    scalar = shape == ()
+    v = np.broadcast_to(v, (1,) if scalar else shape)
+    # C(v)·v = C_ref·v_ref·(v/v_ref)^(1+β) = [C_ref·v_ref^(−β)]·v^(1+β)
+    base = np.power(v, e1)
+    base *= cost_ref * speed_ref ** -exponent
+    # curves: a = v²κ/g, curve = w(√(1 + a²) − 1), d curve/dv = 2w·a²/(v√(1 + a²))
+    a2 = v * v
+    a2 *= curvature / g
+    a2 *= a2
+    root = a2 + 1.0
+    np.sqrt(root, out=root)
+    # air: F = q·|u|·u_x with u the air velocity relative to the runner
     ux = v + headwind
-    u2 = ux * ux + crosswind * crosswind
-    u = np.sqrt(u2)
-    force = q * u * ux
+    ux2 = ux * ux
+    u = ux2 + crosswind * crosswind  # u² for now
+    dforce = ux2
+    dforce += u  # ux² + u²
+    np.sqrt(u, out=u)
+    force = u * ux
+    force *= q
     # dF/dv = q(ux² + u²)/u; u = 0 only in a tailwind equal to the speed and no crosswind,
     # where the numerator is 0 too
-    dforce = q * (ux * ux + u2) / np.maximum(u, 1e-12)
-    slope = np.where(force >= 0, impeding_slope, impeding_slope * aiding_over_impeding) / (
-        mass_kg * g)
-    bracket = keep * (grade_factor + curve) + slope * force
+    dforce *= q
+    if ux.min(initial=1.0) > 0.0:  # no tailwind faster than the runner: every F > 0
+        dforce /= u
+        slope = impeding_slope / (mass_kg * g)
+    else:
+        dforce /= np.maximum(u, 1e-12)
+        slope = np.where(force >= 0, impeding_slope,
+                         impeding_slope * aiding_over_impeding) / (mass_kg * g)
+    # bracket = (1 − s)(C_r(i)/C_r(0) + curve) + h(F/(mg))
+    bracket = root - 1.0
+    bracket *= weight_support_share
+    bracket += grade_factor
+    bracket *= keep
+    force *= slope
+    bracket += force
     p = base * bracket
-    dp = base * ((1.0 + exponent) * bracket / v + keep * dcurve + slope * dforce)
-    return p, dp, force
+    # dP/dv = base·[((1 + β)·bracket + (1 − s)·2w·a²/√(1 + a²))/v + h'·dF/dv]
+    dp = bracket
+    dp *= e1
+    a2 /= root
+    a2 *= keep * (2.0 * weight_support_share)
+    dp += a2
+    dp /= v
+    dforce *= slope
+    dp += dforce
+    dp *= base
+    if scalar:
+        return p.reshape(()), dp.reshape(())
+    return p, dp
 
 
 def metabolic_power_w_kg(
@@ -380,7 +426,7 @@ def metabolic_power_w_kg(
     q = 0.5 * np.asarray(air_density_kg_m3, float) * np.asarray(drag_area_m2, float) * (
         1.0 - np.asarray(drag_reduction_frac, float)
     )
-    p, _, _ = _power_and_slope(
+    p, _ = _power_and_slope(
         v, cost_ref_j_kg_m, speed_ref_m_s, exponent, grade_cost_factor_minetti2002(grade_frac),
         np.asarray(curvature_1_m, float), q, np.asarray(headwind_m_s, float),
         np.asarray(crosswind_m_s, float), np.asarray(metabolic_saving_frac, float),
@@ -416,7 +462,8 @@ def metabolic_power_and_slope_w_kg(
     ``grade_factor`` = :func:`grade_cost_factor_minetti2002` (computed once by the caller),
     and that the caller may give ``air_drag_kg_m`` = ½·ρ·CdA·(1 − drafting) [kg/m] computed
     once (then ``air_density_kg_m3``, ``drag_area_m2`` and ``drag_reduction_frac`` are not
-    used). ``impeding_slope`` may be an array (a drawn drag-to-cost conversion).
+    used). ``impeding_slope`` may be an array (a drawn drag-to-cost conversion). float32
+    arrays stay float32 (the Monte Carlo's chunks; ≈ 1e-7 relative), anything else is float64.
 
     Examples
     --------
@@ -425,18 +472,17 @@ def metabolic_power_and_slope_w_kg(
     >>> round(float(p), 2), round(float(dp / (p / 5.0)), 3)   # dP/dv = (1 + β)·P/v
     (19.0, 1.253)
     """
-    v = np.asarray(speed_m_s, dtype=float)
+    v = _float(speed_m_s)
     if air_drag_kg_m is None:
         q = 0.5 * np.asarray(air_density_kg_m3, float) * np.asarray(drag_area_m2, float) * (
             1.0 - np.asarray(drag_reduction_frac, float))
     else:
-        q = air_drag_kg_m
-    p, dp, _ = _power_and_slope(
-        v, cost_ref_j_kg_m, speed_ref_m_s, exponent, np.asarray(grade_factor, float),
-        np.asarray(curvature_1_m, float), q, np.asarray(headwind_m_s, float),
-        np.asarray(crosswind_m_s, float), np.asarray(metabolic_saving_frac, float),
-        np.asarray(mass_kg, float), weight_support_share, impeding_slope, aiding_over_impeding)
-    return p, dp
+        q = _float(air_drag_kg_m)
+    return _power_and_slope(
+        v, _float(cost_ref_j_kg_m), speed_ref_m_s, exponent, _float(grade_factor),
+        _float(curvature_1_m), q, _float(headwind_m_s), _float(crosswind_m_s),
+        _float(metabolic_saving_frac), _float(mass_kg), weight_support_share,
+        _float(impeding_slope), aiding_over_impeding)
 
 
 def speed_at_metabolic_power_m_s(
@@ -491,7 +537,7 @@ def speed_at_metabolic_power_m_s(
             np.asarray(crosswind_m_s, float), saving, np.asarray(mass_kg, float),
             weight_support_share, impeding_slope, aiding_over_impeding)
     for _ in range(iterations):
-        p, dp, _ = _power_and_slope(v, cost, speed_ref_m_s, exponent, grade_factor, *args)
+        p, dp = _power_and_slope(v, cost, speed_ref_m_s, exponent, grade_factor, *args)
         with np.errstate(invalid="ignore", divide="ignore"):
             v = np.clip(v - (p - target) / dp, 0.2, 20.0)
     ok = np.isfinite(v) & (target > 0)

@@ -9,11 +9,14 @@ at even effort.
 Speed: the course's segments are collapsed into the few kinds that share grade (0.1 %),
 curvature (1e-4 /m), heading (2°; bends: |curvature| 0.005 /m and 15°), drafting (0.01) and
 temperature (0.25 °C), with their lengths summed; every draw is then solved at once on a
-(draw, kind) array — the effort predicted from the deterministic race, Newton on the speeds,
-one Newton step on the effort for the duration-capacity fixed point.
-:meth:`MonteCarlo.solve` with ``exact=True`` solves the same draws on every segment, iterated
-to convergence: the check that the kinds lose < 0.1 s (tests, benchmarks).
-Chunks are solved on two threads (NumPy releases the GIL in its loops).
+(draw, kind) array in float32 — the effort predicted from the deterministic race, two Newton
+steps on the speeds, then the duration-capacity fixed point solved on ln T expanded to second
+order in ln p about that solve (the draw's own slope, the deterministic race's curvature), so
+the speeds are not solved again unless an effort step exceeds 0.5 %. Times are summed in
+float64. :meth:`MonteCarlo.solve` with ``exact=True`` solves the same draws on every segment in
+float64, iterated to convergence: the check that the kinds, float32 and the expansion lose
+< 0.1 s (tests, benchmarks; Vienna: ≈ 0.003 s). Chunks of 4,096 draws are solved on two
+threads (NumPy releases the GIL in its loops).
 """
 
 from __future__ import annotations
@@ -188,24 +191,30 @@ def variance_breakdown(time_s: np.ndarray, draws: Draws, *, bins: int = 20) -> d
     """Share of the finish-time variance each drawn input explains on its own [-].
 
     First-order (main-effect) Sobol index of each input, Var(E[T | x]) / Var(T), estimated by
-    the variance of the mean finish time over ``bins`` equal-count bins of the input (which
-    also catches a non-linear effect such as the wind direction's). Inputs not drawn are
-    left out; the shares need not sum to 1 (the rest is interactions and binning noise,
-    ≈ bins/draws). Sorted from the largest.
+    the variance of the mean finish time over ``bins`` bins of the input, cut at its
+    quantiles (equal counts; equal values of x share a bin), which also catches a non-linear
+    effect such as the wind direction's. Inputs not drawn are left out; the shares need not
+    sum to 1 (the rest is interactions and binning noise, ≈ bins/draws). Sorted from the
+    largest.
     """
     t = np.asarray(time_s, float)
     var = float(np.var(t))
     out: dict[str, float] = {}
     if var <= 0 or t.size < 2 * bins:
         return out
+    tc = t - t.mean()
+    cut = (np.arange(1, bins) * t.size) // bins  # where array_split would cut the sorted x
     for f in fields(draws):
         x = getattr(draws, f.name)
         if f.name not in INPUT_LABELS or x is None or np.ptp(x) == 0:
             continue
-        order = np.argsort(x, kind="stable")
-        means = np.array([c.mean() for c in np.array_split(t[order], bins)])
-        sizes = np.array([c.size for c in np.array_split(order, bins)])
-        share = float(np.sum(sizes * (means - t.mean()) ** 2) / t.size / var)
+        # bin edges at the quantiles (a partial sort: O(n), not the O(n log n) of a sort)
+        edges = np.partition(x, cut)[cut]
+        b = np.searchsorted(edges, x, side="right")
+        sizes = np.bincount(b, minlength=bins)
+        sums = np.bincount(b, weights=tc, minlength=bins)
+        full = sizes > 0
+        share = float(np.sum(sums[full] ** 2 / sizes[full]) / t.size / var)
         out[INPUT_LABELS[f.name]] = share
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
@@ -223,13 +232,17 @@ class MonteCarlo:
     #: enough for 0.01 s (test_iterations_converged)
     newton_iterations = 2
     final_iterations = 0  # 0: first-order update in the last effort step (no evaluation)
-    #: draws per chunk: small enough that the (draw, kind) arrays stay in the CPU's cache
-    chunk = 1024
+    #: draws per chunk: the (draw, kind) float32 arrays (0.8 MB at 49 kinds) stay in a 2 MB
+    #: L2 cache while the per-chunk Python overhead is spread over many draws (benchmarks)
+    chunk = 4096
     threads = 2
+    #: the (draw, kind) arithmetic of the fast path; the exact path is float64
+    dtype = np.float32
 
 
     def __init__(self, model: RaceModel) -> None:
         self.model = model
+        self._cache: dict = {}
         sc = model.scenario
         self.conditions = sc.conditions
         self.spreads = sc.uncertainty
@@ -244,6 +257,11 @@ class MonteCarlo:
         self._det_power = det.capacity_w_kg * det.effort_frac
         self._fraction_ref = (model.fraction_model(model.reference_time_s)
                               if model.reference_time_s is not None else None)
+        # d² ln T/d (ln p)² of the deterministic race (central difference, ±1 % power):
+        # the curvature of the expansion the last effort step is taken on
+        lnt = [np.log(model._time_at_effort(self._det_power * np.exp(h), model.segments,
+                                            model.saving)[0]) for h in (-0.01, 0.0, 0.01)]
+        self._det_d2lnt_dlnp2 = (lnt[0] - 2.0 * lnt[1] + lnt[2]) / 0.01**2
         # warm start: every kind's speed in the race at the scenario's own inputs
         self._det_kind_speed = None
         self._det_dlnt_dlnp = None
@@ -364,16 +382,19 @@ class MonteCarlo:
                 exact=True)
                 if self.reference is not None else None)
             iters = (8, 8, 4)
+            dtype = np.float64
         else:
             classes = self.classes
             ref_classes = self.reference and self.ref_classes
             iters = (self.newton_iterations, self.final_iterations, 1)
+            dtype = self.dtype
         starts = list(range(0, n, size))
         done = 0
 
         def work(i0: int) -> int:
             sl = slice(i0, min(i0 + size, n))
-            out[sl] = self._solve_chunk(draws.take(sl), classes, ref_classes, *iters)
+            out[sl] = self._solve_chunk(draws.take(sl), classes, ref_classes, *iters,
+                                        dtype=dtype)
             return sl.stop - sl.start
 
         if self.threads > 1 and len(starts) > 1:
@@ -390,21 +411,49 @@ class MonteCarlo:
         return out
 
     # --- the physics chain, per chunk ----------------------------------------------------------
-    def _course_inputs(self, d: Draws, c: SegmentClasses, conditions, temperature_c,
-                       relative_humidity, drag_reduction, wind: bool):
-        """(draw, kind) air density, wind components and drag reductions; mean WBGT (draw,)."""
+    def _constants(self, c: SegmentClasses, dtype) -> dict:
+        """What a chunk needs of the kinds, computed once per (kinds, dtype)."""
+        key = (id(c), np.dtype(dtype).str)
+        got = self._cache.get(key)
+        if got is not None and got["classes"] is c:
+            return got
+        if len(self._cache) > 8:  # the exact path's kinds are built anew for each solve
+            self._cache.clear()
         offsets, inv = np.unique(c.temperature_offset_c, return_inverse=True)
+        h = np.deg2rad(c.heading_deg)
+        drafted = c.drag_reduction_frac > 0
+        got = dict(
+            classes=c, offsets=offsets, inverse=inv.ravel(),
+            # length at each temperature offset [m]: the mean WBGT without a (draw, kind) array
+            offset_length_m=np.bincount(inv.ravel(), weights=c.length_m,
+                                        minlength=offsets.size),
+            cos=(c.wind_factor * np.cos(h)).astype(dtype)[None, :],
+            sin=(c.wind_factor * np.sin(h)).astype(dtype)[None, :],
+            drafted=drafted, all_drafted=bool(drafted.all()),
+            drafted_mask=drafted.astype(dtype)[None, :],
+            drag_reduction_frac=c.drag_reduction_frac.astype(dtype)[None, :],
+            grade_factor=c.grade_factor.astype(dtype)[None, :],
+            curvature_1_m=c.curvature_1_m.astype(dtype)[None, :],
+            length_m=c.length_m.astype(dtype)[None, :])
+        self._cache[key] = got
+        return got
+
+    def _course_inputs(self, d: Draws, c: SegmentClasses, conditions, temperature_c,
+                       relative_humidity, drag_reduction, saving, wind: bool, dtype):
+        """The energetics model's keyword arguments on (draw, kind) arrays of ``dtype`` (air
+        drag ½·ρ·CdA·(1 − drafting), wind components, …) and the mean WBGT (draw,) [°C]."""
+        m = self.model
+        k = self._constants(c, dtype)
+        offsets = k["offsets"]
         temp = temperature_c[:, None] + offsets[None, :]
         rh = relative_humidity[:, None]
         pressure = (d.pressure_pa[:, None] if wind and d.pressure_pa is not None
                     else _pressure_pa(conditions))
-        rho = atmosphere.air_density_kg_m3(temp, rh, pressure)
+        rho = atmosphere.air_density_kg_m3(temp, rh, pressure).astype(dtype)
         wbgt = heat.wbgt_from_temperature_humidity_c(temp, rh)
+        wbgt_mean = wbgt @ k["offset_length_m"] / c.distance_m
         if offsets.size > 1:  # a temperature ramp: one column per kind
-            rho, wbgt = rho[:, inv.ravel()], wbgt[:, inv.ravel()]
-            wbgt_mean = wbgt @ c.length_m / c.distance_m
-        else:  # one temperature along the course: (draw, 1), broadcast
-            wbgt_mean = wbgt[:, 0]
+            rho = rho[:, k["inverse"]]
         if wind and d.wbgt_c is not None:
             wbgt_mean = d.wbgt_c
         # the wind resolved on each kind's heading h: W·cos(θ − h) = W cos θ · cos h +
@@ -414,90 +463,105 @@ class MonteCarlo:
         else:
             w_head, w_cross = aero.wind_components_m_s(
                 np.full(len(d), conditions.wind_speed_m_s), conditions.wind_from_deg, 0.0)
-        h = np.deg2rad(c.heading_deg)
-        ch, sh = (c.wind_factor * np.cos(h))[None, :], (c.wind_factor * np.sin(h))[None, :]
-        head = w_head[:, None] * ch + w_cross[:, None] * sh
-        cross = w_cross[:, None] * ch - w_head[:, None] * sh
+        w_head = w_head.astype(dtype)[:, None]
+        w_cross = w_cross.astype(dtype)[:, None]
+        ch, sh = k["cos"], k["sin"]
+        head = w_head * ch
+        head += w_cross * sh
+        cross = w_cross * ch
+        cross -= w_head * sh
         # drafting: each kind's own reduction plus the draw's offset, on drafted kinds only
         # (or one reduction for all drafted kinds, when given)
-        drafted = (c.drag_reduction_frac > 0)[None, :]
         if wind and d.drag_reduction_frac is not None:
-            dr = np.where(drafted, d.drag_reduction_frac[:, None], 0.0)
+            dr = d.drag_reduction_frac.astype(dtype)[:, None] * k["drafted_mask"]
         else:
-            dr = np.where(drafted, np.clip(c.drag_reduction_frac[None, :]
-                                           + drag_reduction[:, None], 0.0, 0.95), 0.0)
-        return rho, head, cross, dr, wbgt_mean
-
-    def _kw(self, d: Draws, c: SegmentClasses, rho, head, cross, dr, saving) -> dict:
-        m = self.model
+            dr = drag_reduction.astype(dtype)[:, None] + k["drag_reduction_frac"]
+            np.clip(dr, 0.0, 0.95, out=dr)
+            if not k["all_drafted"]:
+                dr *= k["drafted_mask"]
         # ½·ρ·CdA·(1 − drafting) [kg/m], once per chunk rather than in every Newton step
-        q = 0.5 * rho * (m.drag_area_m2 * d.drag_area_factor)[:, None] * (1.0 - dr)
-        return dict(cost_ref_j_kg_m=m.cost_ref_j_kg_m, mass_kg=m.mass_kg,
-                    speed_ref_m_s=m.speed_ref_m_s, grade_factor=c.grade_factor[None, :],
-                    curvature_1_m=c.curvature_1_m[None, :], air_drag_kg_m=q,
-                    headwind_m_s=head, crosswind_m_s=cross,
-                    metabolic_saving_frac=saving[:, None],
-                    impeding_slope=d.impeding_slope[:, None],
-                    aiding_over_impeding=m.air_cost.aiding_over_impeding)
+        q = np.subtract(1.0, dr, out=dr)
+        q *= rho
+        q *= (0.5 * m.drag_area_m2 * d.drag_area_factor).astype(dtype)[:, None]
+        kw = dict(cost_ref_j_kg_m=m.cost_ref_j_kg_m, mass_kg=m.mass_kg,
+                  speed_ref_m_s=m.speed_ref_m_s, grade_factor=k["grade_factor"],
+                  curvature_1_m=k["curvature_1_m"], air_drag_kg_m=q,
+                  headwind_m_s=head, crosswind_m_s=cross,
+                  metabolic_saving_frac=saving.astype(dtype)[:, None],
+                  impeding_slope=d.impeding_slope.astype(dtype)[:, None],
+                  aiding_over_impeding=m.air_cost.aiding_over_impeding)
+        return kw, wbgt_mean
 
     #: Newton on the speeds goes on (up to 8 steps) while any step is above this fraction of
     #: the speed: the error left after a step of δ is ≈ 0.65·δ² of the speed (P ∝ v^≈2.3),
     #: 2e-3 → < 3e-6 of the time, < 0.02 s on a marathon
     newton_tolerance = 2e-3
+    #: the last effort step x = ln(p/p0) is taken on the expansion of ln T in ln p (no
+    #: re-solve) while every |x| of the chunk is within this; else the chunk is solved again
+    #: at the new effort. The expansion's error is ≈ T·|k_draw − k|·x²/2 (the draw's own
+    #: curvature against the deterministic race's): < 0.005 s at 0.5 % even with a 3 m/s wind
+    #: spread (test_effort_expansion_within_0_01_s); Vienna's steps are ≤ 0.4 %
+    effort_tolerance = 0.005
 
     def _speeds(self, p, v, kw, iterations):
         """Newton on every (draw, kind) speed at power ``p`` (draw,); returns v and dP/dv."""
-        dp = None
+        dtype = kw["air_drag_kg_m"].dtype
+        p = p.astype(dtype)[:, None]
+        v = np.array(v, dtype=dtype)  # a copy: updated in place
         k = 0
         while True:
-            pw, dp = en.metabolic_power_and_slope_w_kg(v, **kw)
-            dv = (pw - p[:, None]) / dp
-            v = v - dv
+            dv, dp = en.metabolic_power_and_slope_w_kg(v, **kw)
+            dv -= p
+            dv /= dp
+            v -= dv
             k += 1
-            if k >= iterations and (k >= 8 or _worst(dv / v) <= self.newton_tolerance):
+            # |δv| ≤ tol·min v bounds every |δv/v| (NaN, a race out of range, ignored)
+            if k >= iterations and (k >= 8 or _worst(dv) <= self.newton_tolerance
+                                    * np.fmin.reduce(v, axis=None)):
                 return v, dp
 
     def _time_at_effort(self, p, v, kw, c, iterations):
         v, dp = self._speeds(p, v, kw, iterations)
-        lv = c.length_m[None, :] / v
-        t = lv.sum(axis=1)
-        dt_dp = -np.sum(lv / v / dp, axis=1)  # dT/dp = −Σ L/v² · dv/dp, dv/dp = 1/P'(v)
+        lv = self._constants(c, v.dtype)["length_m"] / v
+        t = lv.sum(axis=1, dtype=np.float64)  # float64 sums: the time to 1e-4 s
+        lv /= v
+        lv /= dp
+        dt_dp = -lv.sum(axis=1, dtype=np.float64)  # dT/dp = −Σ L/v²·dv/dp, dv/dp = 1/P'(v)
         return t, dt_dp, v
 
-    def _reference_power(self, d: Draws, rc: SegmentClasses, iterations):
+    def _reference_power(self, d: Draws, rc: SegmentClasses, iterations, dtype):
         """The power each draw's athlete held in the drawn reference race [W/kg] (draw,),
         and that race's mean WBGT [°C] (draw,)."""
         ref = self.reference
-        rho, head, cross, dr, wbgt = self._course_inputs(
+        kw, wbgt = self._course_inputs(
             d, rc, ref.conditions, d.reference_temperature_c, d.reference_relative_humidity,
-            d.reference_drag_reduction_offset, wind=False)
-        kw = self._kw(d, rc, rho, head, cross, dr, d.reference_shoe_saving)
+            d.reference_drag_reduction_offset, d.reference_shoe_saving, wind=False, dtype=dtype)
         v_ref = rc.distance_m / d.reference_time_s
+        shape = kw["headwind_m_s"].shape
         p, _ = en.metabolic_power_and_slope_w_kg(
-            np.broadcast_to(v_ref[:, None], head.shape), **kw)
-        p_even_pace = p @ rc.length_m / rc.distance_m
+            np.broadcast_to(v_ref.astype(dtype)[:, None], shape), **kw)
+        p_even_pace = p.astype(np.float64) @ rc.length_m / rc.distance_m
         if ref.pacing == "even-pace":
             return p_even_pace, wbgt
         # even effort: Newton on ln p until the course time equals the reference time
         p = p_even_pace
-        v = np.broadcast_to(v_ref[:, None], head.shape)
+        v = np.broadcast_to(v_ref[:, None], shape)
         for _ in range(iterations + 2):
             t, dt_dp, v = self._time_at_effort(p, v, kw, rc, 2)
             p = p - (t - d.reference_time_s) / dt_dp
         return p, wbgt
 
     def _solve_chunk(self, d: Draws, c: SegmentClasses, rc: SegmentClasses | None,
-                     newton: int, final: int, outer: int, return_speeds: bool = False):
+                     newton: int, final: int, outer: int, return_speeds: bool = False,
+                     dtype=np.float64):
         m = self.model
         sex = m.scenario.athlete.sex
-        rho, head, cross, dr, wbgt = self._course_inputs(
+        kw, wbgt = self._course_inputs(
             d, c, self.conditions, d.temperature_c, d.relative_humidity,
-            d.drag_reduction_offset,
-            wind=True)
-        kw = self._kw(d, c, rho, head, cross, dr, d.shoe_saving)
+            d.drag_reduction_offset, d.shoe_saving, wind=True, dtype=dtype)
         # --- capacity of each draw: reference power × heat × altitude × form ---
         if rc is not None:
-            p_ref, ref_wbgt = self._reference_power(d, rc, outer)
+            p_ref, ref_wbgt = self._reference_power(d, rc, outer, dtype)
             v_el = rc.distance_m / d.reference_time_s
         else:
             p_ref = np.full(len(d), m.reference_effort_w_kg)
@@ -540,16 +604,26 @@ class MonteCarlo:
             v = ratio[:, None] * self._det_kind_speed[None, :]
         else:
             v = (c.distance_m / self._det_time_s) * np.broadcast_to(
-                ratio[:, None], head.shape) / np.sqrt(c.grade_factor)[None, :]
+                ratio[:, None], kw["headwind_m_s"].shape) / np.sqrt(c.grade_factor)[None, :]
         for _ in range(outer):
-            t, dt_dp, v = self._time_at_effort(p, v, kw, c, newton)
-            g = p - cap(t)
-            step = -g / (1.0 - dcap_dt(t) * dt_dp)
-            p = p + step
+            p0 = p
+            t0, dt_dp, v = self._time_at_effort(p, v, kw, c, newton)
+            # the fixed point p = C(T(p)) on T(p) expanded in ln p about this solve:
+            # ln T = ln t0 + e·x + ½·k·x², x = ln(p/p0), e = the draw's own d ln T/d ln p,
+            # k = the deterministic race's second derivative (a few Newton steps per draw)
+            e = dt_dp * p0 / t0
+            k = self._det_d2lnt_dlnp2
+            for _ in range(3):
+                x = np.log(p / p0)
+                t = t0 * np.exp(x * (e + 0.5 * k * x))
+                dlnt = e + k * x
+                g = p - cap(t)
+                p = p - g / (1.0 - dcap_dt(t) * t * dlnt / p)
             newton = final
-        if final == 0 and _worst(step / p) <= self.newton_tolerance:
-            # a last effort step of ≤ 0.2 %: first order in it leaves < 0.02 s
-            return t + dt_dp * step
+        x = np.log(p / p0)
+        if final == 0 and _worst(x) <= self.effort_tolerance:
+            # no re-solve at the last effort: the expansion leaves < 0.01 s (docstring)
+            return t0 * np.exp(x * (e + 0.5 * k * x))
         final = final or 2
         t, dt_dp, v = self._time_at_effort(p, v, kw, c, final)
         if return_speeds:
