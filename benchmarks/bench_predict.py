@@ -6,14 +6,23 @@ of the Vienna scenario at ≥ 100,000 races/s on a 2-core machine, every race wi
 full per-segment solve (checked here on a sample of draws), the whole process beside it; and
 the ratio to a plain per-segment Python loop.
 
+The machine is shared, so every Monte Carlo figure is given as the median and range of several
+runs, in wall time and per CPU-second (CPU time of all threads; less sensitive to other
+people's load), with the load average before and after.
+
     python benchmarks/bench_predict.py            # full figures
     python benchmarks/bench_predict.py --quick    # CI: proves it still runs
+    python benchmarks/bench_predict.py --before /path/to/older/src   # + the same Monte Carlo
+        figures for an older checkout's src/ (PYTHONPATH), interleaved run by run
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -56,9 +65,62 @@ def python_loop_race(model: RaceModel, power_w_kg: float) -> float:
     return total
 
 
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _rates(draws: int, seconds: list[float]) -> str:
+    """Races per second: the median run's, and the range over the runs."""
+    r = draws / np.asarray(seconds)
+    return f"{np.median(r):,.0f} races/s ({r.min():,.0f}–{r.max():,.0f})"
+
+
+def _child_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _env(env: dict, src: str | None) -> dict:
+    if src is None:
+        return env
+    return env | {"PYTHONPATH": src + os.pathsep + env.get("PYTHONPATH", "")}
+
+
+def _whole(cmd: list[str], env: dict, src: str | None) -> tuple[float, float]:
+    """Wall and CPU seconds (all threads) of one whole process."""
+    c0, w0 = _child_cpu(), time.perf_counter()
+    subprocess.run([sys.executable, *cmd], check=True, capture_output=True,
+                   env=_env(env, src))
+    return time.perf_counter() - w0, _child_cpu() - c0
+
+
+_IN_PROCESS = """
+import json, sys, time
+import numpy as np
+from pathlib import Path
+from paceline.io.scenario_file import load_courses, read_scenario
+from paceline.sim import MonteCarlo, RaceModel
+path = Path(sys.argv[1])
+sc = read_scenario(path)
+mc = MonteCarlo(RaceModel(sc, *load_courses(sc, path.parent)))
+w0, c0 = time.perf_counter(), time.process_time()
+mc.run(int(sys.argv[2]), np.random.default_rng(1))
+print(json.dumps([time.perf_counter() - w0, time.process_time() - c0]))
+"""
+
+
+def _in_process(draws: int, env: dict, src: str | None) -> tuple[float, float]:
+    """Wall and CPU seconds of ``MonteCarlo.run`` alone, in a process of that version."""
+    out = subprocess.run([sys.executable, "-c", _IN_PROCESS, str(SCENARIO), str(draws)],
+                         check=True, capture_output=True, text=True, env=_env(env, src))
+    w, c = json.loads(out.stdout)
+    return w, c
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small sizes, for CI")
+    ap.add_argument("--before", metavar="SRC", help="an older checkout's src/ to compare with")
     args = ap.parse_args()
     repeats = 3 if args.quick else 20
     draws = 5_000 if args.quick else 100_000
@@ -86,36 +148,60 @@ def main() -> None:
     wall = time.perf_counter() - t0
     print(f"`paceline predict {SCENARIO.name}` whole process: {wall:.2f} s  [target ≤ 1.5 s]")
 
-    # Monte Carlo: in-process rate over several runs (median and range), the error check on
-    # a sample of draws against the full per-segment solve, and the whole process
+    # Monte Carlo: in-process rate over several runs (median and range, wall and per
+    # CPU-second), the error check on a sample of draws against the full per-segment solve,
+    # and the whole process
+    print(f"load average {_load()} (2 cores, shared)")
     mc = MonteCarlo(model)
-    rates = []
+    walls, cpus = [], []
     for k in range(runs):
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         res = mc.run(draws, np.random.default_rng(k + 1))
-        rates.append(draws / (time.perf_counter() - t0))
-    rate = float(np.median(rates))
-    print(f"Monte Carlo, in process: {draws:,} races, {runs} runs: median {rate:,.0f} races/s "
-          f"(range {min(rates):,.0f}–{max(rates):,.0f}; {res.classes} segment kinds, "
-          f"{mc.threads} threads)  [target ≥ 100,000 races/s]")
+        walls.append(time.perf_counter() - w0)
+        cpus.append(time.process_time() - c0)
+    rate = draws / float(np.median(walls))
+    print(f"Monte Carlo, in process: {draws:,} races, {runs} runs: {_rates(draws, walls)} wall, "
+          f"{_rates(draws, cpus)} per CPU-second ({res.classes} segment kinds, {mc.threads} "
+          f"threads)  [target ≥ 100,000 races/s]")
     sample = np.random.default_rng(0).choice(draws, sample_n, replace=False)
     t0 = time.perf_counter()
     exact = mc.solve(res.draws.take(sample), exact=True)
     err = np.abs(exact - res.model_time_s[sample])
-    print(f"  error check: {sample_n} draws re-solved on all {n_seg} segments to convergence "
-          f"({time.perf_counter() - t0:.1f} s): max |error| {np.max(err):.4f} s, median "
-          f"{np.median(err):.4f} s  [target every race ≤ 0.1 s]")
-    walls = []
-    cmd = [sys.executable, "-m", "paceline", "predict", str(SCENARIO), "--uncertainty",
-           "--draws", str(draws), "--json"]
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        walls.append(time.perf_counter() - t0)
-    wall = float(np.median(walls))
-    print(f"`paceline predict {SCENARIO.name} --uncertainty --draws {draws} --json` whole "
-          f"process: median {wall:.2f} s (range {min(walls):.2f}–{max(walls):.2f}) = "
-          f"{draws / wall:,.0f} races/s including start-up")
+    print(f"  error check: {sample_n} draws re-solved on all {n_seg} segments in float64 to "
+          f"convergence ({time.perf_counter() - t0:.1f} s): max |error| {np.max(err):.4f} s, "
+          f"median {np.median(err):.4f} s  [target every race ≤ 0.1 s]")
+    cmd = ["-m", "paceline", "predict", str(SCENARIO), "--uncertainty", "--draws", str(draws),
+           "--json"]
+    versions = {"this checkout": None}
+    if args.before:
+        versions["before (" + args.before + ")"] = args.before
+    # byte-code cached, as a user's install has it after its first run (this shell may set
+    # PYTHONDONTWRITEBYTECODE, which would compile every module on every start, ~0.1 s CPU)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for src in versions.values():  # warm-up: writes the byte-code
+        _whole(cmd, env, src)
+    whole: dict[str, tuple[list, list]] = {name: ([], []) for name in versions}
+    inproc: dict[str, tuple[list, list]] = {name: ([], []) for name in versions}
+    for _ in range(runs):  # interleaved: each version sees the same load
+        for name, src in versions.items():
+            w, c = _whole(cmd, env, src)
+            whole[name][0].append(w)
+            whole[name][1].append(c)
+            if args.before:
+                w, c = _in_process(draws, env, src)
+                inproc[name][0].append(w)
+                inproc[name][1].append(c)
+    for name in versions:
+        w, c = whole[name]
+        print(f"`paceline predict {SCENARIO.name} --uncertainty --draws {draws} --json`, whole "
+              f"process, {name}: median {np.median(w):.2f} s (range {min(w):.2f}–{max(w):.2f}) "
+              f"= {_rates(draws, w)} wall, {_rates(draws, c)} per CPU-second, start-up "
+              f"included")
+        if args.before:
+            w, c = inproc[name]
+            print(f"  in process, {name}: {_rates(draws, w)} wall, {_rates(draws, c)} per "
+                  f"CPU-second")
+    print(f"load average {_load()}")
     if not np.max(err) <= 0.1:
         print("ERROR: a Monte Carlo race is more than 0.1 s from the full solve")
         sys.exit(1)

@@ -445,13 +445,15 @@ class MonteCarlo:
         m = self.model
         k = self._constants(c, dtype)
         offsets = k["offsets"]
-        temp = temperature_c[:, None] + offsets[None, :]
+        # a temperature not drawn (the reference race's, by default): one row, broadcast
+        one = temperature_c[:1] if np.ptp(temperature_c) == 0 else temperature_c
+        temp = one[:, None] + offsets[None, :]
         rh = relative_humidity[:, None]
         pressure = (d.pressure_pa[:, None] if wind and d.pressure_pa is not None
                     else _pressure_pa(conditions))
         rho = atmosphere.air_density_kg_m3(temp, rh, pressure).astype(dtype)
         wbgt = heat.wbgt_from_temperature_humidity_c(temp, rh)
-        wbgt_mean = wbgt @ k["offset_length_m"] / c.distance_m
+        wbgt_mean = np.broadcast_to(wbgt @ k["offset_length_m"] / c.distance_m, (len(d),))
         if offsets.size > 1:  # a temperature ramp: one column per kind
             rho = rho[:, k["inverse"]]
         if wind and d.wbgt_c is not None:
@@ -583,22 +585,22 @@ class MonteCarlo:
         f, f_ref = m.fraction_model, self._fraction_ref
 
         def cap(t):
-            return base if f_ref is None else base * f(t) / f_ref
-
-        def dcap_dt(t):
+            """Capacity for a race of duration t [W/kg] and its derivative d ln C/d ln t."""
             if f_ref is None:
-                return np.zeros_like(t)
-            return base * (f(t * 1.0001) - f(t)) / (t * 1.0001 - t) / f_ref
+                return base, 0.0
+            ft = f(t)
+            return base * ft / f_ref, np.log(f(t * 1.0001) / ft) / np.log(1.0001)
 
         # --- even effort: P = C(T(P)). Predict P from the deterministic race's T(P) slope
         # (a scalar fixed point per draw), then Newton on the kinds' speeds from a warm start
         # (each kind's deterministic speed scaled by the power ratio, P ∝ v^≈2.3)
-        p = cap(np.full(len(d), self._det_time_s))
+        p = cap(np.full(len(d), self._det_time_s))[0]
         if self._det_dlnt_dlnp is not None:
             for _ in range(3):
                 t_pred = self._det_time_s * (p / self._det_power) ** self._det_dlnt_dlnp
-                g = p - cap(t_pred)
-                p = p - g / (1.0 - dcap_dt(t_pred) * t_pred * self._det_dlnt_dlnp / p)
+                c_t, dlnc = cap(t_pred)
+                # Newton on ln p − ln C(T(p)): slope 1 − d ln C/d ln T · d ln T/d ln p
+                p = p * np.exp(-np.log(p / c_t) / (1.0 - dlnc * self._det_dlnt_dlnp))
         ratio = (p / self._det_power) ** (1 / 2.3)
         if self._det_kind_speed is not None and self._det_kind_speed.size == c.length_m.size:
             v = ratio[:, None] * self._det_kind_speed[None, :]
@@ -616,9 +618,8 @@ class MonteCarlo:
             for _ in range(3):
                 x = np.log(p / p0)
                 t = t0 * np.exp(x * (e + 0.5 * k * x))
-                dlnt = e + k * x
-                g = p - cap(t)
-                p = p - g / (1.0 - dcap_dt(t) * t * dlnt / p)
+                c_t, dlnc = cap(t)
+                p = p * np.exp(-np.log(p / c_t) / (1.0 - dlnc * (e + k * x)))
             newton = final
         x = np.log(p / p0)
         if final == 0 and _worst(x) <= self.effort_tolerance:
