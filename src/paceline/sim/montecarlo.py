@@ -228,12 +228,13 @@ def _worst(x) -> float:
 class MonteCarlo:
     """Run many draws of a RaceModel's scenario (even effort) over the scenario's spreads."""
 
-    #: Newton steps on the kinds' speeds before and after the one Newton step on the effort;
-    #: enough for 0.01 s (test_iterations_converged)
+    #: Newton steps on the kinds' speeds at the predicted effort (more while a step is above
+    #: newton_tolerance); enough for 0.01 s (test_iterations_converged)
     newton_iterations = 2
-    final_iterations = 0  # 0: first-order update in the last effort step (no evaluation)
-    #: draws per chunk: the (draw, kind) float32 arrays (0.8 MB at 49 kinds) stay in a 2 MB
-    #: L2 cache while the per-chunk Python overhead is spread over many draws (benchmarks)
+    #: 0: the last effort step on the expansion of ln T (no evaluation; effort_tolerance)
+    final_iterations = 0
+    #: draws per chunk: the fastest of 128–16,384 per CPU-second on Vienna (2 MB L2 cache);
+    #: smaller chunks pay NumPy's per-call overhead more often, larger ones leave the cache
     chunk = 4096
     threads = 2
     #: the (draw, kind) arithmetic of the fast path; the exact path is float64
@@ -478,7 +479,10 @@ class MonteCarlo:
             dr = d.drag_reduction_frac.astype(dtype)[:, None] * k["drafted_mask"]
         else:
             dr = drag_reduction.astype(dtype)[:, None] + k["drag_reduction_frac"]
-            np.clip(dr, 0.0, 0.95, out=dr)
+            own = c.drag_reduction_frac[k["drafted"]]
+            if own.size and (own.min() + drag_reduction.min() < 0.0
+                             or own.max() + drag_reduction.max() > 0.95):
+                np.clip(dr, 0.0, 0.95, out=dr)  # (skipped when no drafted kind leaves 0–0.95)
             if not k["all_drafted"]:
                 dr *= k["drafted_mask"]
         # ½·ρ·CdA·(1 − drafting) [kg/m], once per chunk rather than in every Newton step
