@@ -27,6 +27,7 @@ __all__ = [
     "initial_bearing_deg",
     "cumulative_distance_m",
     "local_east_north_m",
+    "lat_lon_from_local_m",
 ]
 
 #: The reference ellipsoid of GPS (semi-major axis 6,378,137 m, flattening 1/298.257223563).
@@ -171,3 +172,32 @@ def local_east_north_m(lat_deg, lon_deg, lat0_deg: float, lon0_deg: float):
     d, az = geodesic_inverse(lat0_deg, lon0_deg, lat_deg, lon_deg)
     rad = np.radians(az)
     return d * np.sin(rad), d * np.cos(rad)
+
+
+def lat_lon_from_local_m(east_m, north_m, lat0_deg: float, lon0_deg: float):
+    """The inverse of :func:`local_east_north_m`: east/north metres about an origin to degrees.
+
+    Each point is the end of the WGS 84 geodesic from the origin with length
+    ``hypot(east, north)`` and azimuth ``atan2(east, north)`` (the direct problem, pyproj's
+    ``Geod.fwd``), so ``lat_lon_from_local_m(*local_east_north_m(lat, lon, lat0, lon0), lat0,
+    lon0)`` gives back ``(lat, lon)`` to round-off.
+
+    Parameters
+    ----------
+    east_m, north_m : array_like
+        Positions east and north of the origin [m]; broadcast together.
+    lat0_deg, lon0_deg : float
+        The origin [degrees].
+
+    Returns
+    -------
+    lat_deg, lon_deg : ndarray
+        Latitudes [degrees] and longitudes [degrees, −180…180].
+    """
+    east, north = np.broadcast_arrays(np.asarray(east_m, float), np.asarray(north_m, float))
+    dist = np.hypot(east, north).ravel()
+    az = np.degrees(np.arctan2(east, north)).ravel()
+    lon, lat, _ = _geod().fwd(np.full(dist.shape, float(lon0_deg)),
+                              np.full(dist.shape, float(lat0_deg)), az, dist)
+    return (np.asarray(lat, float).reshape(east.shape),
+            np.asarray(lon, float).reshape(east.shape))
