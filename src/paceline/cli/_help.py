@@ -4,15 +4,22 @@
   and its panels cut long help with "…" when the output is piped at 80 columns.
 * Command lists show each command's whole first sentence, wrapped, where Click would cut it to
   the width left with "...".
+
+The root group also loads each command group's module (``paceline.cli.log``, ``…crew``, …) only
+when that group runs or help lists it (:class:`LazyCommands`, Click's "lazy group" pattern): a
+command then pays for the libraries it uses, not for every other command's (``paceline log
+fitness`` no longer imports OR-Tools' crew model, the formation optimizer or the weather readers).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Iterator, MutableMapping
 
 from typer.core import TyperGroup
 
-__all__ = ["HelpGroup", "first_sentence"]
+__all__ = ["HelpGroup", "LazyCommands", "first_sentence"]
 
 
 def first_sentence(text: str | None) -> str:
@@ -33,10 +40,88 @@ def _whole_short_help(command) -> None:
         _whole_short_help(sub)
 
 
+def _load(name: str, target: str, *, rich_markup_mode, suggest_commands: bool):
+    """The Click command of ``"module:attr"`` — a Typer app (a group) or a function (one
+    command) — built with the root's help settings, as ``app.add_typer``/``app.command`` would."""
+    import typer
+    import typer.main
+    from typer.models import CommandInfo, TyperInfo
+
+    module, attr = target.split(":")
+    obj = getattr(importlib.import_module(module), attr)
+    if isinstance(obj, typer.Typer):
+        cmd = typer.main.get_group_from_info(
+            TyperInfo(obj, name=name), pretty_exceptions_short=obj.pretty_exceptions_short,
+            rich_markup_mode=rich_markup_mode, suggest_commands=suggest_commands)
+    else:
+        cmd = typer.main.get_command_from_info(
+            CommandInfo(name=name, callback=obj), pretty_exceptions_short=True,
+            rich_markup_mode=rich_markup_mode)
+    _whole_short_help(cmd)
+    return cmd
+
+
+class LazyCommands(MutableMapping):
+    """A group's ``commands`` mapping whose lazy entries are built on first access.
+
+    Parameters
+    ----------
+    loaded : mapping of str to click.Command
+        Commands built already (the root's own), first in the listing.
+    lazy : mapping of str to str
+        Command name → ``"module:attr"`` (a Typer app or a command function), in listing order.
+    **settings
+        ``rich_markup_mode`` and ``suggest_commands`` of the root, passed on.
+    """
+
+    def __init__(self, loaded, lazy, **settings) -> None:
+        self._loaded = dict(loaded)
+        self._lazy = {k: v for k, v in lazy.items() if k not in self._loaded}
+        self._settings = settings
+
+    def __getitem__(self, name: str):
+        if name not in self._loaded:
+            target = self._lazy.pop(name)  # KeyError for an unknown name, as a dict
+            self._loaded[name] = _load(name, target, **self._settings)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, cmd) -> None:
+        self._lazy.pop(name, None)
+        self._loaded[name] = cmd
+
+    def __delitem__(self, name: str) -> None:
+        if name in self._lazy:
+            del self._lazy[name]
+        else:
+            del self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from list(self._loaded)
+        yield from list(self._lazy)
+
+    def __len__(self) -> int:
+        return len(self._loaded) + len(self._lazy)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._loaded or name in self._lazy
+
+
 class HelpGroup(TyperGroup):
-    """The root group: gives every command below it an uncut one-line summary."""
+    """The root group: gives every command below it an uncut one-line summary, and loads the
+    command groups named in :attr:`lazy` on first use."""
+
+    #: command name → ``"module:attr"`` of a Typer app or a command function (set by a subclass)
+    lazy: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for sub in self.commands.values():
             _whole_short_help(sub)
+        if self.lazy:
+            self.commands = LazyCommands(self.commands, self.lazy,
+                                         rich_markup_mode=self.rich_markup_mode,
+                                         suggest_commands=self.suggest_commands)
+
+    def list_commands(self, ctx) -> list[str]:
+        """The names, in order, without loading any group."""
+        return list(self.commands)

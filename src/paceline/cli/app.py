@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import typer
@@ -15,12 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from paceline.cli._help import HelpGroup
-from paceline.course import preset, preset_names
 from paceline.errors import ImpossibleScenarioError, PacelineError, UnitError
-from paceline.io.scenario_file import load_courses, read_scenario
-from paceline.models import endurance
-from paceline.sim import MonteCarlo, RaceModel, RaceResult, whatif
-from paceline.sim.whatif import ShoeWorth, shoe_worth
 from paceline.units import (
     check_race_time,
     format_distance,
@@ -31,6 +26,29 @@ from paceline.units import (
     parse_race_time_s,
 )
 
+# The scenario model, course readers and simulator (~0.3 s of CPU with pydantic) are imported
+# inside the commands that use them, and the other command groups load on first use
+# (_help.LazyCommands): `paceline log fitness` pays for neither.
+if TYPE_CHECKING:
+    from paceline.sim import RaceModel, RaceResult
+    from paceline.sim.whatif import ShoeWorth
+
+
+class _Root(HelpGroup):
+    """The ``paceline`` group: its own commands below, the other groups from their modules."""
+
+    lazy = {
+        "formation": "paceline.cli.formation:app",
+        "crew": "paceline.cli.crew:app",
+        "log": "paceline.cli.log:app",
+        "weather": "paceline.cli.weather:app",
+        "venue": "paceline.cli.venue:venue",
+        "web": "paceline.cli.web:web",
+        "live": "paceline.cli.live:app",
+        "validate": "paceline.cli.validate:validate",
+    }
+
+
 app = typer.Typer(
     help="paceline — race engineering for paced record attempts in distance running.",
     no_args_is_help=True,
@@ -39,7 +57,7 @@ app = typer.Typer(
     # Plain Click help for every command and group (the setting is inherited by every sub-app):
     # Rich markup would eat "[m/s]" and the Rich panels cut long help with "…" when piped.
     rich_markup_mode=None,
-    cls=HelpGroup,
+    cls=_Root,
 )
 out = Console()
 
@@ -58,6 +76,9 @@ def _progress(label: str) -> Progress:
 def _model(path: Path, overrides: list[str] | None,
            athlete: Path | None = None) -> tuple[RaceModel, list[str]]:
     """The race model of a scenario file and the course readers' notes (points dropped, …)."""
+    from paceline.io.scenario_file import load_courses, read_scenario
+    from paceline.sim import RaceModel
+
     scenario = read_scenario(path, overrides, athlete=athlete)
     course, ref_course = load_courses(scenario, path.parent)
     notes = list(course.notes) + (list(ref_course.notes) if ref_course is not None else [])
@@ -77,6 +98,8 @@ def shoes_json(w: ShoeWorth) -> dict:
 
 def result_json(model: RaceModel, r: RaceResult, shoes: ShoeWorth | None = None) -> dict:
     """The JSON form of a prediction (keys documented in docs/cli.md)."""
+    from paceline.sim.whatif import shoe_worth
+
     sc = model.scenario
     return {
         "scenario": sc.name,
@@ -120,6 +143,8 @@ def _drafting_text(d) -> str:
 
 
 def _print_prediction(model: RaceModel, r: RaceResult, *, all_km: bool) -> None:
+    from paceline.sim.whatif import shoe_worth
+
     sc = model.scenario
     c = sc.conditions
     title = sc.name or model.course.name
@@ -217,6 +242,8 @@ def predict(
             "outside what the models rate (e.g. pacers far from the athlete)")
     mc = None
     if uncertainty:
+        from paceline.sim import MonteCarlo
+
         runner = MonteCarlo(model)
         rng = np.random.default_rng(seed)
         if json_:
@@ -295,6 +322,9 @@ def whatif_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """What each factor is worth in seconds (heat, wind, economy, drafting, shoes, altitude)."""
+    from paceline.io.scenario_file import load_courses, read_scenario
+    from paceline.sim import whatif
+
     sc = read_scenario(scenario, set_)
     course, ref_course = load_courses(sc, scenario.parent)
     if json_:
@@ -329,6 +359,8 @@ def equivalent(
     json_: JsonOpt = False,
 ) -> None:
     """Equivalent performances by VDOT (Daniels–Gilbert) and Riegel, side by side."""
+    from paceline.models import endurance
+
     if "=" not in performance:
         raise UnitError("expected DISTANCE=TIME", where="PERFORMANCE", value=performance,
                         fix="write e.g. 10k=27:00 or half=59:00")
@@ -363,6 +395,8 @@ def equivalent(
 @app.command()
 def courses(json_: JsonOpt = False) -> None:
     """List the course presets."""
+    from paceline.course import preset, preset_names
+
     rows = []
     for name in preset_names():
         c = preset(name)
@@ -526,20 +560,3 @@ def main() -> None:
                                    highlight=False,
                                    soft_wrap=True)
         sys.exit(2)
-
-
-def _register_subcommands() -> None:
-    """Command groups of the other parts of paceline, each in its own module."""
-    from paceline.cli import crew, formation, live, log, validate, venue, weather, web
-
-    app.add_typer(formation.app, name="formation")
-    app.add_typer(crew.app, name="crew")
-    app.add_typer(log.app, name="log")
-    app.add_typer(weather.app, name="weather")
-    app.command("venue")(venue.venue)
-    app.command("web")(web.web)
-    app.add_typer(live.app, name="live")
-    app.command("validate")(validate.validate)
-
-
-_register_subcommands()
