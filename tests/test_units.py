@@ -99,3 +99,16 @@ def test_plausible_times_and_paces_pass():
     assert parse_race_time_s("1:59:40", 42195) == 7180.0
     assert parse_race_time_s("2:50/km", 42195) == pytest.approx(170 * 42.195)
     assert parse_race_time_s("3:59.0", 1609.344) == 239.0
+
+
+def test_parse_date_one_rule_for_every_command():
+    import datetime as dt
+
+    from paceline.units import parse_date
+
+    assert parse_date("2024-03-01", where="--since") == dt.date(2024, 3, 1)
+    assert parse_date(None, where="--since") is None
+    for bad in ("2024-13-01", "1/3/2024", "yesterday"):
+        with pytest.raises(UnitError) as e:
+            parse_date(bad, where="--from")
+        assert "--from" in str(e.value) and bad in str(e.value) and "YYYY-MM-DD" in str(e.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 
@@ -27,6 +28,7 @@ __all__ = [
     "fastest_time_s",
     "check_race_time",
     "parse_race_time_s",
+    "parse_date",
     "SLOWEST_SPEED_M_S",
     "FASTEST_MARGIN_FRAC",
 ]
@@ -330,3 +332,17 @@ def parse_race_time_s(text: str | float | int, distance_m: float, *,
     else:
         t = parse_duration_s(text, where=where)
     return check_race_time(t, distance_m, where=where, given=text)
+
+
+def parse_date(text: str | None, *, where: str = "date") -> date | None:
+    """A calendar day written YYYY-MM-DD (ISO 8601), or None for None.
+
+    Raises :class:`UnitError` naming ``where`` and the value otherwise ("2024-13-01",
+    "1/3/2024").
+    """
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UnitError("bad date", where=where, value=text, fix="write YYYY-MM-DD") from None

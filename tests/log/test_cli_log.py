@@ -82,6 +82,16 @@ def test_fitness_writes_png(db, folder, tmp_path):
     assert res["load_kinds"]["speed"] >= 1
 
 
+def test_fitness_without_out_prints_and_draws_nothing(db, folder, tmp_path, monkeypatch):
+    _ok(["log", "import", str(folder), "--db", db, "--workers", "1"])
+    monkeypatch.chdir(tmp_path)
+    res = json.loads(_ok(["log", "fitness", "--db", db, "--json"]))
+    assert res["png"] is None and res["load_kinds"]["speed"] >= 1
+    text = _ok(["log", "fitness", "--db", db])
+    assert "fitness" in text and "--out" in text
+    assert not list(tmp_path.glob("*.png"))  # it wrote fitness.png into the folder before
+
+
 def test_profile_feeds_predict(db, folder, tmp_path):
     _ok(["log", "import", str(folder), "--db", db, "--workers", "1"])
     prof = tmp_path / "athlete.toml"

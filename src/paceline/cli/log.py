@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from paceline.units import (
     format_distance,
     format_duration,
     format_pace,
+    parse_date,
     parse_distance_m,
     parse_pace_s_per_m,
 )
@@ -43,15 +43,6 @@ DbOpt = Annotated[str | None, typer.Option(
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 AthleteOpt = Annotated[str, typer.Option(help="Athlete name in the log.")]
 SportOpt = Annotated[str | None, typer.Option(help="Only this sport (e.g. running).")]
-
-
-def _date(text: str | None, where: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UnitError("bad date", where=where, value=text, fix="write YYYY-MM-DD") from None
 
 
 def _fmt(x, f) -> str:
@@ -116,8 +107,8 @@ def list_cmd(db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = None,
              ) -> None:
     """List activities (oldest first)."""
     with TrainingLog(db, create=False) as lg:
-        rows = lg.list_activities(since=_date(since, "--since"), until=_date(until, "--until"),
-                                  sport=sport)
+        rows = lg.list_activities(since=parse_date(since, where="--since"),
+                                  until=parse_date(until, where="--until"), sport=sport)
         loads = _load_of(lg)
     if json_:
         print(json.dumps([{**r.as_json(), "load": loads.get(r.id, (0.0, "none"))[0],
@@ -193,7 +184,7 @@ def note(day: Annotated[str, typer.Argument(metavar="DATE")],
          athlete: AthleteOpt = "default") -> None:
     """Write a journal note for a day."""
     with TrainingLog(db, create=False) as lg:
-        nid = lg.add_note(_date(day, "DATE"), text, athlete)
+        nid = lg.add_note(parse_date(day, where="DATE"), text, athlete)
     out.print(f"note {nid} saved for {day}")
 
 
@@ -256,22 +247,28 @@ def _unscored_note(kind: np.ndarray, sports: np.ndarray) -> str | None:
 
 
 @app.command()
-def fitness(out_png: Annotated[Path, typer.Option("--out", help="PNG file to write.")] =
-            Path("fitness.png"), db: DbOpt = None, json_: JsonOpt = False,
+def fitness(out_png: Annotated[Path | None, typer.Option(
+                "--out", help="Write the PMC chart to this PNG file.")] = None,
+            db: DbOpt = None, json_: JsonOpt = False,
             athlete: AthleteOpt = "default", sport: SportOpt = None,
             tau_fitness: Annotated[float, typer.Option(help="CTL time constant [days].")] = 42.0,
             tau_fatigue: Annotated[float, typer.Option(help="ATL time constant [days].")] = 7.0,
             since: Annotated[str | None, typer.Option(
                 help="Chart from this date YYYY-MM-DD (the model still runs on all).")] = None,
             ) -> None:
-    """Fitness (CTL), fatigue (ATL) and form (TSB); writes a PMC chart PNG."""
+    """Fitness (CTL), fatigue (ATL) and form (TSB) on the log's last day; --out draws the PMC
+    chart (PNG).
+
+    Without --out only the numbers are printed, without drawing (a chart of 20 years takes
+    about 0.6 s more).
+    """
     with TrainingLog(db, create=False) as lg:
         start, load_, kind, _, sports = _loads(lg, athlete, sport, with_ids=True)
     if start.size == 0:
         raise InputFileError("the log is empty", where="--db",
                              fix="import activities first: paceline log import FOLDER")
     p = analytics.pmc(start, load_, tau_fitness_d=tau_fitness, tau_fatigue_d=tau_fatigue)
-    first = _date(since, "--since")
+    first = parse_date(since, where="--since")
     if first is not None:
         keep = p.day >= np.datetime64(first)
         if not keep.any():
@@ -279,14 +276,16 @@ def fitness(out_png: Annotated[Path, typer.Option("--out", help="PNG file to wri
                             fix=f"give a date before {p.day[-1]}")
         p = analytics.Pmc(p.day[keep], p.load[keep], p.ctl[keep], p.atl[keep], p.tsb[keep])
     kinds = {k: int((kind == k).sum()) for k in ("trimp", "speed", "none")}
-    from paceline.report.log_plots import plot_pmc
+    if out_png is not None:
+        from paceline.report.log_plots import plot_pmc
 
-    plot_pmc(p, out_png, load_label="TRIMP" if kinds["trimp"] >= kinds["speed"] else "TSS")
+        plot_pmc(p, out_png, load_label="TRIMP" if kinds["trimp"] >= kinds["speed"] else "TSS")
     last = {"day": str(p.day[-1]), "ctl": float(p.ctl[-1]), "atl": float(p.atl[-1]),
             "tsb": float(p.tsb[-1])}
     unscored = _unscored_note(kind, sports)
     if json_:
-        print(json.dumps({"png": str(out_png), "load_kinds": kinds, "last": last,
+        print(json.dumps({"png": None if out_png is None else str(out_png),
+                          "load_kinds": kinds, "last": last,
                           "load_by_sport": {str(sp): {k: int(((kind == k) & (sports == sp)).sum())
                                                       for k in ("trimp", "speed", "none")}
                                             for sp in sorted(set(sports))},
@@ -294,7 +293,10 @@ def fitness(out_png: Annotated[Path, typer.Option("--out", help="PNG file to wri
         return
     out.print(f"{last['day']}: fitness {last['ctl']:.1f} · fatigue {last['atl']:.1f} · "
               f"form {last['tsb']:+.1f}  (loads: {kinds['trimp']} HR TRIMP, {kinds['speed']} "
-              f"speed TSS, {kinds['none']} none) → {out_png}")
+              f"speed TSS, {kinds['none']} none)"
+              + (f" → {out_png}" if out_png is not None else ""))
+    if out_png is None:
+        out.print("[dim]the chart: add --out pmc.png[/dim]")
     if unscored:
         out.print(f"[yellow]{unscored}[/yellow]")
     if kinds["none"]:
@@ -309,8 +311,8 @@ def bests(db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = "running",
           ) -> None:
     """Best efforts and mean-maximal speed (400 m … marathon), CS/D′, race predictions."""
     with TrainingLog(db, create=False) as lg:
-        b = lg.best_efforts(since=_date(since, "--since"), until=_date(until, "--until"),
-                            sport=sport)
+        b = lg.best_efforts(since=parse_date(since, where="--since"),
+                            until=parse_date(until, where="--until"), sport=sport)
     cs, dp, n = analytics.critical_speed_from_bests(b)
     ref = analytics.reference_effort(b)
     preds = analytics.race_predictions(ref, [5000.0, 10000.0, 21097.5, 42195.0]) if ref else []
@@ -396,7 +398,7 @@ def profile(out_toml: Annotated[Path | None, typer.Option(
         lg.update_athlete(athlete, mass_kg=mass_kg, height_m=height_m, sex=sex,
                           hr_rest_bpm=hr_rest, hr_max_bpm=hr_max, threshold_speed_m_s=thr)
         a = lg.athlete(athlete)
-        b = lg.best_efforts(since=_date(since, "--since"))
+        b = lg.best_efforts(since=parse_date(since, where="--since"))
     if out_toml is None:
         out.print(f"athlete {athlete}: HR rest {_fmt(a['hr_rest_bpm'], lambda x: f'{x:g}')} · "
                   f"HR max {_fmt(a['hr_max_bpm'], lambda x: f'{x:g}')} · threshold "

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from paceline.errors import InputFileError, UnitError
+from paceline.units import parse_date
 
 if TYPE_CHECKING:  # pandas and the readers cost ~1 s to import: only commands that read weather pay
     import pandas as pd
@@ -21,16 +22,6 @@ if TYPE_CHECKING:  # pandas and the readers cost ~1 s to import: only commands t
 
 app = typer.Typer(help="Hourly weather records: read, check, show.", no_args_is_help=True)
 out = Console()
-
-
-def parse_day(text: str | None, where: str) -> date | None:
-    """A YYYY-MM-DD date from the command line, or a clear error."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UnitError("bad date", where=where, value=text, fix="write YYYY-MM-DD") from None
 
 
 def select_window(df: pd.DataFrame, meta: WeatherMeta, start: date | None,
@@ -96,7 +87,7 @@ def show(
 ) -> None:
     """Print the canonical hourly table (time_utc, temperature_c, ...) of a weather file and
     say which format was recognised, what was done to it and which hours are missing."""
-    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    start, end = parse_date(from_, where="--from"), parse_date(to, where="--to")
     kwargs = {"station": station} if station else {}
     from paceline.io.weather import COLUMNS, FORMATS, read_weather
 
@@ -166,7 +157,7 @@ def fetch(
     local cache as a canonical CSV that `weather show` and venue files read."""
     from paceline.io.meteostat_fetch import fetch_hourly
 
-    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
+    start, end = parse_date(from_, where="--from"), parse_date(to, where="--to")
     path, df, meta = fetch_hourly(station, start, end,
                                   providers=tuple(provider or ("isd-lite", "dwd", "eccc",
                                                                "gsa")),
