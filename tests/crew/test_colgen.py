@@ -12,6 +12,7 @@ from paceline.crew.colgen import (
     completion_table,
     dive,
     enumerate_schedules,
+    longest_runs_plan,
     price_schedule,
     price_schedules,
     schedule_entries,
@@ -270,3 +271,47 @@ def test_enumeration_gives_up_at_its_deadline():
     cost = np.ones((7, 2), dtype=np.int64)
     assert len(enumerate_schedules(value, cost, 100, 0.0)) == 3**7
     assert enumerate_schedules(value, cost, 100, 0.0, deadline=0.0) is None
+
+
+def _runs_value(plan, n_s):
+    by_p = {}
+    for p, s, c in plan:
+        by_p.setdefault(p, [-1] * n_s)[s] = c
+    return sum(schedule_runs(tuple(col)) for col in by_p.values()), by_p
+
+
+def test_longest_runs_plan_one_slot_is_the_interval_cover_optimum():
+    # one slot, 6 stints, each stint costs 10; budgets allow runs of 3, 2, 3 and 1 stints:
+    # furthest reach first gives 0–2 (pacer 0 or 2) then 3–5 — one hand-over, the optimum
+    use = np.full((4, 6, 1), 10)
+    budget = np.array([30, 20, 30, 10])
+    plan = longest_runs_plan(use, np.ones((4, 6), bool), [1], budget, 4)
+    value, by_p = _runs_value(plan, 6)
+    assert value == 1 and sorted(by_p) == [0, 2]
+
+
+def test_longest_runs_plan_tries_every_class_order_and_keeps_every_rule():
+    # two classes of one slot each over 4 stints. Pacer 0 can run anything all race; pacer 1
+    # all race only in the easy class 1; pacers 2 and 3 two stints of the hard class 0. If
+    # the hard class picks first it takes pacer 0 (furthest) and the easy one pacer 1: no
+    # hand-over; the other order also finds it — but an availability gap must be respected.
+    use = np.zeros((4, 4, 2), dtype=np.int64)
+    use[:, :, 0] = [[10] * 4, [40] * 4, [20] * 4, [20] * 4]
+    use[:, :, 1] = [[10] * 4, [10] * 4, [20] * 4, [20] * 4]
+    budget = np.array([40, 40, 40, 40])
+    eligible = np.ones((4, 4), bool)
+    plan = longest_runs_plan(use, eligible, [1, 1], budget, 4)
+    value, by_p = _runs_value(plan, 4)
+    assert value == 0 and set(by_p) == {0, 1}
+    # pacer 0 may not run stint 3: the hard class now needs a hand-over (pacers 2/3)
+    eligible[0, 3] = False
+    plan = longest_runs_plan(use, eligible, [1, 1], budget, 4)
+    value, by_p = _runs_value(plan, 4)
+    assert value == 1
+    for (s, c) in itertools.product(range(4), range(2)):
+        assert sum(1 for p, s2, c2 in plan if (s2, c2) == (s, c)) == 1  # every slot-stint once
+    for p, col in by_p.items():
+        assert all(eligible[p, s] for s, c in enumerate(col) if c >= 0)
+        assert sum(use[p, s, c] for s, c in enumerate(col) if c >= 0) <= budget[p]
+    # too few pacers allowed: no plan rather than a wrong one
+    assert longest_runs_plan(use, eligible, [1, 1], budget, 2) is None
