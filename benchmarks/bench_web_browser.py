@@ -9,10 +9,11 @@ update ≤ 1 s after the read.
   ``performance.mark("paceline:ready")`` (the log: table and PMC chart; the plan: chart and
   map; the editor: the first drag ratios; an activity: its charts; the live page: the race's
   first state; the home page: its load event), each in a fresh browser context (nothing
-  cached: a first visit). The server runs as ``paceline web`` does: the plan built and the
-  log's fitness computed at start (and again in the background after an import). "log,
-  fitness not cached" is the worst case: the page loaded before that recompute finished (the
-  PMC, bests and critical speed of 20 years computed on the page's request).
+  cached: a first visit). The server is ``paceline web`` in its own process (the plan built
+  and the log's fitness computed at start, as a user runs it). "/log right after an import":
+  a new GPX activity uploaded through the app, then the page loaded at once — the app
+  recomputes the charts in the background, and the page's request computes them if that has
+  not finished (the PMC, bests and critical speed of 20 years).
 * drag round trip: a pacer dragged by the mouse in 12 steps; the browser's resource timing of
   every /api/formation/evaluate request it sent (request start → response end).
 * live update: the race-day service mounted in the same app; a mat passing POSTed to
@@ -29,7 +30,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +42,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_web import ROOT, build_log, serve  # noqa: E402
+from bench_web import ROOT, build_log  # noqa: E402
 
 CHROMIUM = os.environ.get("PACELINE_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -94,9 +98,8 @@ def drag_round_trips(browser, base: str) -> list[float]:
     return [float(v) for v in out[1:]]  # the first one is the page's initial evaluation
 
 
-def live_updates(browser, base: str, app, viewer: str, official: str, n: int) -> list[float]:
+def live_updates(browser, base: str, plan, viewer: str, official: str, n: int) -> list[float]:
     """ms from POSTing mat passing k to the page's splits table showing row k."""
-    plan = app.state.live.plan
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     ctx.add_init_script(f"sessionStorage.setItem('paceline-live-token', {viewer!r})")
     pg = ctx.new_page()
@@ -125,6 +128,27 @@ def live_updates(browser, base: str, app, viewer: str, official: str, n: int) ->
     return out
 
 
+def wait_up(base: str, proc, timeout_s: float = 300.0) -> None:
+    t_end = time.monotonic() + timeout_s
+    while time.monotonic() < t_end:
+        if proc.poll() is not None:
+            raise SystemExit(f"paceline web exited with {proc.returncode}")
+        try:
+            if httpx.get(base + "/api/log/fitness", timeout=30).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("paceline web did not answer")
+
+
+def new_gpx(k: int) -> bytes:
+    """A real GPX activity moved to another year: a new activity for the log each time."""
+    text = (ROOT / "tests" / "data" / "gpx-activities" / "cerknicko-jezero.gpx").read_text(
+        encoding="utf-8")
+    return re.sub(r"<time>\d{4}-", f"<time>{1990 + k}-", text).encode()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -138,54 +162,71 @@ def main() -> None:
     runs = args.runs or (2 if args.quick else 5)
     from playwright.sync_api import sync_playwright
 
+    from paceline.live.plan import read_live_plan
+    from paceline.live.service import LiveService
     from paceline.report.plan import write_plan
-    from paceline.web import WebConfig, create_app, views
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/log.sqlite"
+        live_url = f"sqlite:///{tmp}/live.sqlite"
+        plan_dir = Path(tmp) / "plan"
         build_log(url, n)
-        write_plan(ROOT / "scenarios" / "vienna-2019.toml", Path(tmp) / "plan",
+        write_plan(ROOT / "scenarios" / "vienna-2019.toml", plan_dir,
                    draws=500 if args.quick else 2000, crew_time_limit_s=8.0)
-        app = create_app(WebConfig(db_url=url, plan=str(Path(tmp) / "plan"), token="x",
-                                   formations_dir=Path(tmp) / "f",
-                                   live_db=f"sqlite:///{tmp}/live.sqlite"))
-        app.state.get_plan()  # `paceline web` builds the plan and the fitness at start
-        views.fitness(url)
-        viewer = app.state.live.store.create_token("viewer", "bench")
-        official = app.state.live.store.create_token("official", "bench")
-        srv, base = serve(app)
-        aid = httpx.get(base + "/api/log/activities").json()["rows"][0]["id"]
-        live_init = f"sessionStorage.setItem('paceline-live-token', {viewer!r})"
-        pages = {"/": None, "/plan": None, "/formation": None, "/log": None,
-                 "/log?sort=pace&order=asc&page=40": None, f"/log/{aid}": None,
-                 "/live": live_init}
-        ready: dict[str, list[float]] = {p: [] for p in pages}
-        ttfb: dict[str, list[float]] = {p: [] for p in pages}
-        cold: list[float] = []
-        rt: list[float] = []
-        live: list[float] = []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            first_load(browser, base + "/log")  # the browser's own start-up, not a page's
-            for _ in range(runs):
-                for path, init in pages.items():
-                    r, t = first_load(browser, base + path, init=init)
-                    ready[path].append(r)
-                    ttfb[path].append(t)
-                views.invalidate_fitness(url)
-                cold.append(first_load(browser, base + "/log")[0])
-                rt += drag_round_trips(browser, base)
-                live += live_updates(browser, base, app, viewer, official, 3)
-            browser.close()
-        srv.should_exit = True
+        svc = LiveService(str(plan_dir), live_url)
+        viewer = svc.store.create_token("viewer", "bench")
+        official = svc.store.create_token("official", "bench")
+        svc.close()
+        with socket.socket() as sk:
+            sk.bind(("127.0.0.1", 0))
+            port = sk.getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "paceline", "web", "--db", url, "--plan", str(plan_dir),
+             "--live-db", live_url, "--port", str(port), "--formations-dir", f"{tmp}/f"],
+            env={**os.environ, "PACELINE_WEB_TOKEN": "bench"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_up(base, proc)
+            time.sleep(2.0)  # the start-up's background fitness for each sport
+            plan = read_live_plan(plan_dir)
+            aid = httpx.get(base + "/api/log/activities").json()["rows"][0]["id"]
+            live_init = f"sessionStorage.setItem('paceline-live-token', {viewer!r})"
+            pages = {"/": None, "/plan": None, "/formation": None, "/log": None,
+                     "/log?sort=pace&order=asc&page=40": None, f"/log/{aid}": None,
+                     "/live": live_init}
+            ready: dict[str, list[float]] = {p: [] for p in pages}
+            ttfb: dict[str, list[float]] = {p: [] for p in pages}
+            cold: list[float] = []
+            rt: list[float] = []
+            live: list[float] = []
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                first_load(browser, base + "/log")  # the browser's own start-up
+                for k in range(runs):
+                    for path, init in pages.items():
+                        r, t = first_load(browser, base + path, init=init)
+                        ready[path].append(r)
+                        ttfb[path].append(t)
+                    up = httpx.post(base + "/api/log/import", timeout=60,
+                                    headers={"Authorization": "Bearer bench"},
+                                    files=[("files", (f"run-{k}.gpx", new_gpx(k),
+                                                      "application/gpx+xml"))])
+                    assert up.json()["files"][0]["status"] == "imported", up.text
+                    cold.append(first_load(browser, base + "/log")[0])
+                    rt += drag_round_trips(browser, base)
+                    live += live_updates(browser, base, plan, viewer, official, 3)
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
         load = os.getloadavg()
         print(f"log of {n} activities over 20 years; machine load average {load[0]:.1f} "
-              f"(1 min), {os.cpu_count()} cores")
+              f"(1 min), {os.cpu_count()} cores; `paceline web` in its own process")
         for path in pages:
             print(f"{path:<34} first load {fmt(ready[path])}  [target ≤ 1000 ms]; "
                   f"first byte {fmt(ttfb[path])}")
-        print(f"{'/log, fitness not cached (worst)':<34} first load {fmt(cold)}  "
-              "[target ≤ 1000 ms]")
+        print(f"{'/log right after an import':<34} first load {fmt(cold)}  [target ≤ 1000 ms]")
         print(f"formation drag round trip in the browser {fmt(rt)}  [target ≤ 200 ms]")
         print(f"live page shows a mat passing after its POST {fmt(live)}  [target ≤ 1000 ms]")
         print("Shared machine: figures are noisy; quote the median and the range.",
