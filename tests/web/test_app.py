@@ -297,3 +297,10 @@ def test_an_import_recomputes_the_fitness_charts_in_the_background(tmp_path):
             time.sleep(0.05)
         assert (url, None) in views._FITNESS and (url, "running") in views._FITNESS
         assert c.get("/api/log/fitness").json()["ctl"]
+        # an upload that adds nothing (the same file again, a broken one) keeps the charts
+        cached = views._FITNESS[(url, None)]
+        again = c.post("/api/log/import", headers=AUTH, files=[
+            ("files", (fit.name, fit.read_bytes(), "application/octet-stream")),
+            ("files", ("broken.fit", b"\0" * 10, "application/octet-stream"))])
+        assert [f["status"] for f in again.json()["files"]] == ["duplicate", "failed"]
+        assert views._FITNESS[(url, None)] is cached

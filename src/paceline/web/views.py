@@ -514,8 +514,8 @@ def import_files(db_url: str | None, paths: list[Path], names: list[str]) -> dic
     users = {str(p): (p, public_name(n)) for p, n in zip(paths, names, strict=True)}
     with _log(db_url) as lg:
         summary = import_paths(lg, paths, workers=1)
-    invalidate_fitness(db_url)
     if any(o.activity_ids for o in summary.outcomes):  # the charts now, not on the next visit
+        invalidate_fitness(db_url)  # (an upload that added nothing keeps them)
         threading.Thread(target=warm_fitness_quietly, args=(db_url,), daemon=True).start()
     out = []
     for o in summary.outcomes:
