@@ -76,7 +76,9 @@ def test_replan_and_table(vienna_plan):
 
 
 def test_plan_table_output(tmp_path):
-    res = runner.invoke(app, ["crew", "plan", SCEN, "--roster", VIENNA, "--time-limit", "1",
+    # 3 s: with the finite-height wake the back slots are sheltered less (47 % vs 58 %) and
+    # the search needs more than 1 s on a loaded 2-core machine to find a first plan
+    res = runner.invoke(app, ["crew", "plan", SCEN, "--roster", VIENNA, "--time-limit", "3",
                               "--objective", "pacers"])
     assert res.exit_code == 0, res.output
     for text in ("Waves", "front-1", "back-2", "lowest remaining", "objective pacers"):
@@ -136,7 +138,7 @@ def test_coop_command(tmp_path):
 def test_plan_records_the_slot_drag_and_check_uses_it(vienna_plan, tmp_path):
     data, out, _ = vienna_plan
     assert data["slot_drag"] == "model"
-    assert data["drag_reduction"][-1] == pytest.approx(0.58)
+    assert data["drag_reduction"][-1] == pytest.approx(0.47)  # finite-height wake (planar 0.58)
     # a plan made with the table is checked with the table: the margins must agree
     tab = tmp_path / "table.json"
     res = runner.invoke(app, ["crew", "plan", SCEN, "--roster", VIENNA, "--reserves", "6",

@@ -40,10 +40,12 @@ def test_weights_follow_confidence_and_geometry():
     assert w["sh2021-one-ahead-1.0m"] == pytest.approx(0.4 * 1.0)  # secondary, stated
     assert w["li2025-v-of-three"] == pytest.approx(0.7 * 0.6)  # abstract, assumed
     assert w["marro2023-vienna"] == pytest.approx(0.4 * 0.6)  # secondary, assumed
+    assert w["polidori2020-bekele-between"] == pytest.approx(0.4 * 0.6)
 
 
 def test_model_defaults_are_the_fit(fitted):
     # the constants in paceline.models.drafting are this fit, rounded to 4 digits
+    assert fitted.wake == dm.DEFAULT_WAKE == "finite-height"
     for k, v in fitted.parameters.items():
         assert dm.FIT_PARAMETERS[k] == pytest.approx(v, abs=2e-3), k
     # and the wake is as narrow and as slowly widening as the physical bounds allow: the
@@ -51,26 +53,41 @@ def test_model_defaults_are_the_fit(fitted):
     assert fitted.parameters["initial_width_m"] == pytest.approx(dm.MIN_INITIAL_WIDTH_M,
                                                                  abs=1e-3)
     assert fitted.parameters["growth_rate"] == pytest.approx(0.05, abs=1e-3)
+    # the wake's momentum deficit is ≈ 2.3× the runner's drag area (0.38 m²), inside the
+    # bounds stated before the fit (¼ × 0.24 to 3 × 0.38 m²): the near wake is not at
+    # ambient pressure, as the planar fit's θ also says
+    lo, hi = cal.PARAMETER_BOUNDS["finite-height"]["wake_drag_area_m2"]
+    assert lo < fitted.parameters["wake_drag_area_m2"] < hi
+
+
+def test_planar_defaults_are_its_fit():
+    planar = fit(wake="planar")
+    assert planar.wake == "planar"
+    for k, v in planar.parameters.items():
+        assert dm.PLANAR_PARAMETERS[k] == pytest.approx(v, abs=2e-3), k
 
 
 # Residuals per case (model − published drag reduction), pinned so a change is a decision.
-# Tolerance 0.01 (the rounding of the defaults). In sample / leave-one-source-out:
+# Tolerance 0.01 (the rounding of the defaults). Finite-height wake, linear superposition.
+# In sample / leave-one-source-out:
 EXPECTED_RESIDUALS = {
-    "sh2021-one-ahead-1.0m": (-0.032, -0.059),
-    "sh2021-ahead-behind-1.0m": (-0.094, -0.119),  # SH21: a runner behind helps 8 points
-    "sh2021-following-0.6m": (-0.146, -0.174),  # the wake is too flat in s at 0.6-1 m
-    "beaumont2021-file5-second": (+0.058, +0.061),
-    "beaumont2019-two-pacers": (+0.200, +0.253),  # geometry unknown; abreast ASSUMED
-    "marro2023-vienna": (+0.189, +0.207),  # 1/10-scale tunnel: 13 points below Li's CFD
-    "marro2023-new-shape": (+0.368, +0.373),  # and its geometry is from press text
-    "rw2023-double-wt": (-0.002, -0.019),
-    "rw2023-double-cfd": (+0.018, +0.001),
-    "rw2023-triple-wt": (+0.026, +0.010),
-    "rw2023-triple-cfd": (-0.034, -0.050),
-    "rw2023-quad-wt": (-0.039, -0.056),
-    "rw2023-quad-cfd": (-0.079, -0.096),
-    "li2025-v-of-three": (-0.119, -0.125),
-    "li2025-ineos": (+0.059, +0.053),
+    "sh2021-one-ahead-1.0m": (-0.029, -0.052),
+    "sh2021-ahead-behind-1.0m": (-0.089, -0.111),  # SH21: a runner behind helps 8 points
+    "sh2021-following-0.6m": (-0.086, -0.118),  # planar wake: −0.151 / −0.178
+    "beaumont2021-file5-second": (+0.064, +0.067),
+    "beaumont2019-two-pacers": (+0.202, +0.278),  # geometry unknown; abreast ASSUMED
+    "marro2023-vienna": (+0.171, +0.185),  # 1/10-scale tunnel: 13 points below Li's CFD
+    "marro2023-new-shape": (+0.339, +0.343),  # and its geometry is from press text
+    "rw2023-double-wt": (+0.001, -0.017),
+    "rw2023-double-cfd": (+0.021, +0.003),
+    "rw2023-triple-wt": (+0.031, +0.014),
+    "rw2023-triple-cfd": (-0.029, -0.046),
+    "rw2023-quad-wt": (-0.064, -0.080),
+    "rw2023-quad-cfd": (-0.104, -0.120),
+    "li2025-v-of-three": (-0.144, -0.152),
+    "li2025-ineos": (+0.041, +0.034),
+    "polidori2020-bekele-centre": (+0.052, +0.055),
+    "polidori2020-bekele-between": (+0.036, +0.038),
 }
 
 
@@ -84,15 +101,29 @@ def test_residual_per_published_case(held_out):
 
 
 def test_fit_quality_is_stated_not_hidden(held_out):
-    # in sample RMS 13.5 points, held out (leave one source out) 14.9 points: the goal of
+    # in sample RMS 12.1 points, held out (leave one source out) 13.6 points: the goal of
     # ≤ 10 held-out points is NOT met; Marro's tunnel and Beaumont 2019 carry most of it
     r = residuals()
-    assert r.rms_residual == pytest.approx(0.135, abs=0.005)
-    assert held_out.rms_residual == pytest.approx(0.149, abs=0.005)
+    assert r.rms_residual == pytest.approx(0.121, abs=0.005)
+    assert held_out.rms_residual == pytest.approx(0.136, abs=0.005)
     by_source = held_out.rms_by_source()
-    assert max(by_source, key=by_source.get) == "marro2023"
-    assert by_source["zhang2023"] < 0.06 and by_source["li2025"] < 0.10
+    worst = sorted(by_source, key=by_source.get)[-2:]
+    assert set(worst) == {"marro2023", "beaumont2019"}
+    assert by_source["zhang2023"] < 0.07 and by_source["li2025"] < 0.12
+    assert by_source["polidori2020"] < 0.06
     assert np.isnan(next(c for c in r.cases if c.case.x_m is None).model_reduction)
+
+
+def test_finite_height_against_planar_in_and_out_of_sample(held_out):
+    # the default was chosen on held-out RMS and physics (docs/formation.md §2): the 3-D wake
+    # is no worse out of sample (13.6 vs 13.7 points) and better in sample (12.1 vs 12.8),
+    # and it changes most where the planar wake was physically wrong: 0.6 m vs 1.0 m behind
+    planar_held = cal.leave_one_source_out(wake="planar")
+    assert held_out.rms_residual <= planar_held.rms_residual + 0.002
+    assert residuals().rms_residual < residuals(wake="planar").rms_residual
+    res = {c.case.case_id: c.residual for c in residuals().cases}
+    pl = {c.case.case_id: c.residual for c in residuals(wake="planar").cases}
+    assert abs(res["sh2021-following-0.6m"]) < abs(pl["sh2021-following-0.6m"]) - 0.05
 
 
 def test_sources_disagree_beyond_the_fit():
@@ -108,13 +139,19 @@ def test_sources_disagree_beyond_the_fit():
 
 
 def test_superposition_rules_compared_out_of_sample():
-    # the reason for the default is physics (a V's side-by-side wakes add) and it is not worse
-    # out of sample than the alternatives by more than noise: linear 14.9, max 14.5, rss 17.9
-    rss = cal.leave_one_source_out(superposition="rss").rms_residual
+    # the reason for the default is physics (a V's side-by-side wakes add; a pacer added in
+    # front never raises the drag), not the held-out RMS, where the rules are within noise of
+    # each other and max is best: linear 13.6, rss 13.5, max 12.2 (finite-height wake)
     lin = cal.leave_one_source_out(superposition="linear").rms_residual
-    assert lin < rss
+    rss = cal.leave_one_source_out(superposition="rss").rms_residual
+    mx = cal.leave_one_source_out(superposition="max").rms_residual
+    assert lin == pytest.approx(0.136, abs=0.005)
+    assert rss == pytest.approx(0.135, abs=0.005)
+    assert mx == pytest.approx(0.122, abs=0.005)
     with pytest.raises(ValueError, match="valid"):
         fit(superposition="nope")
+    with pytest.raises(ValueError, match="'planar'"):
+        fit(wake="3d")
 
 
 def test_malformed_table_is_refused(tmp_path):

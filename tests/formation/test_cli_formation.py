@@ -167,14 +167,16 @@ def test_bad_scenario_formation_exit_2(tmp_path, scenarios_dir):
 
 
 def test_worth_and_show_agree_on_the_reduction(scenarios_dir):
-    """marro-2023 removes 96.8 % in still air: worth printed 95 % (the what-if cap) silently."""
+    """marro-2023 removed 96.8 % in still air (planar wake) and worth printed 95 % (the what-if
+    cap) silently; worth must print the formation's own reduction (93.9 % with the
+    finite-height wake, now under the cap)."""
     show, worth = run_many([
         ["formation", "show", "marro-2023", "--json"],
         ["formation", "worth", str(scenarios_dir / "vienna-2019.toml"), "--formation",
          "marro-2023", "--json"]])
     assert show.returncode == 0 and worth.returncode == 0, (show.stderr, worth.stderr)
     shown = json.loads(show.stdout)["athlete_drag_reduction"]
-    assert shown > 0.95
+    assert shown > 0.9
     assert json.loads(worth.stdout)["still_air_drag_reduction"] == pytest.approx(shown, abs=1e-9)
 
 

@@ -101,13 +101,19 @@ def test_marro2023_held_out_60_percent():
 
 
 def test_kipp2025_breaking4_and_dasilva_disagree():
-    # Kipp et al. 2025 (Breaking4): a 4:07.64 miler, −76 % drag → 3.19 % faster. With
-    # paceline's drag area the same group's own 6.13 slope gives 8.6 % (6.9 % with Batliner's
-    # curvature): the paper's drag area for Kipyegon must be ≈ 1/3 of 0.266·BSA·0.9, or the
-    # 76 %/3.19 % pairing (secondary) is not the paper's. Documented in docs/model.md.
+    # da Silva, Hoogkamer, Kipp & Kram 2025 (Breaking4), abstract: Kipyegon's 4:07.64 mile
+    # → ~3:59.37 with one pacer ahead and one behind (changing at 800 m); press reports give
+    # −76 % drag for that drafting. The abstract's "3.19 % faster" is what sub-4 needs
+    # (4:07.64 → 4:00.00), not the paper's answer — the pairing used before this fix.
+    # (3.18 % to 4:00.00, 3.19 % to 3:59.99: tolerance 0.1 point)
+    assert 247.64 / 240.0 - 1 == pytest.approx(0.0319, abs=1e-3)
     fig = ac.PAPER_FIGURES["kipp2025"]
     kipp = ac.figure_prediction(fig, ac.get_air_cost_model("kipp2025").impeding_slope)
-    assert kipp["speed_gain_frac"] == pytest.approx(0.0319, abs=1e-6)
+    assert kipp["time_saved_s"] == pytest.approx(247.64 - 239.37, abs=1e-6)
+    assert kipp["speed_gain_frac"] == pytest.approx(0.0345, abs=1e-4)
+    # With paceline's drag area the same group's 6.13 slope gives 6.9 % (with Batliner's
+    # curvature): the paper's drag area for Kipyegon must be ≈ 1/3 of 0.266·BSA·0.9, or the
+    # secondary 76 % is not the reduction the paper used. Documented in docs/model.md.
     silva = ac.figure_prediction(fig, 6.13, level_exponent=en.BATLINER2018_EXPONENT)
     assert silva["speed_gain_frac"] == pytest.approx(0.0684, abs=0.003)
 

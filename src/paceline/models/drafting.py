@@ -107,7 +107,7 @@ MIN_INITIAL_HEIGHT_M = BODY_HEIGHT_M / np.sqrt(2.0 * np.log(2.0))
 #: fixed at half the body width (2-D potential flow round a cylinder as wide as the runner;
 #: not fitted: the published cases cannot separate it from the wake).
 PLANAR_PARAMETERS = {
-    "momentum_thickness_m": 0.2640,
+    "momentum_thickness_m": 0.2612,
     "initial_width_m": 0.1699,  # on its lower bound MIN_INITIAL_WIDTH_M (the fit wants less)
     "growth_rate": 0.05,  # on its lower bound (the fit wants a wake that does not widen)
     "blockage_radius_m": BODY_WIDTH_M / 2.0,
@@ -117,7 +117,7 @@ PLANAR_PARAMETERS = {
 #: area A [m²], σ_y0 [m], k [-]; σ_z0 fixed at :data:`MIN_INITIAL_HEIGHT_M` (not fitted) and
 #: the blockage radius as for the planar wake.
 FINITE_HEIGHT_PARAMETERS = {
-    "wake_drag_area_m2": 0.8597,
+    "wake_drag_area_m2": 0.8563,
     "initial_width_m": 0.1699,  # on its lower bound MIN_INITIAL_WIDTH_M, as the planar one
     "growth_rate": 0.05,  # on its lower bound
     "initial_height_m": float(MIN_INITIAL_HEIGHT_M),
@@ -286,7 +286,7 @@ def wake_deficit_finite_height(
     --------
     >>> round(float(wake_deficit_finite_height(1.0, 0.0, wake_drag_area_m2=0.8,
     ...       initial_width_m=0.17, growth_rate=0.1, initial_height_m=1.44)), 3)
-    0.42
+    0.288
     """
     p = FINITE_HEIGHT_PARAMETERS
     a = p["wake_drag_area_m2"] if wake_drag_area_m2 is None else wake_drag_area_m2
@@ -555,7 +555,7 @@ WAKE_MODELS = {
 }
 
 #: The default wake shape (see docs/formation.md §2 for the reason).
-DEFAULT_WAKE = "planar"
+DEFAULT_WAKE = "finite-height"
 
 #: The default wake's constants (kept under this name for callers of the single-model days).
 FIT_PARAMETERS = WAKE_MODELS[DEFAULT_WAKE].parameters
