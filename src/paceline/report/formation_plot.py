@@ -9,7 +9,7 @@ import numpy as np
 from paceline.formation import FormationResult
 from paceline.models import drafting as dm
 
-__all__ = ["plot_formation", "plot_laser"]
+__all__ = ["plot_formation", "plot_laser", "laser_figure"]
 
 
 def plot_formation(result: FormationResult, path) -> Path:
@@ -77,12 +77,12 @@ def plot_formation(result: FormationResult, path) -> Path:
     return out
 
 
-def plot_laser(laser) -> str:
-    """The laser lines the pace car projects, seen from above with the car at the top: a PNG
-    data URI (for the offline report)."""
-    import base64
-    import io
-
+def laser_figure(laser):
+    """The laser lines the pace car projects, seen from above with the car at the top: a
+    matplotlib Figure. The x axis is the lateral offset in the project's convention (y to the
+    LEFT positive, docs/formation.md), drawn inverted so that + (left) is on the left as the
+    crew sees it walking behind the car: a line at ``lateral_m = +1.5`` is plotted at x = +1.5,
+    the same number the laser table prints."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -93,20 +93,32 @@ def plot_laser(laser) -> str:
     ax.text(0, -1.0, "car", color="white", ha="center", va="center")
     for ln in laser.lines:
         if ln.kind == "track":
-            ax.plot([-ln.lateral_m] * 2, [ln.behind_from_m, ln.behind_to_m], color="#1db954",
-                    lw=3)
-            ax.text(-ln.lateral_m, ln.behind_from_m - 0.2, ln.label, ha="center", va="bottom",
+            ax.plot([ln.lateral_m] * 2, [ln.behind_from_m, ln.behind_to_m], color="#1db954",
+                    lw=3, label=ln.label)
+            ax.text(ln.lateral_m, ln.behind_from_m - 0.2, ln.label, ha="center", va="bottom",
                     fontsize=7, rotation=90)
         else:
-            ax.plot([-ln.half_width_m, ln.half_width_m], [ln.behind_from_m] * 2,
-                    color="#1db954", lw=2, ls="--")
-            ax.text(ln.half_width_m + 0.15, ln.behind_from_m, ln.label, va="center", fontsize=8)
+            ax.plot([ln.half_width_m, -ln.half_width_m], [ln.behind_from_m] * 2,
+                    color="#1db954", lw=2, ls="--", label=ln.label)
+            ax.text(-ln.half_width_m - 0.15, ln.behind_from_m, ln.label, va="center",
+                    fontsize=8)
     ax.set_ylim(max(ln.behind_to_m for ln in laser.lines) + 1.5, -2.5)
-    ax.set_xlim(-3.5, 4.5)
+    ax.set_xlim(3.5, -4.5)  # inverted: + (left) on the left
     ax.set_aspect("equal")
-    ax.set_xlabel("left ← lateral [m] → right")
+    ax.set_xlabel("lateral [m], + to the left (as in the table)")
     ax.set_ylabel("metres behind the car")
     ax.set_title("Laser lines projected by the car", fontsize=10, loc="left")
+    return fig
+
+
+def plot_laser(laser) -> str:
+    """:func:`laser_figure` as a PNG data URI (for the offline report)."""
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    fig = laser_figure(laser)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
     plt.close(fig)
