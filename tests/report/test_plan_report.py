@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from paceline.report.plan import write_plan
-from paceline.report.render import pacer_colours, read_assumptions, shoes_text
+from paceline.report.render import (
+    PALETTE,
+    drafting_text,
+    pacer_colours,
+    read_assumptions,
+    shoes_text,
+    stint_conflicts,
+    toml_sentence,
+)
 from paceline.scenario import Shoes
 from paceline.sim.whatif import ShoeWorth
 
@@ -57,7 +65,7 @@ def test_assumptions_keep_paragraphs_whole_and_label_the_reference_race(tmp_path
     ref = [n["text"] for n in notes if n["reference"]]
     race = [n["text"] for n in notes if not n["reference"]]
     assert any("straight" in t for t in ref)  # Berlin's course: the reference race
-    assert any("wind_speed_m_s" in t for t in race)
+    assert any(t.startswith("wind speed 0.5 m/s — ") for t in race)
     assert not any("course = " in t for t in race)
     # a comment that runs over two lines is one note, ending where its sentence ends
     f = tmp_path / "s.toml"
@@ -69,7 +77,7 @@ def test_assumptions_keep_paragraphs_whole_and_label_the_reference_race(tmp_path
     assert [(n["section"], n["reference"]) for n in notes] == [
         ("uncertainty", False), ("athlete.reference", True), ("race", False)]
     assert notes[1]["text"].endswith("behind two pacers)")
-    assert notes[2]["text"] == "distance = 42195 — ASSUMED a marathon"
+    assert notes[2]["text"] == "distance 42195 — ASSUMED a marathon"
 
 
 def test_report_has_viewport_and_phone_layout_and_nothing_fetched(report):
@@ -96,19 +104,114 @@ def test_report_sections_say_what_they_show(report):
 
 
 def test_gantt_names_every_stint_with_capacity_on_hover(report):
-    svg = report[report.index('<svg class="gantt"'):report.index("</svg>")]
+    svg = report[report.index('<svg class="gantt"'):report.index("</svg>", report.index(
+        '<svg class="gantt"'))]
     titles = re.findall(r"<title>([^<]+)</title>", svg)
     assert len(titles) > 40
-    assert all("lowest remaining capacity" in t for t in titles[1:])
-    fills = dict(re.findall(r'data-pacer="([^"]+)"[^>]*fill="(#[0-9a-f]{6})"', svg))
-    assert len(set(fills.values())) == len(fills)  # one colour per pacer
+    assert all("lowest remaining capacity" in t for t in titles)
+    # every bar carries its pacer's name (colours alone repeat over 41 pacers)
+    bars = re.findall(r'<rect class="stint" data-pacer="([^"]+)"[^>]*fill="(#[0-9a-f]{6})".*?'
+                      r'<text class="bar[^"]*"[^>]*>([^<]*)</text>', svg)
+    assert len(bars) == len(titles)
+    assert all(pacer == label for pacer, _, label in bars)
+    # pacers on the road together, or handing over, never share a colour (V14 and V35 did)
+    fill = {p: f for p, f, _ in bars}
+    stints = [re.match(r"(\S+) — (\S+), ([\d.]+)–([\d.]+) km", t).groups() for t in titles]
+    for i, (p, slot, a, b) in enumerate(stints):
+        for q, slot2, c, d in stints[i + 1:]:
+            together = min(float(b), float(d)) - max(float(a), float(c)) > 0.05
+            handover = slot == slot2 and (a == d or b == c)
+            if p != q and (together or handover):
+                assert fill[p] != fill[q], (p, q)
+    # the whole race is drawn once more, scaled to the width, for phones
+    assert '<svg class="gantt-overview phone-only"' in report and 'href="#gantt-rows"' in report
 
 
-def test_pacer_colours_are_distinct_and_readable():
-    names = [f"V{i:02d}" for i in range(1, 42)]
-    colours = pacer_colours(names)
-    assert len({fill for fill, _ in colours.values()}) == 41
+class _Stint:
+    def __init__(self, pacer, slot, from_m, to_m):
+        self.pacer, self.slot, self.from_m, self.to_m = pacer, slot, from_m, to_m
+
+
+def test_pacer_colours_keep_neighbours_apart_with_readable_ink():
+    # 7 slots, 9 waves of 4.8 km, 41 pacers coming back: as the Vienna crew plan
+    slots = [f"s{k}" for k in range(7)]
+    stints, n = [], 0
+    for w in range(9):
+        for s in slots:
+            stints.append(_Stint(f"V{n % 41:02d}", s, w * 4800.0, (w + 1) * 4800.0))
+            n += 1
+    conflicts = stint_conflicts(stints)
+    assert frozenset(("V00", "V01")) in conflicts  # same wave
+    assert frozenset(("V00", "V07")) in conflicts  # hands over in slot s0
+    colours = pacer_colours(sorted({s.pacer for s in stints}), conflicts)
+    clashes = [tuple(p) for p in conflicts if len({colours[q][0] for q in p}) == 1]
+    assert not clashes
+    assert {f for f, _ in colours.values()} <= {c.lower() for c in PALETTE}
     for fill, ink in colours.values():
-        r, g, b = (int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        # WCAG contrast of the name on its bar at least 4.5:1
+        def lin(c):
+            return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = (lin(int(fill[i:i + 2], 16) / 255) for i in (1, 3, 5))
         lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
-        assert (ink == "#000000") == (lum > 0.45)
+        ink_lum = 0.0 if ink == "#000000" else 1.0
+        hi, lo = max(lum, ink_lum), min(lum, ink_lum)
+        assert (hi + 0.05) / (lo + 0.05) >= 4.5, (fill, ink)
+
+
+def test_laser_chart_draws_each_line_at_the_tables_signed_offset():
+    # the chart put "outer left" at x = -1.5 while the table said +1.50 m (y to the LEFT is +,
+    # docs/formation.md)
+    import matplotlib.pyplot as plt
+
+    from paceline.formation import load_preset
+    from paceline.program import laser_layout
+    from paceline.report.formation_plot import laser_figure
+
+    f = load_preset("ineos-vienna-2019")
+    laser = laser_layout(list(f.runner_names), f.x_m, f.y_m)
+    fig = laser_figure(laser)
+    ax = fig.axes[0]
+    drawn = {ln.get_label(): ln.get_xdata() for ln in ax.get_lines()}
+    tracks = [ln for ln in laser.lines if ln.kind == "track"]
+    assert any(ln.label == "outer left" and ln.lateral_m > 1.0 for ln in tracks)
+    for ln in tracks:
+        assert list(drawn[ln.label]) == pytest.approx([ln.lateral_m] * 2), ln.label
+    # + (left) is drawn on the left, as seen from behind the car
+    assert ax.xaxis_inverted()
+    assert "+ to the left" in ax.get_xlabel()
+    plt.close(fig)
+
+
+def test_report_laser_table_and_chart_share_the_sign(report):
+    rows = re.findall(r"<tr><td>(outer left|outer right)</td><td>track</td><td>([^<]+)</td>",
+                      report)
+    assert dict(rows) == {"outer left": "+1.50 m", "outer right": "-1.50 m"}
+
+
+def test_reference_assumptions_read_as_sentences(report):
+    assert toml_sentence('{ positions = [[1.3, 0.0]], until = "25km" },') == \
+        "one pacer 1.3 m ahead until 25 km"
+    assert toml_sentence('{ positions = [[1.3, 0.4], [1.3, -0.4]], until = "15km" },') == \
+        "two pacers 1.3 m ahead, 0.4 m to the left and 0.4 m to the right, until 15 km"
+    assert toml_sentence('{ formation = "berlin-2019-bekele", until = "14km" },') == \
+        "the berlin-2019-bekele formation until 14 km"
+    assert toml_sentence("metabolic_saving = 0.04") == "metabolic saving 4 %"
+    assert toml_sentence("not toml {") == "not toml {"
+    ref = report[report.index("The reference race ("):report.index('<h2 id="files">')]
+    assert "{ positions" not in ref and "until =" not in ref
+    assert "One pacer 1.3 m ahead until 25 km — the last pacer" in ref
+
+
+def test_model_bullet_says_which_drafting_model_is_used(report):
+    from paceline.scenario import Drafting
+
+    assert "drafting as a drag fraction" not in report
+    assert "drafting from the wake model of the formation ineos-vienna-2019" in report
+    assert drafting_text(Drafting(drag_reduction=0.5)).startswith(
+        "drafting as a drag fraction (50%")
+    assert drafting_text(Drafting()) == "no drafting (the athlete runs alone)"
+
+
+def test_whatif_table_has_a_heading(report):
+    i = report.index('<h3 id="whatif">What if')
+    assert report.index('<table class="stack whatif">') > i

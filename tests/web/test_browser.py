@@ -313,3 +313,55 @@ def test_activity_page_has_no_serious_accessibility_violations(page, server):
     page.wait_for_load_state("networkidle")
     assert not axe_serious(page)
     shot(page, "activity-desktop")
+
+
+# Every element that sticks out of a phone's width and is not inside a container that scrolls
+# sideways on purpose (overflow-x auto/scroll, and wider than it shows).
+_OUTSIDE = """() => {
+  const vw = document.documentElement.clientWidth, out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || (r.right <= vw + 1 && r.left >= -1)) continue;
+    let p = e.parentElement, scrolled = false;
+    for (; p; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (['auto', 'scroll'].includes(s.overflowX) && p.scrollWidth > p.clientWidth) {
+        scrolled = true; break; }
+    }
+    const cls = e.className.baseVal ?? e.className;
+    if (!scrolled) out.push(`${e.tagName}.${cls} ${Math.round(r.right)}`);
+  }
+  return out;
+}"""
+
+
+def test_static_report_on_a_phone_fits_with_charts_scaled(browser, plan_dir):
+    # issue 14 item 6: at 390 px charts, the crew Gantt and the what-if and drinks tables were
+    # clipped (the what-if header read "wort")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                              device_scale_factor=1)
+    pg = ctx.new_page()
+    pg.goto((plan_dir / "report.html").as_uri())
+    pg.wait_for_load_state("load")
+    assert pg.evaluate(_OUTSIDE) == []
+    assert pg.evaluate("document.documentElement.scrollWidth - "
+                       "document.documentElement.clientWidth") <= 1
+    # every chart scales to the width: no image is clipped by a scroll box
+    for w in pg.eval_on_selector_all("img", "els => els.map(e => e.getBoundingClientRect().width)"):
+        assert 0 < w <= 390
+    # the whole race's crew rotation is visible, scaled, with a hint that the detail scrolls
+    box = pg.locator("svg.gantt-overview").bounding_box()
+    assert box and box["width"] <= 390 and box["height"] > 60
+    assert pg.locator(".gantt-hint").is_visible()
+    # the what-if and drinks tables stack: each value is read with its label
+    assert pg.locator("table.whatif td[data-label=worth]").first.is_visible()
+    assert pg.locator("table.whatif td[data-label=worth]").first.evaluate(
+        "e => getComputedStyle(e, '::before').content") == '"worth: "'
+    shot(pg, "report-phone")
+    assert not axe_serious(pg)
+    pg.set_viewport_size({"width": 1366, "height": 900})
+    assert not pg.locator("svg.gantt-overview").is_visible()
+    assert pg.evaluate(_OUTSIDE) == []
+    shot(pg, "report-desktop")
+    assert not axe_serious(pg)
+    ctx.close()

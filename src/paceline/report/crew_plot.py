@@ -17,10 +17,10 @@ def plot_crew_gantt(plan: CrewPlan, path: str | Path, *, title: str | None = Non
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from paceline.report.render import pacer_colours
+    from paceline.report.render import pacer_colours, stint_conflicts
 
     names = sorted({a.pacer for a in plan.stints})
-    colours = pacer_colours(names)  # one distinct colour per pacer, with a readable ink
+    colours = pacer_colours(names, stint_conflicts(plan.stints))  # neighbours differ; bars named
     margin = {p.name: p.min_margin for p in plan.pacers}
     slots = list(plan.slots)
     fig, ax = plt.subplots(figsize=(13, 0.55 * len(slots) + 1.8), dpi=110)

@@ -9,7 +9,6 @@ made by :func:`static_figures`; the web page draws interactive charts from the s
 from __future__ import annotations
 
 import base64
-import colorsys
 import datetime as dt
 import io
 import re
@@ -21,7 +20,8 @@ from paceline.plan import RacePlan
 from paceline.units import format_distance, format_duration, format_pace
 
 __all__ = ["environment", "plan_view", "static_figures", "render_report", "read_assumptions",
-           "pacer_colours", "shoes_text"]
+           "pacer_colours", "stint_conflicts", "shoes_text", "drafting_text",
+           "toml_sentence", "PALETTE"]
 
 _ENV: jinja2.Environment | None = None
 
@@ -80,32 +80,176 @@ def read_assumptions(path: str | Path) -> list[dict]:
         code, _, comment = line.partition("#")
         if "ASSUMED" in comment:
             key_section = section
-            out.append({"section": key_section, "text": f"{code.strip()} — {comment.strip()}",
+            out.append({"section": key_section,
+                        "text": f"{toml_sentence(code)} — {comment.strip()}",
                         "reference": key_section.startswith("athlete.reference")})
     flush()
     return out
 
 
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_UNITS = (("_m_s", " m/s"), ("_c", " °C"), ("_kg", " kg"), ("_km", " km"), ("_m", " m"),
+          ("_deg", "°"), ("_s", " s"), ("_g", " g"))
+_FRACTIONS = ("metabolic_saving", "relative_humidity", "drag_reduction")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{_NUMBERS[n] if n < len(_NUMBERS) else n} {word}{'' if n == 1 else 's'}"
+
+
+def _distance_words(v) -> str:
+    if isinstance(v, str):
+        import re as _re
+
+        m = _re.fullmatch(r"\s*([\d.]+)\s*(km|m)\s*", v)
+        return f"{m.group(1)} {m.group(2)}" if m else v
+    return f"{v:g} m"
+
+
+def _positions_words(pos) -> str:
+    """[[x_m, y_m], ...] (x forward, y to the LEFT) → "two pacers 1.3 m ahead, 0.4 m to the
+    left and 0.4 m to the right"."""
+    def ahead(x: float) -> str:
+        return f"{x:g} m ahead" if x > 0 else f"{-x:g} m behind" if x < 0 else "level"
+
+    def side(y: float) -> str:
+        return f"{y:g} m to the left" if y > 0 else f"{-y:g} m to the right" if y < 0 else ""
+
+    xs = {float(x) for x, _ in pos}
+    if len(xs) == 1:
+        sides = [side(float(y)) for _, y in pos if y]
+        where = ahead(xs.pop()) + (", " + " and ".join(sides) if sides else "")
+        return f"{_count(len(pos), 'pacer')} {where}"
+    each = "; ".join(ahead(float(x)) + (f" {side(float(y))}" if y else "") for x, y in pos)
+    return f"{_count(len(pos), 'pacer')} ({each})"
+
+
+def _value_words(key: str, value) -> str:
+    if isinstance(value, dict):
+        return _table_words(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if key in _FRACTIONS:
+        return f"{value:.0%}".replace("%", " %")
+    for suffix, unit in _UNITS:
+        if key.endswith(suffix):
+            return f"{value:g}{unit}"
+    return f"{value:g}"
+
+
+def _table_words(t: dict) -> str:
+    parts = []
+    if "positions" in t:
+        parts.append(_positions_words(t["positions"]))
+    if "formation" in t:
+        parts.append(f"the {t['formation']} formation")
+    if "drag_reduction" in t:
+        parts.append(f"{t['drag_reduction']:.0%} drag reduction".replace("%", " %"))
+    if "from" in t:
+        parts.append(f"from {_distance_words(t['from'])}")
+    if "until" in t:
+        parts.append(f"until {_distance_words(t['until'])}")
+    rest = [f"{_key_words(k, v)} {_value_words(k, v)}" for k, v in t.items()
+            if k not in ("positions", "formation", "drag_reduction", "from", "until")]
+    sep = ", " if any("," in x for x in parts) else " "
+    return sep.join(parts + rest)
+
+
+def toml_sentence(code: str) -> str:
+    """A TOML line of a scenario in words, for the report's assumptions.
+
+    ``{ positions = [[1.3, 0.0]], until = "25km" },`` → "one pacer 1.3 m ahead until 25 km";
+    ``wind_speed_m_s = 0.5`` → "wind speed 0.5 m/s"; ``course = "straight"`` → "course
+    straight". Positions follow the scenario's convention (x forward, y to the left). A line
+    that is not valid TOML on its own is returned as it is."""
+    import tomllib
+
+    code = code.strip().rstrip(",").strip()
+    try:
+        if code.startswith("{"):
+            return _table_words(tomllib.loads(f"v = {code}")["v"])
+        data = tomllib.loads(code)
+    except tomllib.TOMLDecodeError:
+        return code
+    if len(data) != 1:
+        return code
+    (key, value), = data.items()
+    return f"{_key_words(key, value)} {_value_words(key, value)}"
+
+
+def _key_words(key: str, value) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        for suffix, _ in _UNITS:
+            if key.endswith(suffix) and key not in _FRACTIONS:
+                key = key[: -len(suffix)]
+                break
+    return key.replace("_", " ")
+
+
 # --- display values ------------------------------------------------------------------------------
 
-def pacer_colours(names: list[str]) -> dict[str, tuple[str, str]]:
-    """A distinct fill per pacer (golden-angle hues, two lightness levels) and a readable text
-    colour for it: ``{name: (fill_hex, text_hex)}``."""
-    out = {}
-    for i, n in enumerate(sorted(names)):
-        h = (i * 0.381966) % 1.0
-        light = (0.42, 0.68, 0.55)[i % 3]
-        r, g, b = colorsys.hls_to_rgb(h, light, 0.62)
-        fill = f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
-        lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
-        out[n] = (fill, "#000000" if lum > 0.45 else "#ffffff")
+# Paul Tol's colour-blind-safe "muted" scheme (9) plus three of his "vibrant"/grey colours
+# that stay apart from it (https://personal.sron.nl/~pault/): the Gantt tells pacers apart by
+# the name on each bar; the colours only keep neighbouring bars apart.
+PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
+           "#999933", "#AA4499", "#EE7733", "#0077BB", "#BBBBBB")
+
+
+def _ink(fill: str) -> str:
+    r, g, b = (int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if lum > 0.45 else "#ffffff"
+
+
+def stint_conflicts(stints) -> set[frozenset[str]]:
+    """Pairs of pacers whose Gantt bars must not share a colour: they run at the same time, or
+    one hands over to the other (bars that touch end to start)."""
+    out: set[frozenset[str]] = set()
+    st = list(stints)
+    for i, a in enumerate(st):
+        for b in st[i + 1:]:
+            if a.pacer == b.pacer:
+                continue
+            overlap = min(a.to_m, b.to_m) - max(a.from_m, b.from_m)
+            if overlap > 1.0 or (a.slot == b.slot and abs(overlap) <= 1.0):
+                out.add(frozenset((a.pacer, b.pacer)))
     return out
+
+
+def pacer_colours(names: list[str], conflicts: set[frozenset[str]] | None = None
+                  ) -> dict[str, tuple[str, str]]:
+    """A fill per pacer from the colour-blind-safe :data:`PALETTE` and a readable text colour
+    for it: ``{name: (fill_hex, text_hex)}``.
+
+    Pacers in ``conflicts`` (see :func:`stint_conflicts`) get different colours (DSatur greedy
+    graph colouring); others may share one, so a chart labels every bar with the name. When a
+    pacer has more conflicting neighbours than the palette has colours, he gets the colour
+    least used among them."""
+    names = sorted(names)
+    nbrs: dict[str, set[str]] = {n: set() for n in names}
+    for pair in conflicts or ():
+        a, b = tuple(pair)
+        if a in nbrs and b in nbrs:
+            nbrs[a].add(b)
+            nbrs[b].add(a)
+    colour: dict[str, int] = {}
+    while len(colour) < len(names):
+        n = max((n for n in names if n not in colour),
+                key=lambda n: (len({colour[m] for m in nbrs[n] if m in colour}), len(nbrs[n]),
+                               -names.index(n)))
+        used = [colour[m] for m in nbrs[n] if m in colour]
+        free = [k for k in range(len(PALETTE)) if k not in used]
+        # among the free colours, the least used so far (spreads the palette over the chart)
+        counts = {k: list(colour.values()).count(k) for k in range(len(PALETTE))}
+        colour[n] = (min(free, key=lambda k: (counts[k], k)) if free
+                     else min(range(len(PALETTE)), key=lambda k: (used.count(k), k)))
+    return {n: (PALETTE[k].lower(), _ink(PALETTE[k])) for n, k in colour.items()}
 
 
 def _gantt(crew) -> dict:
     """SVG geometry of the crew Gantt (one row per slot; viewBox units)."""
     names = sorted({a.pacer for a in crew.stints})
-    colours = pacer_colours(names)
+    colours = pacer_colours(names, stint_conflicts(crew.stints))
     margin = {p.name: p for p in crew.pacers}
     slots = list(crew.slots)
     left, width, row_h, top = 90.0, 900.0, 34.0, 26.0
@@ -121,7 +265,7 @@ def _gantt(crew) -> dict:
         bars.append({
             "x": round(x, 1), "y": round(y + 3, 1), "w": round(w, 1), "h": row_h - 6,
             "fill": fill, "ink": ink, "pacer": a.pacer, "slot": a.slot,
-            "label": a.pacer if w >= 34 else "", "cx": round(x + w / 2, 1),
+            "label": a.pacer, "small": w < 34, "cx": round(x + w / 2, 1),
             "cy": round(y + row_h / 2, 1), "remaining": f"{rem:.0%}",
             "from_km": f"{a.from_m / 1000:.1f}", "to_km": f"{a.to_m / 1000:.1f}",
             "title": f"{a.pacer} — {a.slot}, {a.from_m / 1000:.1f}–{a.to_m / 1000:.1f} km; "
@@ -162,6 +306,28 @@ def shoes_text(worth, shoes) -> str:
     return (f"{verb} {abs(worth.total_s):.1f} s: {worth.energy_return_s:+.1f} s from energy "
             f"return ({worth.energy_return_frac:.1%}), {mass}").replace("+-", "−").replace(
                 " -", " −")
+
+
+def drafting_text(d) -> str:
+    """What the race model uses for drafting, in words, for a
+    :class:`paceline.scenario.Drafting`: the wake model of a formation (preset or positions),
+    a drag fraction, sections of either, or none."""
+    if d.sections:
+        parts = []
+        for s in d.sections:
+            span = (f"{(s.from_m or 0) / 1000:g}–{s.until_m / 1000:g} km"
+                    if s.until_m is not None else f"from {(s.from_m or 0) / 1000:g} km")
+            parts.append(f"{span}: {drafting_text(s)}")
+        return "drafting in sections (" + "; ".join(parts) + "; then alone)"
+    if d.formation or d.positions:
+        what = (f"formation {d.formation}" if d.formation
+                else f"{len(d.positions)} pacer position(s)")
+        return (f"drafting from the wake model of the {what} (the athlete's drag on each segment "
+                "from the pacers' wakes against the course heading and the wind; "
+                f"{d.drag_reduction:.0%} drag reduction in still air)")
+    if d.drag_reduction > 0:
+        return f"drafting as a drag fraction ({d.drag_reduction:.0%} of the athlete's drag removed)"
+    return "no drafting (the athlete runs alone)"
 
 
 def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
@@ -225,6 +391,8 @@ def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
                      "laser": [(ln.label, ln.kind, f"{ln.lateral_m:+.2f} m",
                                 f"{ln.behind_from_m:.2f} m", f"{ln.behind_to_m:.2f} m")
                                for ln in plan.laser.lines]}
+    model = ("docs/model.md — even effort under a time-averaged power budget; heat through WBGT "
+             f"(shade); {drafting_text(sc.drafting)}; no acceleration costs.")
     carb_ml = drinks.carbohydrate_g_h * r.finish_time_s / 3600.0 / drinks.concentration_g_ml
     assumptions = assumptions or []
     return {
@@ -275,6 +443,7 @@ def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
         "assumptions_race": [a for a in assumptions if not a["reference"]],
         "assumptions_reference": [a for a in assumptions if a["reference"]],
         "notes": list(plan.notes),
+        "model": model,
     }
 
 
