@@ -85,7 +85,7 @@ def frontal_area_pugh1971_m2(mass_kg, height_m, *, fraction_of_bsa=0.266):
     Examples
     --------
     >>> round(float(frontal_area_pugh1971_m2(52, 1.67)), 3)
-    0.42
+    0.419
     """
     return fraction_of_bsa * body_surface_area_dubois_m2(mass_kg, height_m)
 
@@ -120,7 +120,7 @@ def drag_area_m2(mass_kg, height_m, *, drag_coefficient=0.9, fraction_of_bsa=0.2
     Examples
     --------
     >>> round(float(drag_area_m2(52, 1.67)), 3)
-    0.378
+    0.377
     """
     return drag_coefficient * frontal_area_pugh1971_m2(
         mass_kg, height_m, fraction_of_bsa=fraction_of_bsa

@@ -255,7 +255,7 @@ def speed_ratio_at_constant_power(drag_reduction_frac, air_share, level_exponent
     Examples
     --------
     >>> round(float(speed_ratio_at_constant_power(0.5, 0.08)), 4)
-    1.0407
+    1.0383
     """
     r = np.asarray(drag_reduction_frac, dtype=float)
     phi = np.asarray(air_share, dtype=float)
