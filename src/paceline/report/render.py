@@ -301,7 +301,10 @@ def shoes_text(worth, shoes) -> str:
                 f"{shoes.reference_mass_g:g} g reference, {-worth.mass_frac:+.1%} metabolic "
                 "cost; Frederick 1984)")
     else:
-        mass = "mass not stated (counted as the reference shoe's: 0 s)"
+        verb = "save" if worth.total_s >= 0 else "cost"
+        return (f"{verb} {abs(worth.total_s):.1f} s, all from energy return "
+                f"({worth.energy_return_frac:.1%}); shoe masses not stated, so no mass effect "
+                "is counted").replace(" -", " −")
     verb = "save" if worth.total_s >= 0 else "cost"
     return (f"{verb} {abs(worth.total_s):.1f} s: {worth.energy_return_s:+.1f} s from energy "
             f"return ({worth.energy_return_frac:.1%}), {mass}").replace("+-", "−").replace(
