@@ -365,3 +365,12 @@ def test_static_report_on_a_phone_fits_with_charts_scaled(browser, plan_dir):
     shot(pg, "report-desktop")
     assert not axe_serious(pg)
     ctx.close()
+
+
+def test_durations_carry_the_minute_when_seconds_round_to_60(page, server):
+    # the live page showed 1:13:00.0 for 4439.97 s (1:14:00.0) beside a gap that said +15.7 s:
+    # the seconds rounded to 60.0 were reset to 0 without carrying the minute
+    page.goto(server + "/")
+    got = page.evaluate("""() => [[4439.97, 1], [59.96, 1], [3599.6, 0], [-0.04, 1], [-75, 0]]
+        .map(([s, d]) => window.paceline.duration(s, d))""")
+    assert got == ["1:14:00.0", "1:00.0", "1:00:00", "0:00.0", "-1:15"]

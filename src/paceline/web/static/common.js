@@ -2,9 +2,12 @@
 window.paceline = (function () {
   function duration(s, decimals) {
     if (s == null || !isFinite(s)) return "—";
-    const neg = s < 0; s = Math.abs(s);
-    const d = decimals || 0, h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
-    let sec = (s % 60).toFixed(d); if (parseFloat(sec) >= 60) { sec = (0).toFixed(d); }
+    // Round the whole time first, then split it: 4439.97 s shown to 0.1 s is 1:14:00.0 (rounding
+    // the seconds alone gave "60.0", reset to 0 without carrying the minute: 1:13:00.0).
+    const d = decimals || 0, f = Math.pow(10, d);
+    const r = Math.round(Math.abs(s) * f) / f, neg = s < 0 && r > 0;
+    const h = Math.floor(r / 3600), m = Math.floor((r % 3600) / 60);
+    let sec = (r - 3600 * h - 60 * m).toFixed(d);
     if (sec.length < (d ? 3 + d : 2)) sec = "0" + sec;
     return (neg ? "-" : "") + (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + sec;
   }
