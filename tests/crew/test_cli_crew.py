@@ -196,3 +196,33 @@ def test_bare_number_for_at_is_refused():
     r = run_main("replan", "nothing.json", "--dropped", "V01", "--at", "23.4")
     assert r.returncode == 2
     assert "needs a unit" in r.stderr and "23.4km" in r.stderr
+
+
+def test_crew_plan_and_paceline_plan_give_the_same_rotation():
+    """`paceline crew plan SCEN --roster R` and `paceline plan SCEN` (its crew_plan.json) solve
+    the same problem: same target (to the ms), formation, spacing, margin and time limit, so
+    the same rotation — they used to differ (7180.0 vs 7180.000000000317 s, 10 s vs 4 s)."""
+    import inspect
+
+    from paceline.crew.scheduler import DEFAULT_TIME_LIMIT_S
+    from paceline.io.scenario_file import load_courses, read_scenario
+    from paceline.plan import build_plan
+    from paceline.report.plan import write_plan
+
+    for fn in (build_plan, write_plan):
+        assert inspect.signature(fn).parameters["crew_time_limit_s"].default \
+            == DEFAULT_TIME_LIMIT_S
+    res = runner.invoke(app, ["crew", "plan", SCEN, "--roster", VIENNA, "--json"])
+    assert res.exit_code == 0, res.output
+    cli = json.loads(res.output)
+    sc = read_scenario(Path(SCEN))
+    course, ref = load_courses(sc, Path(SCEN).parent)
+    from paceline.io.roster import read_roster
+
+    pacers, _ = read_roster(Path(VIENNA))
+    rp = build_plan(sc, course=course, reference_course=ref, pacers=pacers, draws=100, seed=1)
+    cp = rp.crew_plan
+    assert cp.target_time_s == cli["target_time_s"] == 7180.0
+    assert cp.objective_value == pytest.approx(cli["objective_value"], abs=1e-9)
+    assert [(a.pacer, a.slot, a.from_m, a.to_m) for a in cp.stints] == \
+        [(s["pacer"], s["slot"], s["from_m"], s["to_m"]) for s in cli["stints"]]

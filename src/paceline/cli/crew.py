@@ -18,6 +18,7 @@ from paceline.crew import (
     cooperative_drafting,
     problem_from_scenario,
 )
+from paceline.crew.scheduler import DEFAULT_TIME_LIMIT_S
 from paceline.errors import InputFileError, UnitError
 from paceline.io.roster import plan_to_dict, read_plan, read_roster, write_plan
 from paceline.io.scenario_file import load_courses, read_scenario
@@ -38,12 +39,19 @@ WallClockOpt = Annotated[bool, typer.Option(
     "an idle machine, but the plan may differ run to run.")]
 
 
-def _problem(scenario: Path, roster: Path, *, formation: str, exchange_every_m: float | None,
-             exchange_points=None, margin: float, reserves: int, overrides=None,
-             target_time_s=None, slot_drag: str = "model"):
+def _problem(scenario: Path, roster: Path, *, formation: str | None,
+             exchange_every_m: float | None, exchange_points=None, margin: float | None,
+             reserves: int, overrides=None, target_time_s=None, slot_drag: str = "model"):
     sc = read_scenario(scenario, overrides)
     course, ref = load_courses(sc, scenario.parent)
     from paceline.crew import get_crew_formation
+
+    # what is not given comes from the scenario's [plan], as in `paceline plan`: the same
+    # scenario and roster build the same problem on both paths
+    formation = formation or sc.plan.crew_formation
+    margin = sc.plan.safety_margin if margin is None else margin
+    if exchange_points is None and exchange_every_m is None:
+        exchange_every_m = sc.plan.exchange_every_m
 
     slots = get_crew_formation(formation).slots
     pacers, _ = read_roster(roster, slots=slots)
@@ -111,15 +119,19 @@ def plan_cmd(
     roster: Annotated[Path, typer.Option("--roster", help="Roster CSV or TOML.")],
     objective: Annotated[str, typer.Option(help="margin, pacers, exchanges or preferences")
                          ] = "margin",
-    exchange_every: Annotated[str, typer.Option(help="Exchange spacing, e.g. 4.8km.")
-                              ] = "4.8km",
-    formation: Annotated[str, typer.Option(help="vienna-2019 or breaking2-2017")
-                         ] = "vienna-2019",
-    margin: Annotated[float, typer.Option(help="Safety margin: capacity kept (0–1).")] = 0.10,
+    exchange_every: Annotated[str | None, typer.Option(
+        help="Exchange spacing, e.g. 4.8km (default: the scenario's plan.exchange_every, "
+             "else 4.8km).")] = None,
+    formation: Annotated[str | None, typer.Option(
+        help="vienna-2019 or breaking2-2017 (default: the scenario's plan.crew_formation).")
+                         ] = None,
+    margin: Annotated[float | None, typer.Option(
+        help="Safety margin: capacity kept (0–1; default: the scenario's plan.safety_margin, "
+             "else 0.10).")] = None,
     reserves: Annotated[int, typer.Option(help="Pacers held back for drop-outs.")] = 0,
     slot_drag: Annotated[str, typer.Option(
         help="Drag per slot: model (formation model) or table (stated table).")] = "model",
-    time_limit: TimeLimitOpt = 10.0,
+    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT_S,
     seed: SeedOpt = 1,
     wall_clock: WallClockOpt = False,
     png: Annotated[Path | None, typer.Option("--png", help="Write a Gantt chart PNG.")] = None,
@@ -131,7 +143,7 @@ def plan_cmd(
     if objective not in OBJECTIVES:
         raise UnitError("unknown objective", where="--objective", value=objective,
                         valid=", ".join(OBJECTIVES))
-    every = _distance(exchange_every, "--exchange-every")
+    every = None if exchange_every is None else _distance(exchange_every, "--exchange-every")
     problem = _problem(scenario, roster, formation=formation, exchange_every_m=every,
                        margin=margin, reserves=reserves, overrides=set_, slot_drag=slot_drag)
     plan = CrewScheduler(problem, time_limit_s=time_limit, seed=seed,

@@ -39,10 +39,14 @@ from paceline.crew.plan import Assignment, CrewPlan, PacerMargin
 from paceline.crew.problem import CrewProblem
 from paceline.errors import ImpossibleScenarioError, ScenarioError
 
-__all__ = ["CrewScheduler", "OBJECTIVES"]
+__all__ = ["CrewScheduler", "OBJECTIVES", "DEFAULT_TIME_LIMIT_S"]
 
 OBJECTIVES = ("margin", "pacers", "exchanges", "preferences")
 SCALE = 10_000
+#: the solve limit of `paceline crew plan` and of `paceline plan`'s rotation [s of deterministic
+#: work]: one value, because the limit steers the search — the same problem with 4 s and 10 s
+#: gave two different optimal rotations (issue #14 follow-up)
+DEFAULT_TIME_LIMIT_S = 4.0
 _ENUM_LIMIT = 30_000  # most schedules an exact search over enumerated columns takes
 Progress = Callable[[int, int], None]
 
@@ -76,7 +80,7 @@ class CrewScheduler:
         CP-SAT's random seed.
     """
 
-    def __init__(self, problem: CrewProblem, *, time_limit_s: float = 10.0,
+    def __init__(self, problem: CrewProblem, *, time_limit_s: float = DEFAULT_TIME_LIMIT_S,
                  num_workers: int = 2, deterministic: bool = True, seed: int = 1) -> None:
         self.problem = problem
         self.time_limit_s = time_limit_s

@@ -40,6 +40,10 @@ def problem_from_scenario(
     t, model = target_time_s(scenario, course, reference_course)
     if target_time_s_override is not None:
         t = target_time_s_override
+    # canonical to the millisecond: `paceline plan` passes its schedule's finish time
+    # (7180.000000000317 s for 1:59:40), `crew plan` the scenario's 7180.0 — the same race
+    # must compile to the same problem, or CP-SAT may pick another of the tied rotations
+    t = round(float(t), 3)
     cond = CourseConditions.from_segments(model.segments)
     if exchange_points_m is None:
         exchange_points_m = exchange_points_every(cond.distance_m, exchange_every_m or 4800.0)
