@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from paceline.cli._console import CliConsole
 from paceline.cli._help import HelpGroup
 from paceline.errors import ImpossibleScenarioError, PacelineError, UnitError
 from paceline.units import (
@@ -59,7 +60,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     cls=_Root,
 )
-out = Console()
+out = CliConsole()
 
 SetOpt = Annotated[
     list[str] | None,

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from paceline.cli._console import CliConsole
 from paceline.crew import (
     OBJECTIVES,
     CrewPlan,
@@ -26,7 +26,7 @@ from paceline.units import format_duration, format_pace, parse_distance_m
 
 app = typer.Typer(help="Crew: pacer rotation plans (who runs which stint, in which slot).",
                   no_args_is_help=True)
-out = Console()
+out = CliConsole()
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a scenario key.")]

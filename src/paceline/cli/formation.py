@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
+from paceline.cli._console import CliConsole
 from paceline.errors import ScenarioError
 from paceline.formation import (
     FormationResult,
@@ -31,7 +32,7 @@ from paceline.units import format_duration, parse_wind
 
 app = typer.Typer(help="Pacer formations: each runner's drag, optimization, calibration.",
                   no_args_is_help=True)
-out = Console()
+out = CliConsole()
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")]
 WindOpt = Annotated[str | None, typer.Option(

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from paceline.cli._console import CliConsole
 from paceline.errors import PacelineError, UnitError
 
 TLS_HELP = (
@@ -24,8 +24,8 @@ app = typer.Typer(help="Race day: follow a race live (timing mats and GPS in, pr
 token_app = typer.Typer(help="Access tokens: official (writes and reads) or viewer (reads).",
                         no_args_is_help=True)
 app.add_typer(token_app, name="token")
-out = Console()
-err = Console(stderr=True)
+out = CliConsole()
+err = CliConsole(stderr=True)
 
 
 def default_live_db() -> str:

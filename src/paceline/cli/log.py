@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from paceline import log as analytics
+from paceline.cli._console import CliConsole
 from paceline.errors import InputFileError, UnitError
 from paceline.units import (
     format_distance,
@@ -35,7 +36,7 @@ def TrainingLog(*args, **kwargs):  # noqa: N802 - stands in for the class, impor
 
 app = typer.Typer(help="The training log: every workout kept, fitness read from it.",
                   no_args_is_help=True)
-out = Console()
+out = CliConsole()
 
 DbOpt = Annotated[str | None, typer.Option(
     "--db", help="Database URL (default $PACELINE_DB or ~/.local/share/paceline/log.sqlite); "

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from paceline.cli._console import CliConsole
 from paceline.errors import ScenarioError
 from paceline.io.validation_set import read_validation_set
 from paceline.models.heat import HEAT_MODELS, heat_model_names
@@ -22,7 +23,7 @@ from paceline.units import format_duration
 
 __all__ = ["validate", "validation_json", "validation_markdown"]
 
-out = Console()
+out = CliConsole()
 
 
 def _t(s: float) -> str:

@@ -15,10 +15,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from paceline.cli._console import CliConsole
 from paceline.errors import ScenarioError
 from paceline.units import format_duration
 
-out = Console()
+out = CliConsole()
 
 
 def _fmt_t(x) -> str:

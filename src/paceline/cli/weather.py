@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from paceline.cli._console import CliConsole
 from paceline.errors import InputFileError, UnitError
 from paceline.units import parse_date
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pandas and the readers cost ~1 s to import: only commands t
     from paceline.io.weather import WeatherMeta
 
 app = typer.Typer(help="Hourly weather records: read, check, show.", no_args_is_help=True)
-out = Console()
+out = CliConsole()
 
 
 def select_window(df: pd.DataFrame, meta: WeatherMeta, start: date | None,
