@@ -152,3 +152,17 @@ def test_a_directory_is_not_a_scenario():
     root = Path(__file__).resolve().parents[1]
     with pytest.raises(InputFileError, match="is a directory"):
         read_scenario(root / "scenarios")
+
+
+def test_scenario_headers_point_to_files_that_exist():
+    """The comments of scenarios/*.toml name their sources by path: each path must exist
+    (they named ../docs/scenarios.md and shared/REFERENCES.md, neither in the repository)."""
+    import re
+
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    for f in sorted(root.glob("*.toml")):
+        comments = "\n".join(ln for ln in f.read_text().splitlines() if ln.startswith("#"))
+        assert "REFERENCES.md" not in comments, f.name
+        for ref in re.findall(r"(?:\.\./)?[\w./-]+\.(?:md|toml)", comments):
+            # relative to the scenario's folder, or to the repository (docs/venue.md)
+            assert (root / ref).exists() or (root.parent / ref).exists(), f"{f.name}: {ref}"

@@ -760,5 +760,8 @@ def scenario_from_dict(data: dict[str, Any], *, where: str = "scenario") -> Scen
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_format_errors(exc, data), where=where,
-                            fix="correct the keys named above") from None
+        text = _format_errors(exc, data)
+        # one "Fix:" per message: a key's own message may already name its fix
+        raise ScenarioError(text, where=where,
+                            fix=None if "Fix:" in text else "correct the keys named above"
+                            ) from None

@@ -253,3 +253,21 @@ def test_uncertainty_table_output(scenarios_dir):
                               "--uncertainty", "--draws", "2000"])
     assert res.exit_code == 0, res.output
     assert "What the spread comes from" in res.output and "of the band" in res.output
+
+
+def test_scenario_error_has_one_fix(scenarios_dir):
+    """A key's own message names its fix: the generic "correct the keys" is not added too."""
+    res = run_main("predict", str(scenarios_dir / "vienna-2019.toml"), "--set",
+                   "race.distance=42")
+    assert res.returncode == 2 and res.stderr.count("Fix:") == 1, res.stderr
+
+
+def test_equivalent_never_prints_minus_zero():
+    res = runner.invoke(app, ["equivalent", "10k=27:00", "--to", "10k", "--to", "5k"])
+    assert res.exit_code == 0 and "-0 s" not in res.output and "+0 s" in res.output
+
+
+def test_validate_given_a_file_says_it_wants_a_directory(scenarios_dir):
+    res = run_main("validate", str(scenarios_dir / "vienna-2019.toml"), "--draws", "0")
+    assert res.returncode == 2 and "wants a directory" in res.stderr, res.stderr
+    assert "Traceback" not in res.stderr

@@ -226,3 +226,9 @@ def test_crew_plan_and_paceline_plan_give_the_same_rotation():
     assert cp.objective_value == pytest.approx(cli["objective_value"], abs=1e-9)
     assert [(a.pacer, a.slot, a.from_m, a.to_m) for a in cp.stints] == \
         [(s["pacer"], s["slot"], s["from_m"], s["to_m"]) for s in cli["stints"]]
+
+
+def test_roster_directory_says_it_is_a_directory():
+    r = run_main("plan", SCEN, "--roster", str(ROOT / "rosters"))
+    assert r.returncode == 2 and "is a directory" in r.stderr, r.stderr
+    assert "vienna-2019-pacers.csv" in r.stderr  # what it holds, to pick from

@@ -389,7 +389,7 @@ def equivalent(
     for r in rows:
         t.add_row(format_distance(r["distance_m"]), format_duration(r["vdot_time_s"], decimals=1),
                   format_duration(r["riegel_time_s"], decimals=1),
-                  f"{r['riegel_time_s'] - r['vdot_time_s']:+.0f} s")
+                  f"{round(r['riegel_time_s'] - r['vdot_time_s']):+d} s")  # no '-0 s'
     out.print(t)
 
 

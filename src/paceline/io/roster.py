@@ -55,6 +55,12 @@ def read_roster(path: str | Path, *, slots: tuple[str, ...] | None = None) -> tu
     Metadata: {"source": path, "format": "csv"|"toml", "comments": [...]}.
     """
     p = Path(path)
+    if p.is_dir():
+        files = sorted(x.name for x in p.iterdir() if x.suffix in (".csv", ".toml"))[:5]
+        raise InputFileError("this is a directory, not a roster file", where=str(p),
+                             valid=", ".join(files) if files else None,
+                             fix="give one roster CSV or TOML file, e.g. "
+                             "rosters/vienna-2019-pacers.csv")
     if not p.is_file():
         raise InputFileError("roster file not found", where=str(p),
                              fix="check the path; bundled rosters are in rosters/")
@@ -317,6 +323,9 @@ def write_plan(plan: CrewPlan, path: str | Path, *, scenario: str | None = None,
 def read_plan(path: str | Path) -> tuple[CrewPlan, dict[str, Any]]:
     """Read a plan JSON; returns (plan, raw dict: has the scenario and roster paths)."""
     p = Path(path)
+    if p.is_dir():
+        raise InputFileError("this is a directory, not a plan file", where=str(p),
+                             fix="give the plan JSON that `paceline crew plan ... --out` wrote")
     if not p.is_file():
         raise InputFileError("plan file not found", where=str(p),
                              fix="write one with `paceline crew plan ... --out plan.json`")

@@ -17,6 +17,14 @@ def read_validation_set(directory: str | Path) -> list[ValidationCase]:
     """Cases of ``directory/races.toml`` ([[race]] scenario, athlete, predicted_from)."""
     d = Path(directory)
     manifest = d / "races.toml"
+    if d.is_file():
+        raise InputFileError("this is a file; validate wants a directory (a validation set "
+                             "with races.toml)", where=str(d),
+                             fix="give the folder of the bundled set, scenarios/validation; to "
+                             "predict one scenario, run `paceline predict` on it")
+    if not d.exists():
+        raise InputFileError("validation directory not found", where=str(d),
+                             fix="give the folder of the bundled set, scenarios/validation")
     if not manifest.is_file():
         raise InputFileError("no races.toml in the validation directory", where=str(d),
                              fix="give the folder of the bundled set, scenarios/validation, or "
