@@ -224,7 +224,10 @@ def replan_cmd(
     png: Annotated[Path | None, typer.Option("--png", help="Write a Gantt chart PNG.")] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Re-plan the rest of the race after a drop-out (≤ 1 s)."""
+    """Re-plan the rest of the race after a drop-out, starting from the old plan.
+
+    The limit (default 1) is solver work, about seconds on an idle 2-core machine; on a busy
+    one the same plan takes longer (docs/crew.md §5)."""
     at_m = _distance(at, "--at")
     plan, problem, paths = _problem_for_plan(plan_file, None, None)
     new = CrewScheduler(problem, time_limit_s=time_limit, seed=seed,

@@ -122,7 +122,7 @@ class CrewScheduler:
 
     # ------------------------------------------------------------------------------
     def _solve_cp(self, objective, *, budget, eligible, max_entries, fixed, prev_running,
-                  boundaries, use, max_used, soft=False):
+                  boundaries, use, max_used, soft=False, warm=None):
         """One plan by CP-SAT. use: (pacer, stint, slot) fractions. Returns None if none.
 
         Slots with the same drag reduction are interchangeable, so the model assigns pacers
@@ -130,6 +130,8 @@ class CrewScheduler:
         symmetry of permuting identical slots — and names the slots afterwards, keeping a
         pacer in his slot across an exchange point and giving preferred slots when free.
         fixed: {(p, 0, slot index): 1} pacers who must stay in a slot in the first stint.
+        warm: a full plan {(p, s, slot index)} to start from (a re-plan's old plan with the
+        dropped pacer's stints re-assigned): a hint to CP-SAT and the incumbent to beat.
 
         For ``margin`` the model maximizes the margin for part of the time limit, then
         proves a bound by feasibility probes: "is there a plan with margin ≥ m?" is the same
@@ -169,6 +171,14 @@ class CrewScheduler:
         if built is None:
             return None
         m, x = built.model, built.x
+        warm_cls = None
+        if warm and is_margin:
+            warm_cls = {(p, s, classes.index(red[k])) for (p, s, k) in warm}
+            if all(key in x for key in warm_cls):
+                for key, var in x.items():
+                    m.add_hint(var, key in warm_cls)
+            else:
+                warm_cls = None
         # column generation (colgen.py) proves bounds the compact model's LP cannot; it
         # needs a plan to start from and is not used for re-plans (pinned pacers)
         use_cg = (objective in ("margin", "pacers", "exchanges", "preferences") and not soft
@@ -181,14 +191,21 @@ class CrewScheduler:
             # no plan yet in the first share of the limit: search again with all that is left
             solver = self._solver(cp_model, left)
             st = self._run(solver, m)
-        self._timed_out = st == cp_model.UNKNOWN
-        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        self._timed_out = st == cp_model.UNKNOWN and warm_cls is None
+        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and warm_cls is None:
             return None
-        chosen = {key for key, var in x.items() if solver.value(var)}
-        status = "optimal" if st == cp_model.OPTIMAL else "feasible"
-        obj, bound = solver.objective_value, solver.best_objective_bound
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            chosen = {key for key, var in x.items() if solver.value(var)}
+            status = "optimal" if st == cp_model.OPTIMAL else "feasible"
+            obj, bound = solver.objective_value, solver.best_objective_bound
+        else:  # no plan from the search yet: the warm start is the incumbent
+            chosen, status, obj, bound = set(), "feasible", -math.inf, float(SCALE)
         if is_margin:
-            found, bound_i = int(round(obj)), int(math.floor(bound + 1e-9))
+            found, bound_i = int(round(obj)) if chosen else -SCALE, int(math.floor(bound + 1e-9))
+            if warm_cls is not None:
+                got = _margin_of(spec, b_int, margin0, built.pacers, warm_cls)
+                if got > found:
+                    found, chosen = got, warm_cls
             if st == cp_model.FEASIBLE and use_cg:
                 found, bound_i, chosen = self._margin_colgen(spec, b_int, margin0, found,
                                                              bound_i, chosen, t0)
@@ -680,6 +697,8 @@ class CrewScheduler:
                 max_entries.append(max(0, p.max_stints - entries_so_far[p.name]))
         # reserves may be called on after a drop-out: that is what they are held for
         max_used = len(pr.pacers)
+        warm = _warm_start(plan, names, pr.formation.slots, bounds, use, budget, eligible,
+                           max_entries, running_at, d_idx, pr.safety_margin_frac)
         # the time limit covers the whole re-plan: the replay and set-up above, and ~0.3 s
         # for building models, naming the slots and checking the new plan
         deadline = t0 + float(self.time_limit_s) - 0.3
@@ -688,7 +707,7 @@ class CrewScheduler:
             res = self._solve_cp(objective, budget=budget, eligible=eligible,
                                  max_entries=max_entries, fixed=fixed,
                                  prev_running=prev_running, boundaries=bounds, use=use,
-                                 max_used=max_used)
+                                 max_used=max_used, warm=warm)
             notes = [f"re-planned after {dropped} dropped at {_fmt_km(at_m)}"]
             partial = res is None
             if partial:  # no full plan: cover as many slot-stints as possible
@@ -715,6 +734,152 @@ class CrewScheduler:
                            np.array([0.0, *sorted(set(pr.exchange_points_m) | {at_m}),
                                      pr.distance_m]), notes=notes)
         return plan2
+
+
+def _warm_start(plan: CrewPlan, names: list[str], slots: tuple[str, ...], bounds: np.ndarray,
+                use: np.ndarray, budget: np.ndarray, eligible: np.ndarray, max_entries: list,
+                running_at: dict[str, str], d_idx: int, margin: float
+                ) -> set[tuple[int, int, int]] | None:
+    """The old plan after the drop-out, with the dropped pacer's slot-stints re-assigned:
+    {(pacer, stint, slot index)} over the re-plan's stints, or None if that fails.
+
+    Each slot-stint of the dropped pacer, in order, goes to the pacer free in that stint who
+    keeps the most capacity after it (reserves and lightly used pacers first), within his
+    budget, availability and stint limit. Greedy, but a full plan within a few % of the old
+    margin — a start CP-SAT and the margin probes then improve on (docs/crew.md §7b).
+    """
+    n_p, n_s, _ = use.shape
+    idx = {n: i for i, n in enumerate(names)}
+    warm: set[tuple[int, int, int]] = set()
+    holes = []
+    for s in range(n_s):
+        mid = 0.5 * (bounds[s] + bounds[s + 1])
+        for a in plan.stints:
+            if a.from_m < mid < a.to_m:
+                p, k = idx[a.pacer], slots.index(a.slot)
+                if p == d_idx:
+                    holes.append((s, k))
+                elif eligible[p, s]:
+                    warm.add((p, s, k))
+                else:
+                    holes.append((s, k))
+    load = np.zeros(n_p)
+    busy = np.zeros((n_p, n_s), bool)
+    for p, s, k in warm:
+        load[p] += use[p, s, k]
+        busy[p, s] = True
+    prev = {idx[n] for n in running_at if n in idx and idx[n] != d_idx}
+
+    def entries(p: int) -> int:
+        run = busy[p]
+        starts = int(run[0] and p not in prev)
+        return starts + int(np.sum(run[1:] & ~run[:-1]))
+
+    for s, k in holes:
+        best, best_left = None, -np.inf
+        for p in range(n_p):
+            if p == d_idx or busy[p, s] or not eligible[p, s]:
+                continue
+            left = budget[p] - load[p] - use[p, s, k]
+            if left < 0:
+                continue
+            busy[p, s] = True
+            ok = max_entries[p] is None or entries(p) <= max_entries[p]
+            busy[p, s] = False
+            # ties: keep a pacer who runs the stint before or after (no extra hand-over)
+            near = (s > 0 and busy[p, s - 1]) or (s + 1 < n_s and busy[p, s + 1])
+            score = left + (1e-6 if near else 0.0)
+            if ok and score > best_left:
+                best, best_left = p, score
+        if best is None:
+            return None
+        warm.add((best, s, k))
+        load[best] += use[best, s, k]
+        busy[best, s] = True
+    # then raise the least remaining capacity by moves: the most loaded pacer hands one of
+    # his slot-stints to a pacer free then, or swaps slots with one running the same stint,
+    # while both end above where he was (a few hundred cheap steps, not a search)
+    active = eligible.any(axis=1)
+    active[d_idx] = False
+    for _ in range(4 * n_p * n_s):
+        left = np.where(active, budget - load, np.inf)
+        p = int(np.argmin(left))
+        worst = left[p]
+        best_move, best_val = None, worst + 1e-9
+        for (q0, s, k) in sorted(warm):
+            if q0 != p or (s == 0 and p in prev):
+                continue
+            u_p = use[p, s, k]
+            for q in range(n_p):
+                if q == p or not active[q] or not eligible[q, s]:
+                    continue
+                if not busy[q, s]:  # hand the slot-stint over
+                    val = min(left[p] + u_p, left[q] - use[q, s, k])
+                    if val > best_val:
+                        busy[q, s], busy[p, s] = True, False
+                        ok = all(max_entries[r] is None or entries(r) <= max_entries[r]
+                                 for r in (p, q))
+                        busy[q, s], busy[p, s] = False, True
+                        if ok:
+                            best_move, best_val = ("move", s, k, q, None), val
+                    continue
+                kq = next((kk for (qq, ss, kk) in warm if qq == q and ss == s), None)
+                if kq is None or (s == 0 and q in prev):
+                    continue
+                if kq != k:
+                    val = min(left[p] + u_p - use[p, s, kq],
+                              left[q] + use[q, s, kq] - use[q, s, k])
+                    if val > best_val:
+                        best_move, best_val = ("swap", s, k, q, kq), val
+                # a chain: q takes p's slot, a pacer r free then takes q's
+                gain_q = left[q] + use[q, s, kq] - use[q, s, k]
+                if min(left[p] + u_p, gain_q) <= best_val:
+                    continue
+                for r in range(n_p):
+                    if r in (p, q) or not active[r] or not eligible[r, s] or busy[r, s]:
+                        continue
+                    val = min(left[p] + u_p, gain_q, left[r] - use[r, s, kq])
+                    if val <= best_val:
+                        continue
+                    busy[r, s], busy[p, s] = True, False
+                    ok = all(max_entries[t] is None or entries(t) <= max_entries[t]
+                             for t in (p, r))
+                    busy[r, s], busy[p, s] = False, True
+                    if ok:
+                        best_move, best_val = ("chain", s, k, q, (kq, r)), val
+        if best_move is None:
+            break
+        kind, s, k, q, kq = best_move
+        warm.discard((p, s, k))
+        load[p] -= use[p, s, k]
+        if kind == "move":
+            warm.add((q, s, k))
+            load[q] += use[q, s, k]
+            busy[q, s], busy[p, s] = True, False
+        elif kind == "swap":
+            warm.discard((q, s, kq))
+            load[q] += use[q, s, k] - use[q, s, kq]
+            warm.add((q, s, k))
+            warm.add((p, s, kq))
+            load[p] += use[p, s, kq]
+        else:
+            kq, r = kq
+            warm.discard((q, s, kq))
+            load[q] += use[q, s, k] - use[q, s, kq]
+            warm.add((q, s, k))
+            warm.add((r, s, kq))
+            load[r] += use[r, s, kq]
+            busy[r, s], busy[p, s] = True, False
+    return warm
+
+
+def _margin_of(spec, b_int, margin0: int, pacers, chosen) -> int:
+    """The margin of a plan in the model's terms (1/SCALE): the least remaining capacity
+    over every pacer who could run, used or not."""
+    loads = dict.fromkeys(pacers, 0)
+    for (p, s, c) in chosen:
+        loads[p] = loads.get(p, 0) + int(spec.u_int[p, s, c])
+    return min(SCALE, int(min(b_int[p] + margin0 - ld for p, ld in loads.items())))
 
 
 def _plan_cost(cg, chosen: set[tuple[int, int, int]], n_s: int) -> float:
