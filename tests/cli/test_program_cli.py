@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -54,9 +55,10 @@ def test_splits_every_mile_json(scenarios_dir):
     assert len(rows) == 27 and rows[-1]["label"] == "finish"
 
 
-def test_plan_writes_report_and_files(scenarios_dir, tmp_path):
+def test_plan_writes_report_and_files(scenarios_dir, tmp_path, monkeypatch):
     out = tmp_path / "plan"
-    res = runner.invoke(app, ["plan", str(scenarios_dir / "vienna-2019.toml"), "-o", str(out),
+    monkeypatch.chdir(scenarios_dir.parent)  # the scenario given relative, as a user types it
+    res = runner.invoke(app, ["plan", "scenarios/vienna-2019.toml", "-o", str(out),
                               "--draws", "500"])
     assert res.exit_code == 0, res.output
     names = {p.name for p in out.iterdir()}
@@ -72,6 +74,9 @@ def test_plan_writes_report_and_files(scenarios_dir, tmp_path):
     slots = {s["slot"] for s in crew["stints"]}
     assert len(slots) == 7  # 5 ahead + 2 behind, every slot filled
     assert all(0.0 <= p["min_margin"] <= 1.0 for p in crew["pacers"])
+    # the live service reads these from wherever it is started: not relative to this folder
+    for key in ("scenario", "roster"):
+        assert Path(crew[key]).is_absolute() and Path(crew[key]).is_file(), crew[key]
     plan = json.loads((out / "plan.json").read_text())
     assert plan["uncertainty"]["p10_s"] < plan["uncertainty"]["p90_s"]
     # the real event's structure: an even 2:50/km, 5 km splits 14:10–14:14

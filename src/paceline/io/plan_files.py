@@ -91,8 +91,12 @@ def write_plan_files(plan: RacePlan, out: Path, *, scenario_path: str | None = N
                         f"{h.volume_ml:.0f}", f"{h.carbohydrate_g:.1f}", "", ""]
                        for h in plan.drinks.handoffs]))
     if plan.crew_plan is not None:
-        write_crew_plan(plan.crew_plan, out / "crew_plan.json", scenario=scenario_path,
-                        roster=roster_path)
+        # absolute, as `crew plan` writes them: a relative path was relative to the folder
+        # `paceline plan` ran in, so a live service started elsewhere found no scenario (its
+        # projection fell back to the scaled schedule) and no roster (no re-plan on a drop-out)
+        write_crew_plan(plan.crew_plan, out / "crew_plan.json",
+                        scenario=str(Path(scenario_path).resolve()) if scenario_path else None,
+                        roster=str(Path(roster_path).resolve()) if roster_path else None)
         files.append(out / "crew_plan.json")
     if plan.laser is not None:
         files.append(_csv(out / "laser.csv",
