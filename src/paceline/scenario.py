@@ -28,7 +28,13 @@ from pydantic import (
 
 from paceline.errors import ScenarioError, UnitError
 from paceline.models import drafting as drafting_model
-from paceline.units import check_race_time, format_duration, parse_distance_m, parse_duration_s
+from paceline.units import (
+    check_race_time,
+    format_duration,
+    parse_distance_m,
+    parse_duration_s,
+    parse_pace_s_per_m,
+)
 
 __all__ = [
     "Conditions",
@@ -418,6 +424,32 @@ def _course_spec(value: Any) -> Any:
     return value
 
 
+def _paces_to_times(data: Any, keys: tuple[str, ...], where: str) -> Any:
+    """A time written as a pace ("2:50/km") becomes the finish time at the table's distance.
+
+    Before validation (mode="before"): the distance is read here too; if it cannot be read,
+    the pace is left alone and the distance's own error is the one reported.
+    """
+    if not isinstance(data, dict):
+        return data
+    paces = [k for k in keys if isinstance(data.get(k), str) and "/" in data[k]]
+    if not paces:
+        return data
+    d = data.get("distance", data.get("distance_m"))
+    try:
+        distance_m = parse_distance_m(d, where=f"{where}.distance")
+    except UnitError:
+        return data
+    out = dict(data)
+    for k in paces:
+        try:
+            out[k] = parse_pace_s_per_m(data[k], where=f"{where}.{k}") * distance_m
+        except UnitError as exc:
+            raise ValueError(f"{k} {data[k]!r}: " + _bare(exc)
+                             + ' (or a time, "h:mm:ss")') from None
+    return out
+
+
 class Reference(_Strict):
     """A race the athlete ran, in its own conditions: calibrates his sustainable power."""
 
@@ -430,6 +462,11 @@ class Reference(_Strict):
     pacing: Literal["even-effort", "even-pace"] = "even-pace"
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pace(cls, data: Any) -> Any:
+        return _paces_to_times(data, ("time", "time_s"), "athlete.reference")
 
     @field_validator("distance_m", mode="before")
     @classmethod
@@ -508,6 +545,12 @@ class Race(_Strict):
         description="the time actually run, when the scenario replays a real race")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pace(cls, data: Any) -> Any:
+        return _paces_to_times(data, ("target_time", "target_time_s", "actual_time",
+                                      "actual_time_s"), "race")
 
     @field_validator("actual_time_s", mode="before")
     @classmethod

@@ -212,7 +212,7 @@ def test_bad_course_too_steep(tmp_path):
                    f'xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>{pts}'
                    "</trkseg></trk></gpx>")
     text = GOOD.replace('preset = "straight"', f'gpx = "{gpx}"').replace(
-        '[race]\ndistance = "marathon"', '[race]\ndistance = 1000')
+        '[race]\ndistance = "marathon"', '[race]\ndistance = "1000m"')
     err = _bad(tmp_path, text)
     assert "45 %" in err and "course" in err
 

@@ -118,7 +118,60 @@ def read_scenario(path: str | Path, overrides: list[str] | None = None, *,
     where = str(p) if not overrides else f"{p} with --set {' '.join(overrides)}"
     if athlete is not None:
         where += f" with the athlete of {athlete}"
+    check_distances_have_units(data, where=where)
     return scenario_from_dict(data, where=where)
+
+
+#: The keys of a scenario file that hold a distance (written with a unit: "42.195km").
+_DISTANCE_KEYS = ("distance", "until", "from")
+
+
+def _distance_values(data: Any, path: str = ""):
+    """(key path, value) of every distance in a scenario dict (race, reference, drafting)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            key = f"{path}.{k}" if path else str(k)
+            if k in _DISTANCE_KEYS and path.split(".")[-1:] != ["course"]:
+                yield key, v
+            else:
+                yield from _distance_values(v, key)
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _distance_values(v, f"{path}[{i}]")
+
+
+def check_distances_have_units(data: dict[str, Any], *, where: str | None = None) -> None:
+    """Refuse a distance written as a bare number in a scenario file or ``--set`` (issue 14:
+    "42.195" is not silently 42.195 m).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the key and the value, with the reading meant: "did you mean 42.195 km?".
+    """
+    for key, v in _distance_values(data):
+        if isinstance(v, bool) or not isinstance(v, int | float) or v == 0:
+            continue  # 0 (drafting from the start) is 0 in every unit
+        guess = (f"{v:g} km" if v < 500 else f"{v:g} m")
+        unit = guess.split()[1]
+        raise ScenarioError(
+            f"{key} {v:g} — a distance needs a unit: did you mean {guess}?",
+            where=where,
+            valid='a distance with its unit, "42.195km", "1500m", "3mi", or a race name: '
+            '"marathon", "half", "10k", "mile"',
+            fix=f'write {key.rsplit(".", 1)[-1]} = "{v:g}{unit}" (in --set: '
+            f"'{key}=\"{v:g}{unit}\"')")
+
+
+def _distances_with_units(data: Any) -> Any:
+    """The dict with every distance (SI metres) written as "<metres>m" (exact round trip)."""
+    if isinstance(data, dict):
+        return {k: (f"{float(v)!r}m" if k in _DISTANCE_KEYS and isinstance(v, int | float)
+                    and not isinstance(v, bool) and v != 0 else _distances_with_units(v))
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [_distances_with_units(v) for v in data]
+    return data
 
 
 def load_course(spec: CourseSpec, base_dir: str | Path = ".", *, key: str = "course") -> Course:
@@ -159,9 +212,10 @@ def scenario_to_toml(scenario: Scenario) -> str:
     """The scenario as TOML text that :func:`read_scenario` reads back to an equal Scenario.
 
     Values are written in SI (metres, seconds) under the input keys (``distance``, ``time``,
-    ``until``, ``from``); drafting sections are written as ``[[drafting.sections]]``.
+    ``until``, ``from``; distances as "<metres>m", since a bare number is refused);
+    drafting sections are written as ``[[drafting.sections]]``.
     """
     import tomli_w
 
-    data = _strip_none(scenario.model_dump(by_alias=True))
+    data = _distances_with_units(_strip_none(scenario.model_dump(by_alias=True)))
     return tomli_w.dumps(data)

@@ -155,7 +155,9 @@ def athlete_block(*, name: str, mass_kg: float, height_m: float, sex: str, ref: 
     The reference race's conditions are the caller's (the log does not know the weather).
     """
     return {"name": name, "mass_kg": mass_kg, "height_m": height_m, "sex": sex,
-            "reference": {"distance": float(ref["distance_m"]), "time": float(ref["time_s"]),
+            # a distance with its unit: a scenario file refuses a bare number (issue 14)
+            "reference": {"distance": f"{float(ref['distance_m'])!r}m",
+                          "time": float(ref["time_s"]),
                           "course": "straight", "pacing": "even-pace",
                           "conditions": {"temperature_c": temperature_c,
                                          "relative_humidity": relative_humidity}}}
