@@ -19,7 +19,21 @@ from collections.abc import Iterator, MutableMapping
 
 from typer.core import TyperGroup
 
-__all__ = ["HelpGroup", "LazyCommands", "first_sentence"]
+__all__ = ["HelpGroup", "LazyCommands", "first_sentence", "check_draws"]
+
+
+def check_draws(draws: int, *, lo: int, hi: int, what: str = "Monte Carlo draws") -> int:
+    """Refuse a ``--draws`` outside lo–hi with a message naming the option, the value, the
+    range and the fix (exit 2 through :class:`paceline.errors.UnitError`)."""
+    from paceline.errors import UnitError
+
+    if lo <= draws <= hi:
+        return draws
+    raise UnitError(f"{what} must be between {lo:,} and {hi:,}", where="--draws",
+                    value=draws, valid=f"{lo:,}–{hi:,}",
+                    fix=(f"use --draws {lo:,} or more" if draws < lo else
+                         f"use --draws {hi:,} or fewer (more draws change the percentiles "
+                         "by less than the band's own sampling noise)"))
 
 
 def first_sentence(text: str | None) -> str:

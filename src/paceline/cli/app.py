@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from paceline.cli._console import CliConsole
-from paceline.cli._help import HelpGroup
+from paceline.cli._help import HelpGroup, check_draws
 from paceline.errors import ImpossibleScenarioError, PacelineError, UnitError
 from paceline.units import (
     check_race_time,
@@ -66,6 +66,9 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a scenario key, e.g. --set conditions.temperature_c=22"),
 ]
+#: --draws of predict and plan: below 100 the P10/P90 are a handful of draws; above 1,000,000
+#: the run takes minutes and the percentiles no longer move (sampling error ∝ 1/√draws)
+MIN_DRAWS, MAX_DRAWS = 100, 1_000_000
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")]
 
 
@@ -214,6 +217,41 @@ def _print_prediction(model: RaceModel, r: RaceResult, *, all_km: bool) -> None:
     )
 
 
+def excluded_note(mc) -> str | None:
+    """One line on the draws left out of the band (None when every draw was solved)."""
+    if not mc.excluded:
+        return None
+    n = mc.finish_time_s.size
+    left = n - mc.used
+    why = "; ".join(f"{k}: {v:,}" for k, v in mc.excluded.items())
+    return (f"{left:,} of {n:,} draws ({left / n:.1%}) are outside the models' range and left "
+            f"out — {why}. The band is conditional on the {mc.used:,} draws the models rate, "
+            "and optimistic: the draws left out are the hottest, slowest races "
+            "(docs/model.md, \"Uncertainty\").")
+
+
+def point_vs_band(model: RaceModel, mc, point_s: float) -> tuple[str, dict]:
+    """Why the point prediction and the band's P50 differ: one line, and its JSON."""
+    from paceline.models import air_cost
+
+    name = model.air_cost.name
+    where = mc.percentile_of(point_s)
+    data = {"point_s": point_s, "point_percentile": where, "point_air_cost": name,
+            "band_air_cost": model.scenario.uncertainty.air_cost}
+    if model.scenario.uncertainty.air_cost != "published":
+        return (f"The point prediction sits at P{where:.0f} of the band (both use air cost "
+                f"{name}).", data)
+    slopes = air_cost.published_impeding_slopes()
+    steep = sorted(slopes.values(), reverse=True)
+    rank = steep.index(slopes[name]) + 1 if name in slopes else None
+    which = ("" if rank is None else
+             " (the steepest published impeding slope)" if rank == 1 else
+             f" (impeding slope {rank}. steepest of {len(slopes)})")
+    return (f"The point prediction uses one drag-to-cost conversion, air cost {name}{which}; "
+            f"the band samples all {len(slopes)} published conversions (their spread), so the "
+            f"point sits at P{where:.0f} of the band.", data)
+
+
 @app.command()
 def predict(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
@@ -222,7 +260,8 @@ def predict(
     pacing: Annotated[str | None, typer.Option(help="even-effort or even-pace")] = None,
     km: Annotated[bool, typer.Option("--km", help="Show every km split.")] = False,
     uncertainty: Annotated[bool, typer.Option(help="Monte Carlo over the input spreads.")] = False,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws.", min=100)] = 20000,
+    draws: Annotated[int, typer.Option(
+        help=f"Monte Carlo draws ({MIN_DRAWS:,}–{MAX_DRAWS:,}).")] = 20000,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo generator.")] = 2019,
     png: Annotated[Path | None, typer.Option(help="Write a figure (pace, elevation, splits).")]
     = None,
@@ -231,6 +270,8 @@ def predict(
              "one).")] = None,
 ) -> None:
     """Predict finish time, splits and the power breakdown for a scenario."""
+    if uncertainty:
+        check_draws(draws, lo=MIN_DRAWS, hi=MAX_DRAWS)
     if pacing is not None and pacing not in ("even-effort", "even-pace"):
         raise UnitError("unknown pacing", where="--pacing", value=pacing,
                         valid="even-effort, even-pace")
@@ -268,6 +309,11 @@ def predict(
                 "draws": draws, "seed": seed,
                 "p10_s": pct[10], "p50_s": pct[50], "p90_s": pct[90],
                 "actual_percentile": None if actual is None else mc.percentile_of(actual),
+                "draws_used": mc.used,
+                "excluded": {"count": draws - mc.used, "reasons": mc.excluded},
+                "conditional": bool(mc.excluded),
+                "note": excluded_note(mc),
+                **point_vs_band(model, mc, r.finish_time_s)[1],
                 "variance_breakdown": mc.variance_breakdown(),
                 "spreads": model.scenario.uncertainty.model_dump()}
         try:  # NaN/inf is not JSON: refuse rather than write an invalid file
@@ -288,7 +334,8 @@ def predict(
         sp = model.scenario.uncertainty
         actual = model.scenario.race.actual_time_s
         out.print(
-            f"\nUncertainty ({draws} draws, seed {seed}, even effort): "
+            f"\nUncertainty ({draws} draws, seed {seed}, even effort"
+            + ("" if not mc.excluded else f", {mc.used:,} used, conditional") + "): "
             f"P10 {format_duration(pct[10], decimals=1)} · "
             f"[bold]P50 {format_duration(pct[50], decimals=1)}[/bold] · "
             f"P90 {format_duration(pct[90], decimals=1)}"
@@ -296,6 +343,10 @@ def predict(
                f"\nactual {format_duration(actual, decimals=1)} falls at "
                f"P{mc.percentile_of(actual):.0f} of the band")
         )
+        note = excluded_note(mc)
+        if note is not None:
+            out.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
+        out.print(point_vs_band(model, mc, r.finish_time_s)[0], highlight=False)
         vt = Table(title="What the spread comes from (share of variance, each input alone)")
         vt.add_column("input")
         vt.add_column("share", justify="right")
@@ -516,7 +567,8 @@ def plan(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Output directory.")],
     set_: SetOpt = None,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws.", min=100)] = 20000,
+    draws: Annotated[int, typer.Option(
+        help=f"Monte Carlo draws ({MIN_DRAWS:,}–{MAX_DRAWS:,}).")] = 20000,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo generator.")] = 2019,
     force: Annotated[bool, typer.Option(help="Write the plan even for a target out of reach.")]
     = False,
@@ -524,6 +576,7 @@ def plan(
     = False,
 ) -> None:
     """Write the whole race plan: HTML report, JSON, CSV tables and a GPX schedule."""
+    check_draws(draws, lo=MIN_DRAWS, hi=MAX_DRAWS)
     from paceline.report.plan import STEPS, write_plan
 
     with Progress(TextColumn("{task.description}"), BarColumn(),

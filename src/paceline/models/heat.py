@@ -257,12 +257,30 @@ class HeatModel:
         Citation with DOI.
     note : str
         Whom it describes and what it leaves out.
+    max_wbgt_c : float or None
+        Highest WBGT [°C] the model gives a number for (NaN above); None = no limit.
+    data_wbgt_c : tuple of float or None
+        WBGT span of the source's data [°C] (lowest band's start, highest band's end);
+        between its end and ``max_wbgt_c`` the model is an extrapolation.
     """
 
     name: str
     speed_factor: Callable
     source: str
     note: str
+    max_wbgt_c: float | None = None
+    data_wbgt_c: tuple[float, float] | None = None
+
+    def valid_range_text(self) -> str:
+        """The model's valid WBGT range in words, with its source's data span."""
+        if self.max_wbgt_c is None:
+            return f"heat model {self.name} has no WBGT limit"
+        text = f"heat model {self.name} rates a race WBGT up to {self.max_wbgt_c:g} °C"
+        if self.data_wbgt_c is not None:
+            lo, hi = self.data_wbgt_c
+            text += (f" (its source's data span WBGT {lo:g}–{hi:g} °C; from {hi:g} to "
+                     f"{self.max_wbgt_c:g} °C the curve is extrapolated)")
+        return text
 
 
 #: The heat models by name (see the module docstring).
@@ -274,7 +292,9 @@ HEAT_MODELS: dict[str, HeatModel] = {
         "doi:10.1249/mss.0b013e31802d3aba",
         note="top-3 finishers (men, women) per WBGT band, read in the abstract; applied to "
         "every runner — slower runners slowed more in Ely's data (25th–300th place), so this "
-        "under-states the heat for them"),
+        "under-states the heat for them",
+        max_wbgt_c=ELY2007_MAX_WBGT_C,
+        data_wbgt_c=(ELY2007_BAND_EDGES_C[0][0], ELY2007_BAND_EDGES_C[-1][1])),
     "none": HeatModel(
         name="none", speed_factor=heat_speed_factor_none, source="",
         note="heat costs nothing (switches the effect off)"),

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from paceline.errors import ImpossibleScenarioError
 from paceline.models import aerodynamics as aero
 from paceline.models import air_cost, atmosphere, heat
 from paceline.models import energetics as en
@@ -167,24 +168,54 @@ class MonteCarloResult:
     """Finish times of every draw and the draws themselves.
 
     ``finish_time_s`` includes the model residual; ``model_time_s`` is the model's own solve
-    of each draw (what the exact check compares).
+    of each draw (what the exact check compares). A draw outside a model's validity (a race
+    WBGT above the heat model's limit, …) has a NaN time: it is counted in
+    :attr:`excluded` by reason and **left out** of the percentiles, the actual time's rank and
+    the variance breakdown, so the band is conditional on the draws the models rate
+    (docs/model.md, "Uncertainty").
     """
 
     finish_time_s: np.ndarray  # (draw,) [s]
     model_time_s: np.ndarray  # (draw,) [s]
     draws: Draws
     classes: int
+    #: draws left out, by reason (human text → count); empty when every draw was solved
+    excluded: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> np.ndarray:
+        """(draw,) bool: the draws with a finite finish time."""
+        return np.isfinite(self.finish_time_s)
+
+    @property
+    def used(self) -> int:
+        """How many draws the band is computed from."""
+        return int(np.count_nonzero(self.valid))
+
+    def _times(self) -> np.ndarray:
+        t = self.finish_time_s[self.valid]
+        if t.size == 0:
+            raise ImpossibleScenarioError(
+                f"none of the {self.finish_time_s.size} Monte Carlo draws is inside the "
+                "models' range (" + "; ".join(f"{k}: {v}" for k, v in self.excluded.items())
+                + "), so there is no band", where="--uncertainty",
+                fix="narrow the spreads in [uncertainty] or choose cooler conditions")
+        return t
 
     def percentiles(self, q=(10, 50, 90)) -> dict[int, float]:
-        return {int(k): float(v) for k, v in zip(q, np.percentile(self.finish_time_s, q),
+        """Percentiles of the finish time over the draws the models rate [s]."""
+        return {int(k): float(v) for k, v in zip(q, np.percentile(self._times(), q),
                                                  strict=True)}
 
     def percentile_of(self, time_s: float) -> float:
-        """Share of draws faster than ``time_s`` [%]: where a real time falls in the band."""
-        return float(100.0 * np.mean(self.finish_time_s < time_s))
+        """Share of (valid) draws faster than ``time_s`` [%]: where a time falls in the band."""
+        return float(100.0 * np.mean(self._times() < time_s))
 
     def variance_breakdown(self, bins: int = 20) -> dict[str, float]:
-        return variance_breakdown(self.finish_time_s, self.draws, bins=bins)
+        ok = self.valid
+        if ok.all():
+            return variance_breakdown(self.finish_time_s, self.draws, bins=bins)
+        return variance_breakdown(self.finish_time_s[ok], self.draws.take(ok), bins=bins)
 
 
 def variance_breakdown(time_s: np.ndarray, draws: Draws, *, bins: int = 20) -> dict[str, float]:
@@ -309,11 +340,59 @@ class MonteCarlo:
     # --- run --------------------------------------------------------------------------------
     def run(self, draws: int, rng: np.random.Generator, *, chunk: int | None = None,
             progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
-        """Simulate ``draws`` races; ``progress(done, total)`` is called after each chunk."""
+        """Simulate ``draws`` races; ``progress(done, total)`` is called after each chunk.
+
+        Draws the models do not rate (NaN) are counted by reason in the result's
+        ``excluded`` and left out of its percentiles.
+        """
         d = self.draw(draws, rng)
         t = self.solve(d, chunk=chunk, progress=progress)
         return MonteCarloResult(finish_time_s=t * (1.0 + d.residual_frac), model_time_s=t,
-                                draws=d, classes=int(self.classes.length_m.size))
+                                draws=d, classes=int(self.classes.length_m.size),
+                                excluded=self.excluded_reasons(d, t))
+
+    def draw_wbgt_c(self, d: Draws) -> tuple[np.ndarray, np.ndarray | None]:
+        """Mean WBGT [°C] of each draw's race and reference race (None without one), as the
+        heat model sees them."""
+        def mean_wbgt(temperature_c, rh, c):
+            k = self._constants(c, np.float64)
+            temp = np.asarray(temperature_c, float)[:, None] + k["offsets"][None, :]
+            w = heat.wbgt_from_temperature_humidity_c(temp, np.asarray(rh, float)[:, None])
+            return w @ k["offset_length_m"] / c.distance_m
+
+        race = (d.wbgt_c if d.wbgt_c is not None
+                else mean_wbgt(d.temperature_c, d.relative_humidity, self.classes))
+        if d.reference_wbgt_c is not None:
+            ref = d.reference_wbgt_c
+        elif self.reference is not None:
+            ref = mean_wbgt(d.reference_temperature_c, d.reference_relative_humidity,
+                            self.ref_classes)
+        else:
+            ref = None
+        return race, ref
+
+    def excluded_reasons(self, d: Draws, time_s: np.ndarray) -> dict[str, int]:
+        """Draws with no finite time, counted by reason (human text → count)."""
+        bad = ~np.isfinite(time_s)
+        if not bad.any():
+            return {}
+        out: dict[str, int] = {}
+        hm = self.model.heat_model
+        if hm.max_wbgt_c is not None:
+            race, ref = self.draw_wbgt_c(d)
+            hot = bad & ~(race <= hm.max_wbgt_c)
+            if hot.any():
+                out[f"race WBGT above {hm.max_wbgt_c:g} °C (heat model {hm.name})"] = int(
+                    hot.sum())
+            if ref is not None:
+                ref_hot = bad & ~hot & ~(ref <= hm.max_wbgt_c)
+                if ref_hot.any():
+                    out[f"reference race WBGT above {hm.max_wbgt_c:g} °C (heat model "
+                        f"{hm.name})"] = int(ref_hot.sum())
+        rest = int(bad.sum()) - sum(out.values())
+        if rest:
+            out["no finite solve (other inputs outside the models' range)"] = rest
+        return out
 
     def finish_times(self, *, temperature_c, relative_humidity_frac, wind_speed_m_s,
                      wind_from_deg, pressure_pa=None, economy_factor=1.0, capacity_factor=1.0,

@@ -369,9 +369,48 @@ class RaceModel:
         f = self.fraction_model
         return base * f(np.asarray(duration_s, float)) / f(self.reference_time_s)
 
+    def check_heat_range(self) -> None:
+        """Refuse a race or reference race whose WBGT the heat model does not rate.
+
+        Raises
+        ------
+        ImpossibleScenarioError
+            The race's (or the reference race's) mean WBGT is above the heat model's
+            ``max_wbgt_c`` (ely2007: 30 °C; its data end at 25 °C). The message names the
+            temperature and humidity keys, the WBGT computed, the valid range and the fix.
+        """
+        hm = self.heat_model
+        if hm.max_wbgt_c is None:
+            return
+        checks = [("conditions", self.scenario.conditions, self.wbgt_c)]
+        ref = self.scenario.athlete.reference
+        if ref is not None:
+            checks.append(("athlete.reference.conditions", ref.conditions,
+                           self.reference_wbgt_c))
+        for key, c, wbgt in checks:
+            if wbgt <= hm.max_wbgt_c:
+                continue
+            ramp = "" if c.temperature_end_c is None else f"→{c.temperature_end_c:g}"
+            raise ImpossibleScenarioError(
+                f"temperature {c.temperature_c:g}{ramp} °C with {key}.relative_humidity "
+                f"{c.relative_humidity:.0%} gives a WBGT of {wbgt:.1f} °C (estimated from "
+                "temperature and humidity, mean over the course), hotter than the heat model "
+                "rates", where=f"{key}.temperature_c", valid=hm.valid_range_text(),
+                fix=f"choose a cooler hour or day (a lower {key}.temperature_c or "
+                f"relative_humidity), or switch the heat effect off knowingly with "
+                '[models] heat = "none" (the prediction then ignores heat)')
+
     # --- solve ----------------------------------------------------------------------------
     def solve(self, pacing: str | None = None) -> RaceResult:
-        """The fastest finish the athlete can sustain (even effort or even pace)."""
+        """The fastest finish the athlete can sustain (even effort or even pace).
+
+        Raises
+        ------
+        ImpossibleScenarioError
+            A WBGT outside the heat model's range (:meth:`check_heat_range`), or a target
+            out of reach.
+        """
+        self.check_heat_range()
         sc = self.scenario
         pacing = pacing or sc.race.pacing
         seg = self.segments
