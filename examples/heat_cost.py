@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from paceline.errors import ImpossibleScenarioError
 from paceline.io.scenario_file import load_courses, read_scenario
 from paceline.sim import RaceModel
 from paceline.units import format_duration
@@ -41,7 +42,11 @@ def finish_at(temperature_c: float) -> float:
     sc = read_scenario(SCENARIOS / "vienna-2019.toml",
                        RUNNER + [f"conditions.temperature_c={temperature_c}"])
     course, ref = load_courses(sc, SCENARIOS)
-    return RaceModel(sc, course, ref).solve().finish_time_s
+    model = RaceModel(sc, course, ref)
+    try:
+        return model.solve().finish_time_s
+    except ImpossibleScenarioError:  # WBGT past the heat model's range: refused, no number
+        return float("nan")
 
 
 def main(out_dir: Path = ROOT / "gallery") -> dict[float, float]:
