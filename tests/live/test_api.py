@@ -106,7 +106,10 @@ def test_bad_input_is_rejected_with_a_reason_counted_and_not_stored(live):
         "malformed", "unknown-mat", "unknown-chip"]
     r = client.get(f"/api/v1/osmand?id=pacecar&lat=48.2&lon=16.4&timestamp={p.start_s}"
                    f"&speed=40", headers=auth(off))  # 40 kn = 20.6 m/s
-    assert r.status_code == 400 and r.json()["reason"].startswith("too-fast")
+    # answered 200 (Traccar Client re-sends a fix until a 2xx, blocking the newer ones) but
+    # rejected, counted, not stored
+    assert r.status_code == 200 and r.json()["status"] == "rejected"
+    assert r.json()["code"] == "too-fast" and r.headers["X-Paceline-Read"] == "rejected"
     st = client.get("/api/v1/state", headers=auth(view)).json()
     assert st["rejects"] == {"unknown-device": 1, "off-course": 1, "future-time": 1,
                              "too-fast": 2, "malformed": 1, "unknown-mat": 1,
@@ -219,3 +222,110 @@ def test_an_oversized_json_batch_is_refused_before_validation(live_sqlite):
         **auth(off), "content-type": "application/json"})
     assert r.status_code == 413 and len(r.content) < 1000
     assert svc.store.count_reads() == before
+
+
+def test_one_bad_item_does_not_fail_a_json_batch(live):
+    # one passing of the wrong type (a number for the chip is fine; an object for the time,
+    # a list as the item, a missing field) once failed the whole batch with a 422: the good
+    # passings were lost with it
+    client, svc, off, _ = live
+    p = svc.plan
+    t1 = p.start_s + float(p.scheduled_elapsed_s(1000.0))
+    batch = {"passings": [
+        {"chip": "athlete", "time": t1, "location": "1km"},
+        {"chip": "athlete", "time": {"h": 6}, "location": "2km"},
+        ["not", "an", "object"],
+        {"time": t1, "location": "3km"},
+        {"chip": 1, "time": t1 + 300, "distance_m": 2000},  # chip "1" is the athlete's
+        {"chip": "athlete", "time": t1, "location": "1km"},  # a duplicate in the batch
+    ]}
+    r = client.post("/api/v1/passings", json=batch, headers=auth(off))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["accepted"], body["duplicates"], body["rejected"]) == (2, 1, 3)
+    res = body["results"]
+    assert [x["index"] for x in res] == list(range(6))
+    assert [x["status"] for x in res] == ["accepted", "rejected", "rejected", "rejected",
+                                          "accepted", "accepted"]
+    assert [x.get("code") for x in res] == [None, "bad-time", "malformed", "missing-field",
+                                            None, None]
+    assert res[5]["duplicate"] and res[5]["id"] == res[0]["id"]
+    assert {r["key"] for r in svc.store.reads()} == {
+        f"json:athlete:1km:{round(t1 * 1000)}", f"json:1:2000.0:{round((t1 + 300) * 1000)}"}
+    # the same for GPS fixes
+    good = _fix(svc, 100)
+    r = client.post("/api/v1/fixes", json={"fixes": [good, dict(good, lat="north", time=101),
+                                                     5, dict(_fix(svc, 102), lon=None)]},
+                    headers=auth(off)).json()
+    assert [x.get("code") for x in r["results"]] == [None, "bad-number", "malformed",
+                                                     "missing-field"]
+    assert svc.store.count_reads() == {"passing": 2, "fix": 1}
+    # the envelope itself must still be a batch
+    assert client.post("/api/v1/fixes", json={"fixes": "x"}, headers=auth(off)
+                       ).status_code == 422
+
+
+def test_a_read_the_database_refuses_is_rejected_alone(live_sqlite):
+    # a constraint of the database (here a trigger) refusing one read once failed the whole
+    # transaction with a 500: nothing was stored, nothing acknowledged. Now the others are
+    # stored and acknowledged, the refused one answered 'store-refused'.
+    client, svc, off, _ = live_sqlite
+    with svc.store.engine.begin() as c:
+        from sqlalchemy import text
+
+        c.execute(text("CREATE TRIGGER no_v03 BEFORE INSERT ON live_reads "
+                       "WHEN NEW.device = 'V03' BEGIN SELECT RAISE(ABORT, 'no V03'); END"))
+    fixes = [_fix(svc, 200), _fix(svc, 200, device="V03"), _fix(svc, 201)]
+    r = client.post("/api/v1/fixes", json={"fixes": fixes}, headers=auth(off)).json()
+    assert [x["status"] for x in r["results"]] == ["accepted", "rejected", "accepted"]
+    assert r["results"][1]["code"] == "store-refused" and "no V03" in r["results"][1]["reason"]
+    assert {x["id"] for x in r["results"] if "id" in x} == {x["id"] for x in svc.store.reads()}
+    assert svc.store.count_reads() == {"fix": 2}
+
+
+def test_every_line_result_names_its_line_and_pings_are_ignored(live_sqlite):
+    # MYLAPS Ping frames gave no result, so every result after one belonged to the line
+    # before it
+    client, svc, off, _ = live_sqlite
+    p = svc.plan
+    hms = time.strftime("%H:%M:%S", time.gmtime(p.start_s + 300))
+    day = time.strftime("%y%m%d", time.gmtime(p.start_s))
+    frames = "\n".join([
+        "1KM@Ping@$",
+        f"1KM@Passing@t={hms}.100|c=athlete|d={day}@t={hms}.200|c=ghost|d={day}@1@$",
+        "",
+        "2KM@Ping@$",
+        "garbage",
+        f"2KM@Passing@t={hms}.300|c=nobody|d={day}@2@$",
+    ])
+    r = client.post("/api/v1/ingest/mylaps", content=frames, headers=auth(off)).json()
+    got = [(x["line"], x["status"], x.get("code")) for x in r["results"]]
+    assert got == [(1, "ignored", None), (2, "accepted", None), (2, "rejected", "unknown-chip"),
+                   (4, "ignored", None), (5, "rejected", "malformed"),
+                   (6, "rejected", "unknown-chip")]
+    assert [x["index"] for x in r["results"]] == list(range(6))
+    assert (r["accepted"], r["rejected"], r["ignored"]) == (1, 3, 2)
+
+
+def test_osmand_answers_a_rejected_fix_with_200_so_the_tracker_moves_on(live_sqlite):
+    # Traccar Client keeps a fix in its buffer and re-sends it every 30 s until it gets a
+    # 2xx, sending nothing newer meanwhile (traccar-client-android TrackingController): a 400
+    # for one off-course fix stalled the pace car's tracker for the rest of the race
+    client, svc, off, _ = live_sqlite
+    p = svc.plan
+    lat, lon = p.course.point_at(500.0)
+    q = {"id": "pacecar", "lat": lat + 0.01, "lon": lon, "timestamp": str(int(p.start_s + 100))}
+    r = client.get("/api/v1/osmand", params=q, headers=auth(off))
+    assert r.status_code == 200 and r.headers["X-Paceline-Read"] == "rejected"
+    assert r.json()["code"] == "off-course"
+    body = {"device_id": "ghost", "location": {"timestamp": "2019-10-12T06:16:00Z",
+                                               "coords": {"latitude": lat, "longitude": lon}}}
+    r = client.post("/api/v1/osmand", json=body, headers=auth(off))
+    assert r.status_code == 200 and r.json()["code"] == "unknown-device"
+    assert svc.store.count_reads() == {}  # neither stored as truth
+    assert svc.rejects["off-course"] == 1 and svc.rejects["unknown-device"] == 1
+    r = client.get("/api/v1/osmand", params=dict(q, lat=lat), headers=auth(off))
+    assert r.status_code == 200 and r.headers["X-Paceline-Read"] == "accepted"
+    assert svc.store.count_reads() == {"fix": 1}
+    # a wrong token stays an error the crew must see
+    assert client.get("/api/v1/osmand", params=q, headers=auth("pl_wrong")).status_code == 401

@@ -18,31 +18,32 @@ browsers' EventSource, which cannot set headers). ``official`` tokens write and 
 
 import asyncio
 import json
+import logging
 import threading
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
+from sqlalchemy.exc import DBAPIError
 
 from paceline.live.formats import (
     LINE_FORMATS,
     BadRead,
-    parse_csv_line,
     parse_fix_json,
-    parse_mylaps_frame,
     parse_osmand,
     parse_passing_json,
-    parse_raceresult_line,
     parse_traccar_json,
 )
 from paceline.live.service import LiveService
 from paceline.units import parse_distance_m
 
 __all__ = ["create_app", "create_router", "RateLimiter"]
+
+log = logging.getLogger("paceline.live")
 
 MAX_BATCH = 5000
 MAX_ID = 2**62  # ids are 64-bit in the database: larger ones cannot exist
@@ -74,6 +75,8 @@ class RateLimiter:
 
 
 class Passing(BaseModel):
+    """A mat passing."""
+
     chip: str = Field(description="Chip / transponder code or device name")
     time: str | float = Field(description="Epoch s or ms, ISO 8601, or hh:mm:ss.fff local")
     location: str | None = Field(None, description="Mat name: 10km, HALF, FINISH, …")
@@ -81,11 +84,24 @@ class Passing(BaseModel):
     seq: str | int | None = Field(None, description="Sender's sequence number (idempotency)")
 
 
+#: An item of a batch is checked alone (by its parser, not by the envelope's validation): one
+#: item of the wrong type or shape is answered ``rejected`` with its reason and the others are
+#: stored. The schema documents the item's form; the envelope takes any JSON value per item.
+def _item(model: type[BaseModel]) -> Any:
+    schema = model.model_json_schema()
+    schema["description"] = (f"{model.__doc__} Checked item by item: an item that does not "
+                             "fit is answered rejected (with its reason) and the others are "
+                             "stored.")
+    return Annotated[Any, WithJsonSchema(schema)]
+
+
 class PassingBatch(BaseModel):
-    passings: list[Passing] = Field(max_length=MAX_BATCH)
+    passings: list[_item(Passing)] = Field(max_length=MAX_BATCH)  # type: ignore[valid-type]
 
 
 class Fix(BaseModel):
+    """A GPS fix (speed in m/s)."""
+
     device: str
     time: str | float
     lat: float
@@ -98,7 +114,34 @@ class Fix(BaseModel):
 
 
 class FixBatch(BaseModel):
-    fixes: list[Fix] = Field(max_length=MAX_BATCH)
+    fixes: list[_item(Fix)] = Field(max_length=MAX_BATCH)  # type: ignore[valid-type]
+
+
+class ItemResult(BaseModel):
+    """How one read of a request was answered (after the commit)."""
+
+    index: int = Field(description="Position of the read in the answer's order (0-based)")
+    line: int | None = Field(None, description="Line formats and TCP: the input line (1-based) "
+                                               "the read came from")
+    status: Literal["accepted", "rejected", "ignored"] = Field(
+        description="accepted: stored (committed), or already stored (duplicate); rejected: "
+                    "not stored, see code/reason; ignored: a keep-alive frame (MYLAPS Ping)")
+    id: int | None = Field(None, description="Database id of the read (a duplicate: the "
+                                             "original's)")
+    duplicate: bool | None = Field(None, description="true: the read was already stored "
+                                                     "(same idempotency key)")
+    code: str | None = Field(None, description="Reason code of a rejection (docs/live.md)")
+    reason: str | None = Field(None, description="'code: what was wrong and the fix'")
+
+
+class IngestAnswer(BaseModel):
+    """The answer to a batch: counts and one result per read."""
+
+    accepted: int = Field(description="Reads stored now")
+    duplicates: int = Field(description="Reads already stored (answered with the original id)")
+    rejected: int = Field(description="Reads refused (not stored)")
+    ignored: int | None = Field(None, description="Line formats: keep-alive frames")
+    results: list[ItemResult]
 
 
 class Dropout(BaseModel):
@@ -155,6 +198,12 @@ class _Auth:
 
 def _answer(res: dict[str, Any]) -> JSONResponse:
     return JSONResponse(res)
+
+
+def _unavailable(exc: Exception) -> HTTPException:
+    log.error("ingest failed: %s", exc)
+    return HTTPException(503, "the database is unavailable; nothing of this request was "
+                              "stored — send it again", headers={"Retry-After": "1"})
 
 
 def create_router(service: LiveService, *, rate_limit: float = 5000.0) -> APIRouter:
@@ -239,63 +288,68 @@ def create_router(service: LiveService, *, rate_limit: float = 5000.0) -> APIRou
 
     async def _ingest(tok: str, items: list, source: str, raws=None) -> JSONResponse:
         auth.limit(tok, len(items))
-        res = await run_in_threadpool(service.ingest, items, source=source, raws=raws)
+        res = await _run_ingest(items, source, raws)
         return _answer(res)
 
-    @r.post("/passings")
+    async def _run_ingest(items: list, source: str, raws) -> dict[str, Any]:
+        try:
+            return await run_in_threadpool(service.ingest, items, source=source, raws=raws)
+        except DBAPIError as exc:  # the database unreachable: nothing was acknowledged
+            raise _unavailable(exc) from None
+
+    def _parse_each(batch: list[Any], parse) -> tuple[list, list[str | None]]:
+        items, raws = [], []
+        for x in batch:
+            try:
+                items.append(parse(x, tb))
+                raws.append(None)
+            except BadRead as exc:
+                items.append(exc)
+                raws.append(json.dumps(x, default=str)[:500])
+        return items, raws
+
+    answers = {200: {"model": IngestAnswer, "description": "One result per read, after the "
+                     "commit"}}
+
+    @r.post("/passings", responses=answers)
     async def passings(tok: Official, batch: PassingBatch) -> JSONResponse:
-        """A JSON batch of mat passings; each answered accepted (with its id; duplicates
-        with the original's id) or rejected with the reason — after the commit."""
-        items = []
-        for p in batch.passings:
-            try:
-                items.append(parse_passing_json(p.model_dump(), tb))
-            except BadRead as exc:
-                items.append(exc)
-        return await _ingest(tok, items, "json")
+        """A JSON batch of mat passings. Each passing is answered on its own — accepted
+        (with its id; a duplicate with the original's id and ``duplicate: true``) or
+        rejected with its reason code — after the commit: one bad passing does not fail
+        the batch."""
+        items, raws = _parse_each(batch.passings, parse_passing_json)
+        return await _ingest(tok, items, "json", raws)
 
-    @r.post("/fixes")
+    @r.post("/fixes", responses=answers)
     async def fixes(tok: Official, batch: FixBatch) -> JSONResponse:
-        """A JSON batch of GPS fixes (speed in m/s)."""
-        items = []
-        for f in batch.fixes:
-            try:
-                items.append(parse_fix_json(f.model_dump(), tb))
-            except BadRead as exc:
-                items.append(exc)
-        return await _ingest(tok, items, "json")
+        """A JSON batch of GPS fixes (speed in m/s), answered fix by fix as ``/passings``."""
+        items, raws = _parse_each(batch.fixes, parse_fix_json)
+        return await _ingest(tok, items, "json", raws)
 
-    @r.post("/ingest/{fmt}", openapi_extra={"requestBody": {"content": {
+    @r.post("/ingest/{fmt}", responses=answers, openapi_extra={"requestBody": {"content": {
         "text/plain": {"schema": {"type": "string"}}}, "required": True}})
     async def ingest_lines(request: Request, tok: Official, fmt: str,
                            location: Annotated[str | None, Query(max_length=100)] = None,
                            ) -> JSONResponse:
         """Lines of a decoder format — ``raceresult`` (passing records), ``mylaps``
-        (Exporter frames), ``csv`` (chip;time;location) — one record per line."""
+        (Exporter frames), ``csv`` (chip;time;location) — one record per line. Every result
+        names its ``line`` (1-based); a MYLAPS keep-alive (``Ping``) is answered
+        ``ignored``."""
         if fmt not in LINE_FORMATS:
             raise HTTPException(404, f"unknown format {fmt!r}; valid: {', '.join(LINE_FORMATS)}")
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             raise HTTPException(413, f"body over {MAX_BODY_BYTES} bytes; send smaller batches")
-        text = body.decode("utf-8", errors="replace")
-        items, raws = [], []
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            try:
-                if fmt == "raceresult":
-                    got = [parse_raceresult_line(line, tb, location=location)]
-                elif fmt == "mylaps":
-                    got = parse_mylaps_frame(line, tb)
-                else:
-                    got = [parse_csv_line(line, tb)]
-            except BadRead as exc:
-                got = [exc]
-            items += got
-            raws += [line] * len(got)
-        if len(items) > MAX_BATCH:
-            raise HTTPException(413, f"over {MAX_BATCH} records; send smaller batches")
-        return await _ingest(tok, items, fmt, raws)
+        lines = body.decode("utf-8", errors="replace").splitlines()
+        n = sum(1 for x in lines if x.strip())
+        if n > MAX_BATCH:
+            raise HTTPException(413, f"over {MAX_BATCH} lines; send smaller batches")
+        auth.limit(tok, n)
+        try:
+            res = await run_in_threadpool(service.ingest_lines, fmt, lines, location=location)
+        except DBAPIError as exc:
+            raise _unavailable(exc) from None
+        return _answer(res)
 
     async def _osmand(request: Request, tok: str) -> JSONResponse:
         params: dict[str, Any] = dict(request.query_params)
@@ -326,15 +380,23 @@ def create_router(service: LiveService, *, rate_limit: float = 5000.0) -> APIRou
 
     async def _one(tok: str, item, source: str, raw: str) -> JSONResponse:
         auth.limit(tok, 1)
-        res = await run_in_threadpool(service.ingest, [item], source=source, raws=[raw])
+        res = await _run_ingest([item], source, [raw])
         one = res["results"][0]
-        return JSONResponse(one, status_code=200 if one["status"] == "accepted" else 400)
+        # 200 whatever the fix's fate: Traccar Client (and OsmAnd) keep a fix in their buffer
+        # and send it again every 30 s until a 2xx answer, and send nothing newer meanwhile
+        # — a 400 for one impossible fix stalled the tracker for the rest of the race. The
+        # rejection is counted, kept in live_rejects and named in the body and a header.
+        return JSONResponse(one, status_code=200,
+                            headers={"X-Paceline-Read": one["status"]})
 
     @r.get("/osmand")
     async def osmand_get(request: Request, tok: Official) -> JSONResponse:
         """OsmAnd / Traccar Client HTTP protocol: one fix in the query (``id``, ``lat``,
         ``lon``, ``timestamp`` s/ms/ISO, ``speed`` knots, ``bearing``, ``altitude``,
-        ``accuracy``). 200 when stored, 400 with the reason when rejected."""
+        ``accuracy``). Answered 200 both when stored and when rejected (body ``status``,
+        ``code``, ``reason``; header ``X-Paceline-Read``): these clients re-send a fix until
+        they get a 2xx, and send nothing newer meanwhile. 401/403 (token), 429 and 503
+        (retry) stay errors."""
         return await _osmand(request, tok)
 
     @r.post("/osmand")

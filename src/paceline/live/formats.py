@@ -28,17 +28,55 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 __all__ = ["BadRead", "TimeBase", "KNOT_M_S", "parse_time_s", "parse_raceresult_line",
            "parse_mylaps_frame", "parse_csv_line", "parse_osmand", "parse_traccar_json",
-           "parse_fix_json", "parse_passing_json", "LINE_FORMATS"]
+           "parse_fix_json", "parse_passing_json", "parse_lines", "LINE_FORMATS",
+           "REASON_CODES"]
 
 #: One international knot [m/s] (1852 m per hour, exact).
 KNOT_M_S = 1852.0 / 3600.0
+
+
+#: Every reason code a read can be rejected with, and what causes it (docs/live.md lists
+#: them; a test checks that every code the package raises is here and documented).
+REASON_CODES: dict[str, str] = {
+    "malformed": "not the format's shape: a RACE RESULT record with < 4 fields or a PassingNo "
+                 "that is not a number, a MYLAPS frame that is not Location@Function@…@$ or a "
+                 "Passing frame without a record, a CSV line without 3 fields, a JSON batch "
+                 "item that is not an object, a Traccar body that is not JSON with "
+                 "location.coords, a TCP line over the length limit",
+    "bad-field": "an identifier (chip, device, location, seq) that is over 100 characters or "
+                 "holds control characters; a drop-out's `at` that is not a distance",
+    "bad-number": "a number field that is not a number (lat=north), an OsmAnd location= that "
+                  "is not lat,lon",
+    "out-of-range": "a number outside its range: lat ±90°, lon ±180°, speed 0–10⁴, "
+                    "bearing ±360°, altitude −1000–10000 m, accuracy 0–10⁵ m, distance_m "
+                    "0–10⁶ m; a drop-out outside the race",
+    "missing-field": "a required field is absent: chip/device/id, lat and lon, timestamp",
+    "bad-time": "not a time in any accepted form, an impossible date, or outside the race "
+                "window (1 h before the gun to 2 × the target time after it: a decoder with "
+                "the wrong date or time zone)",
+    "future-time": "more than 5 s ahead of the server's clock",
+    "unknown-chip": "a passing's chip/bib is not in the plan's devices",
+    "unknown-device": "a GPS fix's device id is not in the plan's devices",
+    "unknown-mat": "a mat name that is not a distance on the course (5km, HALF, FINISH) nor in "
+                   "mats.csv; a RACE RESULT record without BoxName and no ?location=; a JSON "
+                   "passing with neither location nor distance_m",
+    "unknown-pacer": "a drop-out names someone who is not a pacer of the plan",
+    "off-course": "a fix more than 200 m from the course line",
+    "too-fast": "a reported speed, or the along-course speed against the device's stored "
+                "reads ≥ 2 s away, over 12 m/s (after a GPS tolerance of 2 × max(accuracy, "
+                "15 m))",
+    "unsupported": "a MYLAPS function other than Passing/Store and the keep-alives "
+                   "(Ping, Pong, AckPong, GetInfo) — e.g. Marker",
+    "store-refused": "the database refused this one read (a constraint, a value its column "
+                     "cannot hold); the rest of its batch is stored",
+}
 
 
 class BadRead(ValueError):
@@ -254,6 +292,40 @@ def parse_csv_line(line: str, base: TimeBase) -> dict[str, Any]:
 
 #: Line formats accepted by ``POST /api/v1/ingest/{format}``.
 LINE_FORMATS = ("raceresult", "mylaps", "csv")
+
+
+def parse_lines(fmt: str, lines: Iterable[str], base: TimeBase, *,
+                location: str | None = None, first_line: int = 1
+                ) -> list[tuple[int, dict[str, Any] | BadRead | None]]:
+    """Lines of a decoder format → ``(line number, read | BadRead | None)`` in input order.
+
+    Each read (or the error of its line) carries the number of the line it came from
+    (``first_line`` for the first, blank lines counted but skipped): a MYLAPS frame with two
+    records gives two entries with the same line, a keep-alive frame (``Ping``) one entry
+    ``None`` (ignored) — so a sender can map every answer back to its line.
+
+    Raises
+    ------
+    KeyError
+        ``fmt`` is not one of :data:`LINE_FORMATS`.
+    """
+    if fmt not in LINE_FORMATS:
+        raise KeyError(fmt)
+    out: list[tuple[int, dict[str, Any] | BadRead | None]] = []
+    for n, line in enumerate(lines, start=first_line):
+        if not line.strip():
+            continue
+        try:
+            if fmt == "raceresult":
+                got: list[Any] = [parse_raceresult_line(line, base, location=location)]
+            elif fmt == "mylaps":
+                got = parse_mylaps_frame(line, base) or [None]
+            else:
+                got = [parse_csv_line(line, base)]
+        except BadRead as exc:
+            got = [exc]
+        out += [(n, g) for g in got]
+    return out
 
 
 def parse_passing_json(item: Mapping[str, Any], base: TimeBase) -> dict[str, Any]:

@@ -221,7 +221,8 @@ def replay(messages: list[Message], client, token: str, *, speed: float = 60.0,
         results = body.get("results") if isinstance(body, dict) else None
         if results is None and isinstance(body, dict) and "status" in body:
             results = [body]
-        for key, res in zip(m.keys, results or [], strict=False):
+        results = [x for x in results or [] if x.get("status") != "ignored"]  # keep-alives
+        for key, res in zip(m.keys, results, strict=False):
             if res.get("status") == "accepted":
                 rep.acknowledged.add(key)
             else:

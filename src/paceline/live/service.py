@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from paceline.errors import PacelineError
-from paceline.live.formats import BadRead, TimeBase
+from paceline.live.formats import BadRead, TimeBase, parse_lines
 from paceline.live.plan import LivePlan, read_live_plan
 from paceline.live.tracker import Settings, Tracker, load_projector
 from paceline.store.live import LiveStore
@@ -180,7 +180,9 @@ class LiveService:
 
         ``items`` are parsed reads or the :class:`BadRead` their parser raised. Returns
         ``{accepted, duplicates, rejected, results: [{index, status, id?, duplicate?,
-        reason?}]}`` — after the commit.
+        code?, reason?}]}`` — after the commit: a read is answered ``accepted`` only once the
+        transaction holding it has committed; one the database refuses is answered
+        ``rejected`` (``store-refused``) while the rest of the batch is stored.
         """
         now = time.time()
         results: list[dict[str, Any]] = [{} for _ in items]
@@ -195,13 +197,22 @@ class LiveService:
                     continue
                 except BadRead as exc:
                     err = exc
-            results[i] = {"index": i, "status": "rejected", "reason": str(err)}
+            results[i] = {"index": i, "status": "rejected", "code": err.code,
+                          "reason": str(err)}
             rejects.append((source, str(err), raws[i] if raws else None))
             self.rejects[err.code] += 1
-        stored = self.store.insert_reads(rows)  # commits
-        n_dup = 0
-        for i, row, (rid, dup) in zip(where, rows, stored, strict=True):
+        stored = self._store(rows)  # commits; (id, dup) or the BadRead of a refused row
+        n_dup = n_ok = 0
+        for i, row, got in zip(where, rows, stored, strict=True):
+            if isinstance(got, BadRead):
+                results[i] = {"index": i, "status": "rejected", "code": got.code,
+                              "reason": str(got)}
+                rejects.append((source, str(got), raws[i] if raws else None))
+                self.rejects[got.code] += 1
+                continue
+            rid, dup = got
             results[i] = {"index": i, "status": "accepted", "id": rid, "duplicate": dup}
+            n_ok += 1
             n_dup += dup
             if not dup:
                 self.tracker.add(row)
@@ -210,10 +221,60 @@ class LiveService:
                 self.store.add_rejects(rejects)
             except Exception:  # noqa: BLE001 — the count in memory stays; never fail acks
                 log.exception("could not record rejected input")
-        if len(rows) > n_dup:
+        if n_ok > n_dup:
             self._notify()
-        return {"accepted": len(rows) - n_dup, "duplicates": n_dup, "rejected": len(rejects),
+        return {"accepted": n_ok - n_dup, "duplicates": n_dup, "rejected": len(rejects),
                 "results": results}
+
+    def _store(self, rows: list[dict[str, Any]]) -> list[tuple[int, bool] | BadRead]:
+        """Insert checked reads in one transaction; if the database refuses the batch for
+        what one row holds (a constraint, a value its column cannot take), store them one
+        transaction each so that the others are kept, and answer the refused ones with
+        ``store-refused``. A database that cannot be reached raises (nothing acknowledged:
+        the HTTP layer answers 503 and the sender retries)."""
+        from sqlalchemy.exc import DataError, IntegrityError
+
+        try:
+            return list(self.store.insert_reads(rows))
+        except (DataError, IntegrityError) as exc:
+            log.warning("a batch of %d reads was refused by the database (%s); storing them "
+                        "one by one", len(rows), type(exc).__name__)
+        out: list[tuple[int, bool] | BadRead] = []
+        first: dict[str, tuple[int, bool] | BadRead] = {}
+        for row in rows:
+            if row["key"] in first:  # the same read twice in the batch: as the first was
+                prev = first[row["key"]]
+                out.append(prev if isinstance(prev, BadRead) else (prev[0], True))
+                continue
+            try:
+                (got,) = self.store.insert_reads([row])
+            except (DataError, IntegrityError) as exc:
+                detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200]
+                got = BadRead("store-refused", f"the database refused this read: {detail}")
+            first[row["key"]] = got
+            out.append(got)
+        return out
+
+    def ingest_lines(self, fmt: str, lines: list[str], *, location: str | None = None,
+                     first_line: int = 1) -> dict[str, Any]:
+        """Lines of a decoder format (:data:`~paceline.live.formats.LINE_FORMATS`): parse,
+        check, store, answer as :meth:`ingest` — each result with the ``line`` it came from
+        (1-based from ``first_line``), a keep-alive frame answered ``ignored``."""
+        parsed = parse_lines(fmt, lines, self.timebase, location=location,
+                             first_line=first_line)
+        reads = [(n, it) for n, it in parsed if it is not None]
+        text = dict(enumerate(lines, start=first_line))
+        res = self.ingest([it for _n, it in reads], source=fmt,
+                          raws=[text[n] for n, _it in reads])
+        got = iter(res["results"])
+        results = []
+        for n, it in parsed:
+            one = {"status": "ignored"} if it is None else dict(next(got))
+            one.update(index=len(results), line=n)
+            results.append(one)
+        res["results"] = results
+        res["ignored"] = sum(it is None for _n, it in parsed)
+        return res
 
     def reject(self, source: str, err: BadRead, raw: str | None = None) -> None:
         self.rejects[err.code] += 1

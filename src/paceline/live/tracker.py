@@ -205,10 +205,10 @@ class Tracker:
                                       "it); check the decoder's date and time zone (--tz)")
         dev = plan.device_of(read["device"])
         if dev is None:
-            code = "unknown-chip" if read["kind"] == "passing" else "unknown-device"
             known = ", ".join(sorted(plan.devices)[:8])
-            raise BadRead(code, f"{read['device']!r} is not in the plan's devices ({known}, …); "
-                                "add it to devices.csv in the plan directory")
+            raise BadRead("unknown-chip" if read["kind"] == "passing" else "unknown-device",
+                          f"{read['device']!r} is not in the plan's devices ({known}, …); "
+                          "add it to devices.csv in the plan directory")
         out = dict(read, device=dev.name)
         with self.lock:
             if read["kind"] == "passing":

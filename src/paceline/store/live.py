@@ -175,8 +175,12 @@ class LiveStore:
     def add_rejects(self, rejects: Iterable[tuple[str, str, str | None]]) -> None:
         """Record refused input ``(source, reason, raw)`` (raw cut to 500 characters)."""
         now = time.time()
-        rows = [{"source": s[:20], "reason": r[:300], "raw": None if raw is None else raw[:500],
-                 "received_s": now} for s, r, raw in rejects]
+        def clean(x: str, n: int) -> str:  # PostgreSQL text cannot hold NUL
+            return x.replace("\x00", "\\x00")[:n]
+
+        rows = [{"source": clean(s, 20), "reason": clean(r, 300),
+                 "raw": None if raw is None else clean(raw, 500), "received_s": now}
+                for s, r, raw in rejects]
         if rows:
             with self.engine.begin() as conn:
                 conn.execute(LiveRejectRow.__table__.insert(), rows)
