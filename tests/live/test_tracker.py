@@ -136,3 +136,62 @@ def test_pace_car_position_and_gap_in_the_snapshot(plan):
     assert car["device"] == "pacecar" and car["status"] == "ok"
     assert car["distance_m"] == pytest.approx(299 * v + 8.0, abs=1.5)
     assert car["gap_m"] == pytest.approx(8.0, abs=1.5)
+
+
+@pytest.fixture(scope="module")
+def race_projector(plan):
+    from paceline.live.service import find_plan_file
+
+    pr = Projector(plan, find_plan_file(plan.crew_raw["scenario"], plan))
+    assert pr.mode == "race-model", pr.note
+    return pr
+
+
+def _athlete_projection(plan, pr, upto_m, ahead_s=0.0, slow_from_m=None, slow_frac=0.0):
+    """Snapshot projection of an athlete on schedule (1 Hz fixes, no noise), ``ahead_s`` ahead
+    from the first kilometre on, ``slow_frac`` slower than the schedule after ``slow_from_m``."""
+    tr = Tracker(plan)
+    tr.projector = pr
+    v = plan.distance_m / plan.target_time_s
+    for d in np.arange(v, upto_m + 1e-6, v):
+        el = float(plan.scheduled_elapsed_s(d)) - (ahead_s if d > 1000.0 else 0.0)
+        if slow_from_m is not None and d > slow_from_m:
+            el += float(plan.scheduled_elapsed_s(d) - plan.scheduled_elapsed_s(slow_from_m)
+                        ) * slow_frac
+        tr.add({"kind": "fix", "device": "athlete", "time_s": plan.start_s + el,
+                "distance_m": float(d)})
+    return tr.snapshot()["projection"]
+
+
+def test_projection_on_schedule_is_the_schedule_finish(plan, race_projector):
+    # the old projection matched absolute model times against the schedule: a runner exactly
+    # on schedule at 1 km was projected 2:05:30 (7530 s), at 5 km 2:01:11, for a 1:59:40 plan
+    for upto in (1000.0, 5000.0, 21097.5, 40000.0):
+        p = _athlete_projection(plan, race_projector, upto)
+        assert p["finish_s"] == pytest.approx(plan.target_time_s, abs=2.0), upto
+        assert p["effort_rel"] == pytest.approx(1.0, abs=1e-3)
+        assert p["p10_s"] < p["finish_s"] < p["p90_s"]
+
+
+def test_projection_one_second_ahead_is_one_second_ahead(plan, race_projector):
+    # a runner who gained 1 s in the first kilometre and has run the schedule's pace since:
+    # the effort shown over the window is the plan's, the gap carries to the finish
+    for upto in (10000.0, 21097.5, 35000.0):
+        p = _athlete_projection(plan, race_projector, upto, ahead_s=1.0)
+        assert p["finish_s"] - plan.target_time_s == pytest.approx(-1.0, abs=0.3), upto
+
+
+def test_projection_runs_the_model_at_the_effort_shown_and_the_band_narrows(plan,
+                                                                           race_projector):
+    # 1 % slower than the schedule for the last 5 km at half way: the model runs the rest at
+    # that effort — about 1 % of the remaining 3590 s more (the model's course profile makes
+    # it not exactly 1 %), not the schedule's finish plus the gap
+    p = _athlete_projection(plan, race_projector, 21097.5, slow_from_m=16097.5, slow_frac=0.01)
+    gap = 0.01 * float(plan.scheduled_elapsed_s(21097.5) - plan.scheduled_elapsed_s(16097.5))
+    late = p["finish_s"] - plan.target_time_s
+    assert late == pytest.approx(gap + 0.01 * 3590.0, rel=0.15)
+    assert p["effort_rel"] < 0.995
+    # the band narrows as the remaining course shrinks, and is zero at the finish
+    widths = [(q["p90_s"] - q["p10_s"]) for q in (
+        _athlete_projection(plan, race_projector, x) for x in (2000.0, 10000.0, 30000.0, 42195.0))]
+    assert widths[0] > widths[1] > widths[2] > widths[3] and widths[3] == pytest.approx(0.0)

@@ -51,36 +51,55 @@ class Settings:
     pace_window_s: float = 60.0  # current pace over this window
     pace_min_span_s: float = 20.0  # … from at least this much GPS (else between mats)
     clear_frac: float = 0.7  # a raised alert clears below this fraction of its threshold
+    projection_window_m: float = 5000.0  # effort shown: over the last this many metres
+    projection_min_m: float = 200.0  # … once he has run this far (before: the plan's effort)
+    projection_piece_m: float = 1000.0  # scatter of the effort: over pieces this long
+    position_sd_m: float = 5.0  # SD of a position (GPS; mats are better) in the effort's SD
 
 
 class Projector:
-    """Projected finish at the effort shown so far.
+    """Projected finish: the race model run on the remaining course at the effort shown so far.
 
-    ``race-model`` mode: the scenario's :class:`~paceline.sim.RaceModel` is run at constant
-    efforts from 80 % to 120 % of the schedule's mean metabolic power (41 levels); the effort
-    whose elapsed time at the athlete's distance equals his elapsed time is the effort shown
-    so far, and its time over the rest of the course is added. ``schedule`` mode (no scenario
-    found): the schedule scaled uniformly. The P10–P90 band is the plan's Monte Carlo band
-    (``plan.json`` uncertainty) relative to its median, applied to the remaining time.
+    The model (``race-model`` mode: the scenario's :class:`~paceline.sim.RaceModel` at 41
+    constant metabolic powers, 80–120 % of the schedule's mean) gives the elapsed time
+    ``E(e, d)`` at every effort ``e`` and distance ``d``; ``e₀`` is the effort that finishes in
+    the target time. The model is used **relative to the schedule** ``S(d)``: over a stretch
+    ``[a, b]`` an effort ``e`` takes ``S(b) − S(a)`` times ``ρ(e, a, b) = (E(e, b) − E(e, a)) /
+    (E(e₀, b) − E(e₀, a))`` — so the model contributes how a change of effort plays out on this
+    course (its hills, turns and wind), and a runner on schedule is projected exactly onto the
+    schedule's finish. (Matching absolute model times against the schedule, as before, read
+    the model's own start and even-effort profile as the runner's effort: a runner on schedule
+    at 1 km was projected 2:05:30.)
+
+    The effort shown is the one whose ``ρ`` over the trailing window equals the runner's time
+    over it divided by the schedule's (:meth:`project`); the finish is his elapsed time plus
+    the remaining course at that effort. P10/P90: the same at the efforts of the time ratio's
+    P10/P90 (normal, the SD given by the tracker), so the band is the model's, narrows as the
+    remaining course shrinks and is zero at the finish. ``schedule`` mode (no scenario):
+    ``E = S / e``.
     """
 
     GRID = np.linspace(0.80, 1.20, 41)
+    Z90 = 1.2815515655446004  # standard normal quantile of 0.9
 
     def __init__(self, plan: LivePlan, scenario_path: Path | None = None) -> None:
         self.plan = plan
         self.distance_grid_m = np.linspace(0.0, plan.distance_m, 845)
-        sched = plan.scheduled_elapsed_s(self.distance_grid_m)
+        self.sched = plan.scheduled_elapsed_s(self.distance_grid_m)
         self.mode = "schedule"
-        self.elapsed = sched[None, :] / self.GRID[:, None]  # (effort, distance)
+        self.elapsed = self.sched[None, :] / self.GRID[:, None]  # (effort, distance)
         self.note = "projection: schedule scaled (no scenario found)"
         if scenario_path is not None:
             try:
                 self._race_model(scenario_path)
             except Exception as exc:  # noqa: BLE001 — fall back, say why
                 self.note = f"projection: schedule scaled (race model failed: {exc})"
+        fin = self.elapsed[:, -1]  # decreasing with effort
+        self.e0 = float(np.interp(plan.target_time_s, fin[::-1], self.GRID[::-1]))
+        self.plan_e = self._row(self.e0)
         band = plan.p10_p50_p90_s
-        self.rel10, self.rel90 = ((band[0] / band[1] - 1.0, band[2] / band[1] - 1.0)
-                                  if band else (-0.015, 0.015))
+        #: prior SD of the time ratio before the race shows any: the plan's Monte Carlo band
+        self.prior_sd = ((band[2] - band[0]) / (2 * self.Z90 * band[1]) if band else 0.012)
 
     def _race_model(self, scenario_path: Path) -> None:
         from paceline.io.scenario_file import load_courses, read_scenario
@@ -99,43 +118,68 @@ class Projector:
             rows.append(np.interp(frac, r.node_distance_m, r.elapsed_s))
         self.elapsed = np.array(rows)
         self.mode = "race-model"
-        self.note = f"projection: race model of {scenario_path.name} at the effort shown"
+        self.note = (f"projection: race model of {scenario_path.name} on the remaining course "
+                     "at the effort shown")
 
-    def effort(self, distance_m: float, elapsed_s: float) -> float:
-        """Effort shown so far, relative to the schedule's (1 = on schedule)."""
-        if distance_m <= 0 or elapsed_s <= 0:  # at or before the gun: nothing shown yet
-            return 1.0
-        col = np.array([np.interp(distance_m, self.distance_grid_m, row)
-                        for row in self.elapsed])  # decreasing with effort
-        if elapsed_s >= col[0]:
-            return float(self.GRID[0] * col[0] / elapsed_s)
-        if elapsed_s <= col[-1]:
-            return float(self.GRID[-1] * col[-1] / elapsed_s)
-        return float(np.interp(elapsed_s, col[::-1], self.GRID[::-1]))
-
-    def time_between(self, effort: float, from_m: float, to_m: float) -> float:
-        """Time [s] from one distance to another at a relative effort."""
-        g = float(np.clip(effort, self.GRID[0], self.GRID[-1]))
-        k = np.interp(g, self.GRID, np.arange(self.GRID.size))
+    def _row(self, e: float) -> np.ndarray:
+        """Model elapsed times [s] on the distance grid at effort ``e`` (interpolated)."""
+        k = float(np.interp(e, self.GRID, np.arange(self.GRID.size)))
         lo, hi = int(math.floor(k)), int(math.ceil(k))
-        w = k - lo
+        return (1 - (k - lo)) * self.elapsed[lo] + (k - lo) * self.elapsed[hi]
 
-        def t(d):
-            a = np.interp(d, self.distance_grid_m, self.elapsed[lo])
-            b = np.interp(d, self.distance_grid_m, self.elapsed[hi])
-            return (1 - w) * a + w * b
+    def _span(self, rows: np.ndarray, a: float, b: float) -> np.ndarray:
+        at = [np.interp(x, self.distance_grid_m, r) for r in np.atleast_2d(rows) for x in (a, b)]
+        at = np.reshape(at, (-1, 2))
+        return at[:, 1] - at[:, 0]
 
-        dt_ = float(t(to_m) - t(from_m))
-        if effort != g:  # beyond the grid: scale time with effort (speed ∝ effort, approx.)
-            dt_ *= g / effort
-        return dt_
+    def ratio(self, effort_rel: float, a: float, b: float) -> float:
+        """ρ: time over ``[a, b]`` [m] at a relative effort (1 = the plan's) divided by the
+        plan's time over it."""
+        e = effort_rel * self.e0
+        g = float(np.clip(e, self.GRID[0], self.GRID[-1]))
+        base = float(self._span(self.plan_e, a, b)[0])
+        if base <= 0:
+            return 1.0
+        rho = float(self._span(self._row(g), a, b)[0]) / base
+        return rho * g / e  # beyond the grid: time ∝ 1/effort (approx.)
 
-    def project(self, distance_m: float, elapsed_s: float) -> dict[str, float]:
-        e = self.effort(distance_m, elapsed_s)
-        rem = self.time_between(e, distance_m, self.plan.distance_m)
-        return {"effort_rel": e, "finish_s": elapsed_s + rem,
-                "p10_s": elapsed_s + rem * (1 + self.rel10),
-                "p90_s": elapsed_s + rem * (1 + self.rel90)}
+    def effort(self, time_ratio: float, a: float, b: float) -> float:
+        """The relative effort (1 = the plan's) whose ρ over ``[a, b]`` is ``time_ratio``."""
+        base = float(self._span(self.plan_e, a, b)[0])
+        if base <= 0 or not math.isfinite(time_ratio) or time_ratio <= 0:
+            return 1.0
+        rho = self._span(self.elapsed, a, b) / base  # decreasing with effort
+        if time_ratio >= rho[0]:
+            e = self.GRID[0] * rho[0] / time_ratio
+        elif time_ratio <= rho[-1]:
+            e = self.GRID[-1] * rho[-1] / time_ratio
+        else:
+            e = float(np.interp(time_ratio, rho[::-1], self.GRID[::-1]))
+        return float(e / self.e0)
+
+    def time_between(self, effort_rel: float, from_m: float, to_m: float) -> float:
+        """Time [s] from one distance to another at a relative effort (1 = the plan's)."""
+        sched = float(self.plan.scheduled_elapsed_s(to_m) - self.plan.scheduled_elapsed_s(from_m))
+        return sched * self.ratio(effort_rel, from_m, to_m)
+
+    def project(self, distance_m: float, elapsed_s: float, *, time_ratio: float = 1.0,
+                window_from_m: float = 0.0, sd: float | None = None) -> dict[str, float]:
+        """Finish [s from the gun] with its P10/P90 for a runner at ``distance_m`` after
+        ``elapsed_s`` who took ``time_ratio`` × the schedule's time over ``[window_from_m,
+        distance_m]``; ``sd`` is that ratio's standard deviation (default: the plan's
+        Monte Carlo spread)."""
+        d, end = float(distance_m), self.plan.distance_m
+        sd = self.prior_sd if sd is None else sd
+        out = {}
+        for name, q in (("finish_s", time_ratio), ("p10_s", time_ratio * (1 - self.Z90 * sd)),
+                        ("p90_s", time_ratio * (1 + self.Z90 * sd))):
+            e = self.effort(q, window_from_m, d) if d > window_from_m else 1.0
+            out[name] = elapsed_s + self.time_between(e, d, end) if d < end else elapsed_s
+            if name == "finish_s":
+                out["effort_rel"] = e
+        out["time_ratio"] = time_ratio
+        out["time_ratio_sd"] = sd
+        return out
 
 
 @dataclass
@@ -356,7 +400,7 @@ class Tracker:
                           "speed_m_s": pace, "target_speed_m_s": target_v}
         eff = 1.0
         if self.projector is not None and d > 0:
-            proj = self.projector.project(d, el)
+            proj = self.projector.project(d, el, **self._shown(ath, t, d))
             eff = proj["effort_rel"]
             out["projection"] = dict(proj, mode=self.projector.mode, note=self.projector.note)
 
@@ -440,6 +484,44 @@ class Tracker:
                                           f"{h['number']} at {h['distance_m'] / 1000:g} km"})
         out["alerts"] = alerts
         return out
+
+    def _times_at(self, device: str, xs: np.ndarray) -> np.ndarray | None:
+        """Elapsed times [s] at which a device first reached distances ``xs`` [m], from its
+        fixes (or its passings without fixes) and the gun (0 m at 0 s)."""
+        tr = self.fixes.get(device)
+        if not tr or len(tr.t) < 2:
+            tr = self.passings.get(device)
+        if not tr or not tr.t:
+            return None
+        t = np.concatenate([[0.0], np.array(tr.t) - self.plan.start_s])
+        dist = np.maximum.accumulate(np.concatenate([[0.0], tr.d]))
+        keep = np.concatenate([[True], np.diff(dist) > 0])  # first reach of each distance
+        return np.interp(xs, dist[keep], t[keep])
+
+    def _shown(self, ath: str, t: float, d: float) -> dict[str, float]:
+        """What the race has shown of the athlete's effort: his time over the trailing
+        ``projection_window_m`` divided by the schedule's (``time_ratio``), the window's start
+        and the ratio's SD — the measurement (``position_sd_m`` at both ends) and the scatter
+        of the ratio over the ``projection_piece_m`` pieces run so far (≥ 3 pieces; before
+        that the plan's Monte Carlo spread), in quadrature."""
+        s, plan, pr = self.settings, self.plan, self.projector
+        a = max(0.0, d - s.projection_window_m)
+        if d - a < s.projection_min_m:
+            return {"time_ratio": 1.0, "window_from_m": 0.0, "sd": None}
+        n = int(d // s.projection_piece_m)
+        xs = np.concatenate([[a], np.arange(n + 1) * s.projection_piece_m])
+        at = self._times_at(ath, xs)
+        if at is None:
+            return {"time_ratio": 1.0, "window_from_m": 0.0, "sd": None}
+        el = t - plan.start_s
+        sched = plan.scheduled_elapsed_s
+        q = (el - at[0]) / float(sched(d) - sched(a))
+        meas = math.sqrt(2.0) * s.position_sd_m / (d - a)
+        sd = math.hypot(meas, pr.prior_sd if pr is not None else 0.012)
+        if n >= 3:
+            piece = np.diff(at[1:]) / np.diff(sched(xs[1:]))
+            sd = math.hypot(meas, float(np.std(piece, ddof=1)))
+        return {"time_ratio": float(q), "window_from_m": a, "sd": sd}
 
     def _athlete_at(self, ath: str | None, t: float) -> float | None:
         if ath is None:
