@@ -1,8 +1,8 @@
 """kill -9 the server during a replay, restart it: every acknowledged read is stored, once.
 
-A real uvicorn process on 127.0.0.1 (SQLite, WAL, synchronous=FULL); the client retries what
-was not answered (same idempotency keys). Small scale here; benchmarks/bench_live.py prints
-the full-race version.
+A real uvicorn process on 127.0.0.1, on SQLite (WAL, synchronous=FULL) and on PostgreSQL (a
+database of its own, dropped afterwards); the client retries what was not answered (same
+idempotency keys). Small scale here; benchmarks/bench_live.py prints the full-race version.
 """
 
 import random
@@ -11,13 +11,36 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 
 import httpx
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from paceline.live.plan import read_live_plan
 from paceline.live.replay import replay, simulate_race
 from paceline.store.live import LiveStore
+from tests.conftest import PG_URL, require_pg
 from tests.live.conftest import PLAN
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def server_db(request, tmp_path):
+    """A database URL a server process can open: an SQLite file, or a PostgreSQL database of
+    its own (the server takes no schema), dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'live.sqlite'}"
+        return
+    require_pg()
+    name = "paceline_kill_" + uuid.uuid4().hex[:10]
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _free_port() -> int:
@@ -41,8 +64,8 @@ def _start(url: str, port: int) -> subprocess.Popen:
     raise RuntimeError("server did not start")
 
 
-def test_kill_9_loses_nothing_acknowledged(tmp_path):
-    url = f"sqlite:///{tmp_path / 'live.sqlite'}"
+def test_kill_9_loses_nothing_acknowledged(server_db):
+    url = server_db
     store = LiveStore(url)
     token = store.create_token("official")
     store.close()
