@@ -58,6 +58,12 @@ def serve_cmd(
                                                      "than this [s].")] = 10.0,
     rate_limit: Annotated[float, typer.Option(help="Reads per second per token (0: none).")
                           ] = 5000.0,
+    raceresult_port: Annotated[int | None, typer.Option(
+        help="Also listen on this TCP port for RACE RESULT decoders in client mode (their "
+             "pushed passings; the decoder's own port is 3601).")] = None,
+    mylaps_port: Annotated[int | None, typer.Option(
+        help="Also listen on this TCP port for MYLAPS Exporter connections (passings "
+             "acknowledged after they are stored; commonly 3097).")] = None,
     ssl_keyfile: Annotated[Path | None, typer.Option(help="TLS key (PEM).")] = None,
     ssl_certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
 ) -> None:
@@ -68,6 +74,13 @@ def serve_cmd(
 
     if not 0 < port < 65536:
         raise UnitError("port out of range", where="--port", value=port, valid="1 … 65535")
+    for name, p in (("--raceresult-port", raceresult_port), ("--mylaps-port", mylaps_port)):
+        if p is not None and not (0 < p < 65536 and p != port):
+            raise UnitError("port out of range or the HTTP port", where=name, value=p,
+                            valid=f"1 … 65535, not --port {port}")
+    if raceresult_port is not None and raceresult_port == mylaps_port:
+        raise UnitError("the two decoder ports must differ", where="--mylaps-port",
+                        value=mylaps_port)
     if behind_alert <= 0:
         raise UnitError("must be positive", where="--behind-alert", value=behind_alert)
     if (ssl_keyfile is None) != (ssl_certfile is None):
@@ -77,11 +90,15 @@ def serve_cmd(
                         fix="give the scenario TOML the plan was made from")
     url = db or default_live_db()
     application = create_app(plan_dir, url, tz=tz, scenario=scenario, rate_limit=rate_limit,
-                             settings=Settings(behind_alert_s=behind_alert))
+                             settings=Settings(behind_alert_s=behind_alert), tcp_host=host,
+                             raceresult_port=raceresult_port, mylaps_port=mylaps_port)
     svc = application.state.service
     scheme = "https" if ssl_certfile else "http"
     err.print(f"paceline live: {svc.plan.name} — {scheme}://{host}:{port}/api/v1 "
               f"(database {url.split('@')[-1]})")
+    for what, p in (("RACE RESULT decoders", raceresult_port), ("MYLAPS exporters", mylaps_port)):
+        if p is not None:
+            err.print(f"  {what}: tcp://{host}:{p}")
     if svc.scenario_path is None:
         err.print("[yellow]warning:[/yellow] the crew plan's scenario file was not found from "
                   "here: the projection scales the schedule instead of running the race model, "

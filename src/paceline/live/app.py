@@ -462,16 +462,35 @@ async def _sse(request: Request, service: LiveService, start: int, max_events: i
 
 
 def create_app(plan_dir: str | Path, db_url: str, *, schema: str | None = None,
-               rate_limit: float = 5000.0, **service_kw: Any) -> FastAPI:
-    """A standalone FastAPI app serving one race (see :class:`LiveService` for options)."""
+               rate_limit: float = 5000.0, tcp_host: str = "127.0.0.1",
+               raceresult_port: int | None = None, mylaps_port: int | None = None,
+               **service_kw: Any) -> FastAPI:
+    """A standalone FastAPI app serving one race (see :class:`LiveService` for options).
+
+    ``raceresult_port`` / ``mylaps_port``: also listen on ``tcp_host`` for RACE RESULT
+    decoders (client mode) and MYLAPS exporters (:mod:`paceline.live.connectors`), started
+    and stopped with the app."""
     service = LiveService(plan_dir, db_url, schema=schema, **service_kw)
 
     from contextlib import asynccontextmanager
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
-        yield
-        service.close()
+    async def lifespan(app_: FastAPI):
+        servers = []
+        if raceresult_port is not None or mylaps_port is not None:
+            from paceline.live.connectors import start_mylaps, start_raceresult
+
+            if raceresult_port is not None:
+                servers.append(await start_raceresult(service, tcp_host, raceresult_port))
+            if mylaps_port is not None:
+                servers.append(await start_mylaps(service, tcp_host, mylaps_port))
+        app_.state.tcp_servers = servers
+        try:
+            yield
+        finally:
+            for srv in servers:
+                srv.close()
+            service.close()
 
     app = FastAPI(title="paceline live", version="1",
                   description="Race-day tracking: timing and GPS in, projections and alerts "
