@@ -88,6 +88,42 @@ def test_replan_after_drop_out_is_fast_and_checked(small_problem):
     _agree(small_problem, new)
 
 
+def test_repair_hands_the_dropped_pacers_stints_to_free_pacers_at_once(small_problem):
+    # the race-day answer while CP-SAT searches: no solver, checked by the checker
+    s = CrewScheduler(small_problem, time_limit_s=1.0)
+    plan = s.solve("margin")
+    victim = next(a for a in plan.stints if a.from_m < 6000 < a.to_m)
+    t0 = time.perf_counter()
+    new = s.repair(plan, victim.pacer, 6000.0)
+    assert time.perf_counter() - t0 < 1.0
+    assert new.status == "feasible" and "quick repair" in new.notes[0]
+    assert all(a.pacer != victim.pacer or a.to_m <= 6000.0 + 1e-6 for a in new.stints)
+    # the others keep their stints; before 6 km nothing changes
+    for a in plan.stints:
+        if a.pacer != victim.pacer:  # kept (maybe joined to a piece he takes over)
+            assert any(b.pacer == a.pacer and b.slot == a.slot and b.from_m <= a.from_m + 1e-6
+                       and a.to_m <= b.to_m + 1e-6 for b in new.stints), a
+    for slot in plan.slots:
+        for d in (1000.0, 5900.0):
+            who = [a.pacer for p in (plan, new) for a in p.stints
+                   if a.slot == slot and a.from_m <= d < a.to_m]
+            assert who[0] == who[1]
+    _agree(small_problem, new)  # every slot covered, nobody in two slots, margins kept
+
+
+def test_repair_says_what_nobody_can_take():
+    from paceline.crew import CourseConditions, get_crew_formation
+
+    pacers = [make_pacer(f"P{i}", 770, 1610, max_stints=1) for i in range(7)]
+    pr = CrewProblem(pacers=tuple(pacers), formation=get_crew_formation("vienna-2019"),
+                     speed_m_s=1000 / 170, conditions=CourseConditions.flat(4000.0, 1.2, 10.0),
+                     exchange_points_m=(2000.0,))
+    s = CrewScheduler(pr, time_limit_s=1.0)
+    plan = s.solve("margin")
+    new = s.repair(plan, "P0", 1000.0)
+    assert new.status == "partial" and any("no free pacer" in n for n in new.notes)
+
+
 def test_replan_says_what_is_lost():
     from paceline.crew import CourseConditions, get_crew_formation
 

@@ -627,6 +627,79 @@ class CrewScheduler:
             "shorten the stints, lower the reserves or the safety margin")
 
     # ------------------------------------------------------------------------------
+    def repair(self, plan: CrewPlan, dropped: str, at_m: float) -> CrewPlan:
+        """A quick re-plan (milliseconds, no solver): what :meth:`replan` answers in seconds.
+
+        Everything before ``at_m`` and every other pacer's stints stay; the dropped pacer's
+        stints from ``at_m`` on, cut at the exchange points, are handed out in course order,
+        each to the free pacer (not running then, available, under his stint limit) with the
+        most capacity left after it — the one who took the piece before in that slot first,
+        if he still can (no extra hand-over). Capacity is the scheduler's additive use
+        against 1 − safety margin; the returned plan is replayed by the checker (its
+        ``pacers`` margins and ``notes`` say what it found). Pieces nobody can take are named
+        in the notes. Greedy: not optimal, and it may miss a plan that exists — the race-day
+        service answers with it at once and publishes :meth:`replan`'s when that arrives.
+        """
+        pr = self.problem
+        t_wall = time.perf_counter()
+        pr.index_of(dropped)  # unknown name → ScenarioError
+        if not (0.0 < at_m < pr.distance_m):
+            raise ScenarioError("the drop-out must be inside the race", where="--at",
+                                value=at_m, valid=f"0 < d < {pr.distance_m:g} m")
+        cuts = sorted({at_m, pr.distance_m, *(x for x in pr.exchange_points_m if x > at_m)})
+        kept: list[Assignment] = []
+        holes: list[tuple[str, float, float]] = []
+        for a in plan.stints:
+            if a.pacer != dropped or a.to_m <= at_m:
+                kept.append(a)
+                continue
+            if a.from_m < at_m:
+                kept.append(Assignment(a.pacer, a.slot, a.from_m, at_m))
+            edges = [max(a.from_m, at_m)] + [x for x in cuts if max(a.from_m, at_m) < x < a.to_m]
+            edges.append(a.to_m)
+            holes += [(a.slot, lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+        if not holes:
+            notes = (f"{dropped} had no stint after {_fmt_km(at_m)}: plan unchanged",)
+            return _with(plan, notes=plan.notes + notes)
+        names = [p.name for p in pr.pacers]
+        used = dict.fromkeys(names, 0.0)
+        count = dict.fromkeys(names, 0)
+        for a in kept:
+            used[a.pacer] += pr.use_between(names.index(a.pacer), a.slot, a.from_m, a.to_m)[0]
+            count[a.pacer] += 1
+        budget = 1.0 - pr.safety_margin_frac
+        lost, prev = [], {}
+        for slot, lo, hi in sorted(holes, key=lambda h: h[1]):
+            best = None
+            for i, p in enumerate(pr.pacers):
+                if p.name == dropped or lo < p.earliest_m - 1e-6 or hi > p.latest_m + 1e-6:
+                    continue
+                same = prev.get(slot) == p.name
+                if (not same and p.max_stints is not None and count[p.name] >= p.max_stints):
+                    continue
+                if any(b.pacer == p.name and b.from_m < hi - 1e-6 and lo < b.to_m - 1e-6
+                       for b in kept):
+                    continue
+                u = pr.use_between(i, slot, lo, hi)[0]
+                left = budget - used[p.name] - u
+                if left >= 0 and (best is None or (same, left) > (best[0], best[1])):
+                    best = (same, left, p.name, u)
+            if best is None:
+                lost.append(f"{slot} {_fmt_km(lo)}–{_fmt_km(hi)}")
+                continue
+            _, _, name, u = best
+            kept.append(Assignment(name, slot, lo, hi))
+            used[name] += u
+            count[name] += 0 if prev.get(slot) == name else 1
+            prev[slot] = name
+        notes = [f"quick repair after {dropped} dropped at {_fmt_km(at_m)}: his stints handed "
+                 "to free pacers with capacity left (greedy)"]
+        if lost:
+            notes.append("no free pacer with capacity for: " + "; ".join(lost))
+        bounds = np.array([0.0, *sorted(set(pr.exchange_points_m) | {at_m}), pr.distance_m])
+        return self._plan(kept, plan.objective, "partial" if lost else "feasible", 0.0, 0.0,
+                          time.perf_counter() - t_wall, bounds, notes=notes)
+
     def replan(self, plan: CrewPlan, dropped: str, at_m: float, *, objective: str | None = None
                ) -> CrewPlan:
         """Re-solve the rest of the race after ``dropped`` leaves at ``at_m``.
