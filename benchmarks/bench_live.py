@@ -101,18 +101,20 @@ def drop_pg() -> None:
         c.execute("DROP DATABASE IF EXISTS paceline_bench_live WITH (FORCE)")
 
 
-def fixes_for(plan, device: str, t0: float, n: int) -> list[dict]:
+def fixes_for(plan, device: str, t0: float, n: int, offset_s: float = 0.0) -> list[dict]:
     v = plan.distance_m / plan.target_time_s
     out = []
     for i in range(n):
-        el = t0 + i
+        el = t0 + i + offset_s
         lat, lon = plan.course.point_at(min(el * v, plan.distance_m))
         out.append({"device": device, "time": plan.start_s + el, "lat": lat, "lon": lon})
     return out
 
 
-def bench_ingest(plan, port: int, token: str, seconds: float, clients: int, batch: int
-                 ) -> tuple[float, list[float], int]:
+def bench_ingest(plan, port: int, token: str, seconds: float, clients: int, batch: int,
+                 offset_s: float = 0.0) -> tuple[float, list[float], int]:
+    """``offset_s`` (< 1 s) shifts the fixes' times so that a second run stores new reads (the
+    same times would be duplicates: answered, not stored, not counted)."""
     pacers = [d.name for d in plan.devices.values() if d.role == "pacer"]
     stop = time.perf_counter() + seconds
     lat: list[float] = []
@@ -128,7 +130,7 @@ def bench_ingest(plan, port: int, token: str, seconds: float, clients: int, batc
             while time.perf_counter() < stop:
                 d = devs[j % len(devs)]
                 j += 1
-                fx = fixes_for(plan, d, pos[d], batch)
+                fx = fixes_for(plan, d, pos[d], batch, offset_s)
                 pos[d] += batch
                 t = time.perf_counter()
                 r = c.post("/api/v1/fixes", json={"fixes": fx})
@@ -190,7 +192,8 @@ def bench_sse(plan, port: int, token: str, samples: int) -> list[float]:
 
 
 def bench_replan(plan, port: int, token: str) -> list[tuple[float, float, bool]]:
-    """Drop-outs at 6, 15, 25, 35 km: (round trip [s], re-plan wall [s], retried?)."""
+    """Drop-outs at 6, 15, 25, 35 km: (round trip [s], re-plan wall [s], answered with the
+    quick repair because the solver was not done?)."""
     hdr = {"Authorization": f"Bearer {token}"}
     out = []
     crew = plan.crew
@@ -214,7 +217,7 @@ def bench_replan(plan, port: int, token: str) -> list[tuple[float, float, bool]]
             rp = body.get("replan") or {}
             gone.add(on[0])
             out.append((rt, float(rp.get("wall_s", float("nan"))),
-                        any("tried again" in n for n in rp.get("notes", []))))
+                        rp.get("stage") == "repair"))
     return out
 
 
@@ -285,7 +288,7 @@ def run_backend(name: str, url: str, args, plan) -> None:
         for k in range(args.ingest_runs):
             load0 = os.getloadavg()[0]
             rate, lat, n = bench_ingest(plan, port, token, args.seconds, args.clients,
-                                        args.batch)
+                                        args.batch, offset_s=0.1 * k)
             lat.sort()
             p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))]
             print(f"{name:10s} ingest run {k + 1}: {rate:,.0f} reads/s over {args.seconds:g} s "
@@ -299,10 +302,10 @@ def run_backend(name: str, url: str, args, plan) -> None:
         if name == "sqlite" or args.backend == "postgresql":  # one backend is enough
             rp = bench_replan(plan, port, token)
             if rp:
-                print(f"{name:10s} drop-out re-plan: round trip {span([r[0] for r in rp])} s; "
-                      f"solve {span([r[1] for r in rp])} s; {sum(r[2] for r in rp)} needed "
-                      f"the 5 s retry (target ≤ 1 s; load {os.getloadavg()[0]:.1f})",
-                      flush=True)
+                print(f"{name:10s} drop-out re-plan: HTTP round trip {span([r[0] for r in rp])}"
+                      f" s; in the service {span([r[1] for r in rp])} s; {sum(r[2] for r in rp)}"
+                      f" of {len(rp)} answered with the quick repair (solver not done at 1 s)"
+                      f" (target ≤ 1 s; load {os.getloadavg()[0]:.1f})", flush=True)
     finally:
         p.kill()
         p.wait()

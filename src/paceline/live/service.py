@@ -190,9 +190,6 @@ class LiveService:
             exchange_every_m=None, exchange_points_m=crew.exchange_points_m,
             safety_margin_frac=crew.safety_margin_frac, reserves=0,
             target_time_s_override=crew.target_time_s, slot_drag=crew.slot_drag)
-        # wall-clock limits (not the deterministic work units the planning CLI uses for
-        # reproducible plans): on the day the rotation must arrive within the limit, and the
-        # shared 2-core machine ran 1 s of deterministic work in 2.4–3.5 s of wall time
         return CrewScheduler(problem, time_limit_s=self.replan_time_limit_s,
                              deterministic=False)
 
@@ -345,28 +342,55 @@ class LiveService:
         t0 = time.perf_counter()
         self._replan_gen += 1
         gen = self._replan_gen
+        limit = self.replan_time_limit_s
+        # the solver in a thread of its own (a scheduler of its own: they keep state), with
+        # the answer's deadline `limit` of wall time from here whatever the machine's load
+        solver = self._new_scheduler(limit)
+        job: dict[str, Any] = {"answered": False}
+        done = threading.Event()
+        decide = threading.Lock()
+
+        def solve() -> None:
+            try:
+                job["plan"] = solver.replan(crew, pacer, at_m)
+            except Exception as exc:  # noqa: BLE001 — PacelineError: no plan in the limit
+                job["error"] = exc
+            with decide:
+                done.set()
+                late = job["answered"]
+            if late:  # the answer went out with the repair: publish the solver's when ready
+                self._replan_later(crew, pacer, at_m, gen, job.get("plan"), t0)
+
+        threading.Thread(target=solve, name="live-replan", daemon=True).start()
         notes: list[str] = []
-        try:  # the greedy repair first (~0.1 s): the answer if the solver has none in time
-            quick = self._scheduler.repair(crew, pacer, at_m)
+        try:  # the greedy repair meanwhile (~0.1 s): the answer if the solver is late
+            quick = self._new_scheduler(limit).repair(crew, pacer, at_m)
         except PacelineError as exc:
             quick, notes = None, [f"quick repair failed: {exc}"]
-        try:
-            new, stage = self._scheduler.replan(crew, pacer, at_m), "solver"
-        except PacelineError as exc:
-            # CP-SAT found no plan in the limit (a loaded machine): publish the repair now
-            # and let the solver go on for 5× the time in the background
-            limit = self._scheduler.time_limit_s
-            if quick is None:
-                msg = f"re-plan failed: {exc}"
-                self.store.add_events([("alert", None, {"key": f"replan:{pacer}",
-                                                        "level": "error", "message": msg,
-                                                        "raised": True})])
-                return {"replan": None, "replan_error": msg}
+        done.wait(max(0.0, limit - (time.perf_counter() - t0)) if quick is not None else None)
+        with decide:
+            finished = done.is_set()
+            job["answered"] = not finished
+        if finished and "plan" in job:
+            new, stage = job["plan"], "solver"
+        elif quick is None:
+            msg = f"re-plan failed: {job.get('error')}"
+            self.store.add_events([("alert", None, {"key": f"replan:{pacer}", "level": "error",
+                                                    "message": msg, "raised": True})])
+            return {"replan": None, "replan_error": msg}
+        else:
             new, stage = quick, "repair"
-            notes.append(f"the solver found no plan in {limit:g} s ({exc}); the quick repair "
-                         f"is published and the solver goes on for {5 * limit:g} s")
-            threading.Thread(target=self._replan_slowly, args=(crew, pacer, at_m, gen),
-                             name="live-replan", daemon=True).start()
+            if finished:  # the solver gave up within the limit: again with 5× the time
+                notes.append(f"the solver found no plan in {limit:g} s ({job['error']}); the "
+                             f"quick repair is published, the solver goes on for "
+                             f"{5 * limit:g} s")
+                threading.Thread(target=self._replan_later,
+                                 args=(crew, pacer, at_m, gen, None, t0),
+                                 name="live-replan", daemon=True).start()
+            else:
+                notes.append(f"the solver had no plan {limit:g} s after the drop-out (a "
+                             "loaded machine); the quick repair is published, the solver's "
+                             "plan follows")
         wall = time.perf_counter() - t0
         self.tracker.set_crew(new)
         data = self._rotation_data(new, pacer, at_m, wall, stage, notes)
@@ -376,6 +400,15 @@ class LiveService:
         return {"replan": {"event_id": ids[-1], "wall_s": wall, "status": new.status,
                            "stage": stage, "notes": data["notes"],
                            "rotation": data["rotation"]}}
+
+    def _new_scheduler(self, limit_s: float):
+        from paceline.crew import CrewScheduler
+
+        # wall-clock limits (not the deterministic work units the planning CLI uses for
+        # reproducible plans): on the day the rotation must arrive within the limit, and the
+        # shared 2-core machine ran 1 s of deterministic work in 2.4–3.5 s of wall time
+        return CrewScheduler(self._scheduler.problem, time_limit_s=limit_s,
+                             deterministic=False)
 
     @staticmethod
     def _rotation_data(new, pacer: str, at_m: float, wall: float, stage: str,
@@ -387,20 +420,17 @@ class LiveService:
                 "rotation": [{"pacer": a.pacer, "slot": a.slot, "from_m": a.from_m,
                               "to_m": a.to_m} for a in new.stints if a.to_m > at_m]}
 
-    def _replan_slowly(self, crew, pacer: str, at_m: float, gen: int) -> None:
-        """The solver's re-plan with 5× the limit, published as a second ``rotation`` event
-        (stage ``solver``) unless another drop-out has been re-planned meanwhile."""
-        from paceline.crew import CrewScheduler
-
-        t0 = time.perf_counter()
-        try:
-            slow = CrewScheduler(self._scheduler.problem,
-                                 time_limit_s=5 * self._scheduler.time_limit_s,
-                                 deterministic=False)
-            new = slow.replan(crew, pacer, at_m)
-        except Exception as exc:  # noqa: BLE001 — the repair stays published
-            log.warning("background re-plan after %s failed: %s", pacer, exc)
-            return
+    def _replan_later(self, crew, pacer: str, at_m: float, gen: int, new, t0: float) -> None:
+        """After the answer went out with the repair: publish the solver's plan (``new``, or
+        a re-plan with 5× the limit when the solver had none) as a second ``rotation`` event
+        (stage ``solver``), unless another drop-out has been re-planned meanwhile."""
+        if new is None:
+            try:
+                new = self._new_scheduler(5 * self.replan_time_limit_s).replan(crew, pacer,
+                                                                               at_m)
+            except Exception as exc:  # noqa: BLE001 — the repair stays published
+                log.warning("background re-plan after %s failed: %s", pacer, exc)
+                return
         with self._replan_lock:
             if gen != self._replan_gen or self._stop:
                 return
