@@ -195,3 +195,28 @@ def test_projection_runs_the_model_at_the_effort_shown_and_the_band_narrows(plan
     widths = [(q["p90_s"] - q["p10_s"]) for q in (
         _athlete_projection(plan, race_projector, x) for x in (2000.0, 10000.0, 30000.0, 42195.0))]
     assert widths[0] > widths[1] > widths[2] > widths[3] and widths[3] == pytest.approx(0.0)
+
+
+def test_the_race_freezes_at_the_finish_line(plan):
+    # after the line a runner standing in the finish area kept moving the clock on: the page
+    # showed 2:01:20 "100 s behind", a pace of 47:46:34/km and a pace-drift alert, no finish row
+    tr = Tracker(plan)
+    tr.projector = Projector(plan)
+    v = plan.distance_m / plan.target_time_s * 0.995  # a little slow: ~36 s behind at the end
+    t_finish = plan.distance_m / v
+    els = np.arange(0.0, t_finish, 2.0)
+    _run(tr, plan, "athlete", els, els * v)
+    _run(tr, plan, "athlete", [t_finish], [plan.distance_m])
+    _run(tr, plan, "athlete", np.arange(t_finish + 2, t_finish + 80, 2.0),
+         np.full(39, plan.distance_m))  # standing at the line for 80 s
+    s = tr.snapshot()
+    a = s["athlete"]
+    assert a["finished"] is True
+    assert a["elapsed_s"] == pytest.approx(t_finish, abs=0.5)
+    assert a["gap_s"] == pytest.approx(t_finish - plan.target_time_s, abs=0.5)
+    assert a["speed_m_s"] is None
+    assert s["projection"]["mode"] == "finished"
+    assert s["projection"]["finish_s"] == s["projection"]["p10_s"] == s["projection"]["p90_s"]
+    assert s["alerts"] == []
+    assert s["mats"][-1]["location"] == "finish"
+    assert s["mats"][-1]["elapsed_s"] == pytest.approx(t_finish, abs=0.5)

@@ -209,6 +209,8 @@ class Tracker:
     :meth:`snapshot`.
     """
 
+    FINISH_TOLERANCE_M = 5.0  # the athlete is over the line within this of the course end
+
     def __init__(self, plan: LivePlan, settings: Settings | None = None) -> None:
         self.plan = plan
         self.settings = settings or Settings()
@@ -391,13 +393,31 @@ class Tracker:
         if pos is None:
             return out
         t, d = pos
+        target_v = plan.distance_m / plan.target_time_s
+        finish = self._finish_s(ath, d)
+        if finish is not None:
+            # Over the line: the race is frozen at the finish. GPS fixes after it (a runner
+            # standing in the finish area) moved the elapsed time on — the page showed 2:01:20
+            # "100 s behind", a pace of 47:46:34/km and a pace-drift alert — and no finish row.
+            sch = float(plan.target_time_s)
+            if not any(abs(m["distance_m"] - plan.distance_m) < 1.0 for m in out["mats"]):
+                out["mats"].append({"location": "finish", "distance_m": plan.distance_m,
+                                    "elapsed_s": finish, "scheduled_s": sch,
+                                    "gap_s": finish - sch})
+            out["athlete"] = {"device": ath, "time_s": plan.start_s + finish,
+                              "elapsed_s": finish, "distance_m": plan.distance_m,
+                              "scheduled_s": sch, "gap_s": finish - sch, "speed_m_s": None,
+                              "target_speed_m_s": target_v, "finished": True}
+            out["projection"] = {"finish_s": finish, "p10_s": finish, "p90_s": finish,
+                                 "effort_rel": None, "mode": "finished",
+                                 "note": "finished: the time at the line"}
+            return out
         el = t - plan.start_s
         sch = float(plan.scheduled_elapsed_s(d))
         pace = self.pace_m_s(ath)
-        target_v = plan.distance_m / plan.target_time_s
         out["athlete"] = {"device": ath, "time_s": t, "elapsed_s": el, "distance_m": d,
                           "scheduled_s": sch, "gap_s": el - sch,
-                          "speed_m_s": pace, "target_speed_m_s": target_v}
+                          "speed_m_s": pace, "target_speed_m_s": target_v, "finished": False}
         eff = 1.0
         if self.projector is not None and d > 0:
             proj = self.projector.project(d, el, **self._shown(ath, t, d))
@@ -484,6 +504,14 @@ class Tracker:
                                           f"{h['number']} at {h['distance_m'] / 1000:g} km"})
         out["alerts"] = alerts
         return out
+
+    def _finish_s(self, device: str, distance_m: float) -> float | None:
+        """Elapsed time [s] at which the athlete reached the finish (first reach of the course's
+        end, within ``FINISH_TOLERANCE_M``, from fixes or mats), or None while he is racing."""
+        if distance_m < self.plan.distance_m - self.FINISH_TOLERANCE_M:
+            return None
+        at = self._times_at(device, np.array([self.plan.distance_m]))
+        return None if at is None else float(at[0])
 
     def _times_at(self, device: str, xs: np.ndarray) -> np.ndarray | None:
         """Elapsed times [s] at which a device first reached distances ``xs`` [m], from its

@@ -25,12 +25,12 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   function render(s) {
     const a = s.athlete;
-    $("live-athlete").textContent = a ? `${(a.distance_m / 1000).toFixed(2)} km at ${P.duration(a.elapsed_s)}` + (a.speed_m_s ? `, ${P.duration(1000 / a.speed_m_s, 1)}/km` : "") : "no reads yet";
+    $("live-athlete").textContent = !a ? "no reads yet" : a.finished ? `finished in ${P.duration(a.elapsed_s, 1)}` : `${(a.distance_m / 1000).toFixed(2)} km at ${P.duration(a.elapsed_s)}` + (a.speed_m_s ? `, ${P.duration(1000 / a.speed_m_s, 1)}/km` : "");
     $("live-gap").textContent = a ? (a.gap_s >= 0 ? `${a.gap_s.toFixed(1)} s behind` : `${(-a.gap_s).toFixed(1)} s ahead`) : "—";
     const car = s.pace_car;
     $("live-car").textContent = !car ? "no fix yet" : `${(car.distance_m / 1000).toFixed(2)} km` + (car.gap_m == null ? "" : `, ${Math.abs(car.gap_m).toFixed(0)} m ${car.gap_m >= 0 ? "ahead of" : "behind"} the athlete`) + (car.status === "stale" ? " (fix is stale)" : "");
     const p = s.projection;
-    $("live-projection").textContent = p ? `${P.duration(p.finish_s, 1)} (${P.duration(p.p10_s)}–${P.duration(p.p90_s)})` : "—";
+    $("live-projection").textContent = !p ? "—" : p.mode === "finished" ? `${P.duration(p.finish_s, 1)} (final)` : `${P.duration(p.finish_s, 1)} (${P.duration(p.p10_s)}–${P.duration(p.p90_s)})`;
     const x = s.next_exchange;
     $("live-exchange").textContent = x ? `${(x.distance_m / 1000).toFixed(1)} km at ${P.duration(x.eta_s)}: ` + (x.incoming || []).map(r => r.pacer).join(", ") : "—";
     const d = s.next_drinks;
