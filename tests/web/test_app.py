@@ -109,6 +109,10 @@ def test_log_pages_and_apis(client):
     assert client.get("/api/log/activities", params={"since": "2020-13-01"}).status_code == 422
     assert client.get("/api/log/activities", params={"sort": "drop table"}).status_code == 422
     assert client.get("/log/999999").status_code == 404
+    # a sport typo answered 200 with "0 activities" beside "No activities yet"
+    bogus = client.get("/api/log/activities", params={"sport": "bogus"})
+    assert bogus.status_code == 422 and "running" in bogus.json()["detail"]
+    assert client.get("/api/log/activities", params={"sport": "swimming"}).status_code == 200
 
 
 @pytest.mark.parametrize("path,status,says", [

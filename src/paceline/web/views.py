@@ -309,6 +309,15 @@ def log_url(**params) -> str:
     return "/log" + ("?" + urlencode(q) if q else "")
 
 
+def _canonical_sports() -> set[str]:
+    """The canonical sport names of the sport table (``data/sports.csv``, column ``sport``)."""
+    import csv
+    from importlib import resources
+
+    text = resources.files("paceline").joinpath("data/sports.csv").read_text(encoding="utf-8")
+    return {row["sport"] for row in csv.DictReader(text.splitlines())}
+
+
 def activity_table(db_url: str | None, *, sport=None, since=None, until=None,
                    sort: str = "start_utc", order: str = "desc", page: int = 1,
                    per_page: int = PAGE_ROWS) -> dict:
@@ -323,6 +332,9 @@ def activity_table(db_url: str | None, *, sport=None, since=None, until=None,
     d0, d1 = _date(since, "since"), _date(until, "until")
     until_excl = None if d1 is None else d1 + dt.timedelta(days=1)
     with _log(db_url) as lg:
+        if sport and sport not in (known := set(lg.sports()) | _canonical_sports()):
+            # a typo showed "0 activities" and "No activities yet: nothing to chart" (200)
+            raise HTTPException(422, f"sport={sport!r}: one of {', '.join(sorted(known))}")
         rows, count = lg.page_activities(since=d0, until=until_excl, sport=sport or None,
                                          sort=sort, descending=order == "desc",
                                          limit=per_page, offset=(page - 1) * per_page)
