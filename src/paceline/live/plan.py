@@ -42,7 +42,10 @@ class Device:
 
 class CourseLine:
     """The course as a polyline in local east/north metres (equirectangular about the first
-    point, as :mod:`paceline.io.schedule_gpx` writes it; < 0.1 m error over a marathon).
+    point), used only to match GPS fixes to the line: the distance along it is scaled so that
+    the line's length is the race distance, so the map's small scale error (≈ 0.1 % across a
+    10 km loop) does not reach the distances. :mod:`paceline.io.schedule_gpx` writes the points
+    on the WGS 84 ellipsoid (pyproj).
 
     ``node_distance_m`` is scaled so that the line's length is the race distance.
     """

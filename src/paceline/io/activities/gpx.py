@@ -1,7 +1,7 @@
 """GPX activity reader (timed tracks) on gpxpy.
 
 Only ``<trk>`` points with a ``<time>`` are samples; routes, waypoints and untimed points are
-not a workout. Distance is the haversine length along each track segment over all its points
+not a workout. Distance is the WGS 84 geodesic length along each track segment over all its points
 (:func:`paceline.course.geodesic_distance_m`), segments joined without bridging their gaps
 (gpxpy's ``length_2d`` convention), read at the timed points; ``moving_time_s`` is gpxpy's
 ``get_moving_data()`` (its default threshold: a point pair slower than 1 km/h is "stopped");
