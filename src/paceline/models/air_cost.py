@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paceline.models._registry import lookup, names_default_first
 from paceline.models.aerodynamics import drag_area_m2
 
 __all__ = [
@@ -378,8 +379,7 @@ DEFAULT_AIR_COST_MODEL = "dasilva2022"
 
 def air_cost_model_names() -> list[str]:
     """The registry's names, default first."""
-    return [DEFAULT_AIR_COST_MODEL] + sorted(k for k in AIR_COST_MODELS
-                                             if k != DEFAULT_AIR_COST_MODEL)
+    return names_default_first(AIR_COST_MODELS, DEFAULT_AIR_COST_MODEL)
 
 
 def get_air_cost_model(name_or_model: str | AirCostModel | Callable | None = None
@@ -391,15 +391,8 @@ def get_air_cost_model(name_or_model: str | AirCostModel | Callable | None = Non
     KeyError
         For an unknown name; the message lists the valid ones.
     """
-    if name_or_model is None:
-        return AIR_COST_MODELS[DEFAULT_AIR_COST_MODEL]
-    if isinstance(name_or_model, AirCostModel):
-        return name_or_model
-    try:
-        return AIR_COST_MODELS[name_or_model]
-    except (KeyError, TypeError):
-        raise KeyError(f"unknown air-cost model {name_or_model!r}; valid: "
-                       + ", ".join(air_cost_model_names())) from None
+    return lookup(AIR_COST_MODELS, name_or_model, default=DEFAULT_AIR_COST_MODEL,
+                  kind=AirCostModel, what="air-cost model")
 
 
 def published_impeding_slopes() -> dict[str, float]:

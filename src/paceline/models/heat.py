@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paceline.models._registry import lookup, names_default_first
 from paceline.models.atmosphere import vapour_pressure_pa
 
 __all__ = [
@@ -305,7 +306,7 @@ DEFAULT_HEAT_MODEL = "ely2007"
 
 def heat_model_names() -> list[str]:
     """The registered heat models' names, the default first."""
-    return [DEFAULT_HEAT_MODEL] + sorted(k for k in HEAT_MODELS if k != DEFAULT_HEAT_MODEL)
+    return names_default_first(HEAT_MODELS, DEFAULT_HEAT_MODEL)
 
 
 def get_heat_model(name_or_model: str | HeatModel | None = None) -> HeatModel:
@@ -316,12 +317,5 @@ def get_heat_model(name_or_model: str | HeatModel | None = None) -> HeatModel:
     KeyError
         For an unknown name; the message lists the valid ones.
     """
-    if name_or_model is None:
-        return HEAT_MODELS[DEFAULT_HEAT_MODEL]
-    if isinstance(name_or_model, HeatModel):
-        return name_or_model
-    try:
-        return HEAT_MODELS[name_or_model]
-    except (KeyError, TypeError):
-        raise KeyError(f"unknown heat model {name_or_model!r}; valid: "
-                       + ", ".join(heat_model_names())) from None
+    return lookup(HEAT_MODELS, name_or_model, default=DEFAULT_HEAT_MODEL, kind=HeatModel,
+                  what="heat model")
