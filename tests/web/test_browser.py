@@ -374,3 +374,23 @@ def test_durations_carry_the_minute_when_seconds_round_to_60(page, server):
     got = page.evaluate("""() => [[4439.97, 1], [59.96, 1], [3599.6, 0], [-0.04, 1], [-75, 0]]
         .map(([s, d]) => window.paceline.duration(s, d))""")
     assert got == ["1:14:00.0", "1:00.0", "1:00:00", "0:00.0", "-1:15"]
+
+
+def test_a_pacer_is_dragged_by_its_label_too(page, server):
+    # a press on the label ("1 · 0.94") did nothing: only the small ellipse took a drag
+    page.goto(server + "/formation")
+    page.wait_for_function("document.body.dataset.updates >= '1'")
+    before = page.locator("#athlete-drag").inner_text()
+    label = page.locator('#field g.runner[data-index="1"] text').bounding_box()
+    x, y = label["x"] + label["width"] / 2, label["y"] + label["height"] / 2
+    n0 = int(page.evaluate("document.body.dataset.updates"))
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, 9):
+        page.mouse.move(x + 14 * k, y, steps=2)
+    page.mouse.up()
+    page.wait_for_function(f"parseInt(document.body.dataset.updates) > {n0}")
+    page.wait_for_timeout(400)
+    assert page.locator("#athlete-drag").inner_text() != before
+    hit = page.locator('#field g.runner[data-index="1"] rect.hit').bounding_box()
+    assert hit["width"] >= 24 and hit["height"] >= 24  # WCAG 2.2 target size, at desktop scale

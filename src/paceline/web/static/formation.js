@@ -30,6 +30,9 @@ document.addEventListener("DOMContentLoaded", () => {
       const shown = (i ? i : "athlete") + " · " + (ratios[i] == null ? "—" : ratios[i].toFixed(2));
       const [sx, sy] = toScreen(r), g = el("g", {class: "runner", tabindex: 0, role: "button", "data-index": i,
         "aria-label": `${shown}: ${i ? r.name : "the athlete"}, ${r.x_m.toFixed(2)} m ahead, ${r.y_m.toFixed(2)} m left; drag ratio ${ratios[i] == null ? "unknown" : ratios[i].toFixed(2)}; arrow keys move`});
+      // the whole labelled runner is the handle (the label alone ignored a press; the ellipse
+      // was ≈ 20×12 px on a phone): a transparent hit area over body and label, drawn first
+      el("rect", {x: sx - 0.45, y: sy - 0.6, width: 0.9, height: 0.8, fill: "transparent", class: "hit"}, g);
       el("ellipse", {cx: sx, cy: sy, rx: BODY / 2, ry: 0.15, fill: i ? colour(ratios[i]) : "#d62728", stroke: "#111", "stroke-width": 0.03}, g);
       el("text", {x: sx, y: sy - 0.24, "text-anchor": "middle", fill: "#111"}, g).textContent = shown;
       g.addEventListener("pointerdown", e => startDrag(e, i));
