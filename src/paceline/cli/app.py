@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import sys
 from pathlib import Path
@@ -603,7 +605,15 @@ def main() -> None:
     """Entry point: PacelineError → message on stderr and exit code 2, no traceback.
 
     Usage errors (unknown option, missing argument) are Typer's: usage text and exit code 2.
+
+    At exit the objects still alive are frozen (:func:`gc.freeze`, registered with
+    :mod:`atexit`, so only when the process ends): the interpreter's last garbage collections
+    then skip the ~130,000 objects of NumPy, SQLAlchemy, Typer and Matplotlib, which took
+    0.15–0.3 s after ``paceline log fitness`` had finished. Nothing is lost: the commands close
+    their files and the log, atexit handlers run, the streams are flushed; only cyclic garbage
+    still uncollected at exit is left to the operating system.
     """
+    atexit.register(gc.freeze)
     try:
         app()
     except PacelineError as exc:
