@@ -88,7 +88,8 @@ def test_compare_v_against_one_pacer_json(scenarios_dir):
 def test_compare_two_presets_and_calibrate_json():
     p, q, r = run_many([["formation", "compare", "ineos-vienna-2019", "marro-2023", "--json"],
                         ["formation", "calibrate", "--json"],
-                        ["formation", "calibrate", "--wake", "planar", "--json"]])
+                        ["formation", "calibrate", "--wake", "planar", "--turbulence",
+                         "crespo-hernandez", "--json"]])
     assert p.returncode == 0, p.stderr
     assert [f["formation"] for f in json.loads(p.stdout)["formations"]] == [
         "ineos-vienna-2019", "marro-2023"]
@@ -99,6 +100,7 @@ def test_compare_two_presets_and_calibrate_json():
     assert r.returncode == 0, r.stderr
     planar = json.loads(r.stdout)
     assert planar["wake"] == "planar" and "momentum_thickness_m" in planar["parameters"]
+    assert planar["turbulence"] == "crespo-hernandez"
 
 
 def test_worth(scenarios_dir):
@@ -129,6 +131,7 @@ BAD = [
     (["compare", "ineos-vienna-2019", "--crosswind", "nan"], "crosswind"),
     (["calibrate", "--superposition", "katic"], "superposition"),
     (["calibrate", "--wake", "3d"], "finite-height, planar"),
+    (["calibrate", "--turbulence", "frandsen"], "none, crespo-hernandez"),
     (["show", "--positions", "1.2,0", "--png", "/nonexistent/dir/x.png"],
      "/nonexistent/dir/x.png"),  # was a PIL FileNotFoundError traceback
     (["show", "solo", "--png", "/"], "is a folder"),

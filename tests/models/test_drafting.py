@@ -114,6 +114,53 @@ def test_wake_is_body_wide_at_source_and_widens(wake):
         assert np.exp(-dm.BODY_HEIGHT_M**2 / (2 * sz0**2)) == pytest.approx(0.5, abs=1e-3)
 
 
+def test_crespo_hernandez_added_turbulence_by_hand():
+    # Crespo & Hernández 1996 (J Wind Eng Ind Aerodyn 61:71, eq. 21; Niayifar & Porté-Agel
+    # 2016 eq. 13): I+ = 0.73 a^0.8325 I0^0.0325 (x/D)^-0.32. By hand at a = 0.3, I0 = 0.10,
+    # x/D = 5 (inside the stated range 5-15): 0.73 × 0.36704 × 0.92792 × 0.59749 = 0.14855;
+    # at x/D = 10: × 2^-0.32 = 0.80107 → 0.11900. Tolerance 5e-5 (the hand rounding).
+    assert dm.added_turbulence_crespo_hernandez(0.3, 0.10, 5.0) == pytest.approx(0.14855,
+                                                                                  abs=5e-5)
+    assert dm.added_turbulence_crespo_hernandez(0.3, 0.10, 10.0) == pytest.approx(0.11900,
+                                                                                   abs=5e-5)
+    # closer than 5 D the power law is not extrapolated: held at its 5 D value
+    assert dm.added_turbulence_crespo_hernandez(0.3, 0.10, 1.0) == pytest.approx(0.14855,
+                                                                                  abs=5e-5)
+    assert dm.added_turbulence_crespo_hernandez(0.3, 0.10, 1.0, clip_near=False) > 0.2
+    # momentum theory: C_T = 4a(1 - a); a runner's Cd 0.9 → a = 0.342 (inside 0.1-0.4)
+    a = dm.induction_factor(dm.RUNNER_DRAG_COEFFICIENT)
+    assert 4 * a * (1 - a) == pytest.approx(0.9)
+    # Niayifar & Porté-Agel 2016: k = 0.3837 I + 0.003678; k = 0.05 ↔ I0 = 12.07 %
+    assert dm.growth_rate_from_turbulence(0.12) == pytest.approx(0.049722, abs=1e-6)
+    assert dm.turbulence_from_growth_rate(0.05) == pytest.approx(0.12072, abs=1e-5)
+
+
+def test_added_turbulence_widens_a_waked_runners_wake():
+    # a pacer standing in another's wake leaves a wider, weaker wake: a file ahead of the
+    # athlete shelters less with the option; a single pacer (nothing waked) is unchanged
+    p = {"wake_drag_area_m2": 0.85, "initial_width_m": 0.17, "growth_rate": 0.05}
+    one = {t: dm.drag_ratio([0.0, 1.0], [0.0, 0.0], turbulence=t, **p)[0]
+           for t in dm.TURBULENCE_MODELS}
+    assert one["crespo-hernandez"] == pytest.approx(one["none"], abs=1e-12)
+    file3 = {t: dm.drag_ratio(*dm.single_file_positions_m(4, 1.0, 3), turbulence=t, **p)[0]
+             for t in dm.TURBULENCE_MODELS}
+    assert file3["crespo-hernandez"] > file3["none"] + 0.02
+    # the growth rate of each runner: ambient for the leader, faster for those behind
+    x, y = dm.single_file_positions_m(3, 1.0, 2)
+    ds = x[:, None] - x[None, :]
+    k = dm.TURBULENCE_MODELS["crespo-hernandez"].growth(
+        -ds, np.zeros_like(ds), p | {"body_width_m": dm.BODY_WIDTH_M})
+    lead = np.argmax(x)
+    assert k[lead] == pytest.approx(0.05)
+    assert np.all(np.delete(k, lead) > 0.08)
+    # vectorized over formations like the rest of the model
+    xs = np.stack([x, x + 0.1])
+    r = dm.drag_ratio(xs, np.zeros_like(xs), turbulence="crespo-hernandez")
+    assert r.shape == (2, 3) and np.all(np.isfinite(r))
+    with pytest.raises(ValueError, match="'crespo-hernandez'"):
+        dm.drag_ratio([0.0, 1.0], [0.0, 0.0], turbulence="frandsen")
+
+
 def test_doublet_slows_ahead_speeds_beside():
     assert dm.blockage_doublet(-1.0, 0.0, blockage_radius_m=0.3) == pytest.approx(-0.09)
     assert dm.blockage_doublet(0.0, 1.0, blockage_radius_m=0.3) == pytest.approx(0.09)
@@ -201,7 +248,8 @@ WAKES = list(PARAMETER_BOUNDS)  # every wake shape, each with its own fitted con
 def _coefficients(wake):
     return st.fixed_dictionaries({
         k: st.floats(lo, hi) for k, (lo, hi) in PARAMETER_BOUNDS[wake].items()
-    } | {"blockage_radius_m": st.floats(0.0, 0.3), "wake": st.just(wake)})
+    } | {"blockage_radius_m": st.floats(0.0, 0.3), "wake": st.just(wake),
+         "turbulence": st.sampled_from(list(dm.TURBULENCE_MODELS))})
 
 
 coefficients = st.sampled_from(WAKES).flatmap(_coefficients)

@@ -345,6 +345,10 @@ def calibrate(
     wake: Annotated[str | None, typer.Option(
         "--wake", help="Wake shape: finite-height (3-D) or planar (2-D); default: the "
         "model's.")] = None,
+    turbulence: Annotated[str | None, typer.Option(
+        "--turbulence", help="Wake-added turbulence: none (every wake grows at the fitted "
+        "rate) or crespo-hernandez (a waked runner's wake grows faster); default: the "
+        "model's.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Fit the drafting model to the published cases; residual of each, in sample and held out.
@@ -352,7 +356,13 @@ def calibrate(
     Held out = leave one source out: refit without every case of that publication, predict it.
     """
     from paceline.formation.calibration import leave_one_source_out
-    from paceline.models.drafting import DEFAULT_WAKE, SUPERPOSITION_MODELS, WAKE_MODELS
+    from paceline.models.drafting import (
+        DEFAULT_TURBULENCE,
+        DEFAULT_WAKE,
+        SUPERPOSITION_MODELS,
+        TURBULENCE_MODELS,
+        WAKE_MODELS,
+    )
 
     if superposition not in SUPERPOSITION_MODELS or superposition == "none":
         raise ScenarioError("unknown wake superposition rule", where="--superposition",
@@ -361,16 +371,21 @@ def calibrate(
     if wake not in WAKE_MODELS:
         raise ScenarioError("unknown wake shape", where="--wake", value=wake,
                             valid=", ".join(WAKE_MODELS))
-    res = fit(superposition=superposition, wake=wake)
+    turbulence = DEFAULT_TURBULENCE if turbulence is None else turbulence
+    if turbulence not in TURBULENCE_MODELS:
+        raise ScenarioError("unknown wake-added turbulence model", where="--turbulence",
+                            value=turbulence, valid=", ".join(TURBULENCE_MODELS))
+    res = fit(superposition=superposition, wake=wake, turbulence=turbulence)
     if json_:
-        held = leave_one_source_out(superposition=superposition, wake=wake)
+        held = leave_one_source_out(superposition=superposition, wake=wake,
+                                    turbulence=turbulence)
     else:
         with Progress(TextColumn("leave-one-source-out refits"), BarColumn(),
                       TextColumn("{task.completed}/{task.total} sources"),
                       console=Console(stderr=True), transient=True) as prog:
             task = prog.add_task("loso", total=1)
             held = leave_one_source_out(superposition=superposition, wake=wake,
-                                        progress=lambda d, t:
+                                        turbulence=turbulence, progress=lambda d, t:
                                         prog.update(task, completed=d, total=t))
     out_of = {c.case.case_id: c for c in held.cases}
 
@@ -379,7 +394,7 @@ def calibrate(
 
     if json_:
         print(json.dumps({
-            "superposition": superposition, "wake": wake,
+            "superposition": superposition, "wake": wake, "turbulence": turbulence,
             "parameters": res.parameters, "rms_residual": res.rms_residual,
             "weighted_rms_residual": res.weighted_rms_residual,
             "held_out_rms_residual": held.rms_residual,
@@ -416,7 +431,8 @@ def calibrate(
                   f"{100 * h.residual:+.1f}" if h else "—")
     out.print(t)
     p = res.parameters
-    out.print(f"wake {wake}, superposition {superposition}; fitted: "
+    out.print(f"wake {wake}, superposition {superposition}, added turbulence {turbulence}; "
+              "fitted: "
               + ", ".join(f"{k} = {v:.4g}" for k, v in p.items()))
     out.print(f"RMS residual in sample {100 * res.rms_residual:.1f} points (weighted "
               f"{100 * res.weighted_rms_residual:.1f}); held out, leave one source out: "

@@ -110,6 +110,7 @@ class CalibrationResult:
     cases: tuple[CaseResidual, ...]
     superposition: str = dm.DEFAULT_SUPERPOSITION
     wake: str = dm.DEFAULT_WAKE
+    turbulence: str = dm.DEFAULT_TURBULENCE
 
     def _fitted(self):
         return [c for c in self.cases if c.case.weight > 0]
@@ -140,6 +141,7 @@ class HeldOutResult:
     parameters_by_source: dict[str, dict[str, float]]
     superposition: str = dm.DEFAULT_SUPERPOSITION
     wake: str = dm.DEFAULT_WAKE
+    turbulence: str = dm.DEFAULT_TURBULENCE
 
     @property
     def rms_residual(self) -> float:
@@ -195,28 +197,32 @@ def read_cases(path=None) -> list[CalibrationCase]:
     return cases
 
 
-def _model_reductions(cases, params, superposition, wake) -> np.ndarray:
+def _model_reductions(cases, params, superposition, wake,
+                      turbulence=dm.DEFAULT_TURBULENCE) -> np.ndarray:
     return np.array([
         np.nan if c.x_m is None else
         1.0 - float(dm.drag_ratio(c.x_m, c.y_m, c.speed_m_s, superposition=superposition,
-                                  wake=wake, **params)[0])
+                                  wake=wake, turbulence=turbulence, **params)[0])
         for c in cases])
 
 
 def residuals(params: dict[str, float] | None = None, cases=None,
-              superposition=dm.DEFAULT_SUPERPOSITION, wake=dm.DEFAULT_WAKE
-              ) -> CalibrationResult:
+              superposition=dm.DEFAULT_SUPERPOSITION, wake=dm.DEFAULT_WAKE,
+              turbulence=dm.DEFAULT_TURBULENCE) -> CalibrationResult:
     """Model vs published for every case, with the given constants (default: the model's)."""
     cases = cases if cases is not None else read_cases()
     model = dm.get_wake_model(wake)
-    p = dict(model.parameters) if params is None else dict(params)
-    red = _model_reductions(cases, p, superposition, model.name)
+    turb = dm.get_turbulence_model(turbulence).name
+    p = (dict(model.parameters) | dm.TURBULENCE_MODELS[turb].parameters.get(model.name, {})
+         if params is None else dict(params))
+    red = _model_reductions(cases, p, superposition, model.name, turb)
     return CalibrationResult(p, tuple(CaseResidual(c, float(m))
                                       for c, m in zip(cases, red, strict=True)), superposition,
-                             model.name)
+                             model.name, turb)
 
 
-def _fit_parameters(used, superposition, wake, x0=None) -> dict[str, float]:
+def _fit_parameters(used, superposition, wake, x0=None,
+                    turbulence=dm.DEFAULT_TURBULENCE) -> dict[str, float]:
     model = dm.get_wake_model(wake)
     bounds = PARAMETER_BOUNDS[model.name]
     names = list(bounds)
@@ -231,7 +237,7 @@ def _fit_parameters(used, superposition, wake, x0=None) -> dict[str, float]:
 
     def f(theta):
         return sw * (_model_reductions(used, dict(zip(names, theta, strict=True)) | fixed,
-                                       superposition, model.name) - obs)
+                                       superposition, model.name, turbulence) - obs)
 
     from scipy.optimize import least_squares  # lazy: ~0.25 s to import
 
@@ -245,7 +251,7 @@ def _fit_parameters(used, superposition, wake, x0=None) -> dict[str, float]:
 
 
 def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
-        wake=dm.DEFAULT_WAKE) -> CalibrationResult:
+        wake=dm.DEFAULT_WAKE, turbulence=dm.DEFAULT_TURBULENCE) -> CalibrationResult:
     """Weighted least-squares fit of a wake shape's constants to the cases marked ``in_fit``.
 
     Each residual is weighted by :attr:`CalibrationCase.weight` (confidence × geometry,
@@ -261,6 +267,9 @@ def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
         Wake superposition rule (:data:`paceline.models.drafting.SUPERPOSITION_MODELS`).
     wake : str
         Wake shape (:data:`paceline.models.drafting.WAKE_MODELS`).
+    turbulence : str
+        Wake-added turbulence (:data:`paceline.models.drafting.TURBULENCE_MODELS`); with
+        "crespo-hernandez" the fitted ``growth_rate`` is the *ambient* k0 (same bounds).
 
     Raises
     ------
@@ -270,12 +279,15 @@ def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
     cases = cases if cases is not None else read_cases()
     dm.get_superposition(superposition)
     wake = dm.get_wake_model(wake).name
+    turbulence = dm.get_turbulence_model(turbulence).name
     used = [c for c in cases if c.weight > 0]
-    return residuals(_fit_parameters(used, superposition, wake), cases, superposition, wake)
+    return residuals(_fit_parameters(used, superposition, wake, turbulence=turbulence), cases,
+                     superposition, wake, turbulence)
 
 
 def leave_one_source_out(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
-                         progress=None, wake=dm.DEFAULT_WAKE) -> HeldOutResult:
+                         progress=None, wake=dm.DEFAULT_WAKE,
+                         turbulence=dm.DEFAULT_TURBULENCE) -> HeldOutResult:
     """Fit on every source but one, predict that source's cases; once per source.
 
     Returns
@@ -285,18 +297,19 @@ def leave_one_source_out(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
     """
     cases = cases if cases is not None else read_cases()
     wake = dm.get_wake_model(wake).name
+    turbulence = dm.get_turbulence_model(turbulence).name
     used = [c for c in cases if c.weight > 0]
     sources = list(dict.fromkeys(c.source_id for c in used))
     out, params = [], {}
     for k, s in enumerate(sources):
         train = [c for c in used if c.source_id != s]
         test = [c for c in used if c.source_id == s]
-        p = _fit_parameters(train, superposition, wake)
+        p = _fit_parameters(train, superposition, wake, turbulence=turbulence)
         params[s] = p
-        red = _model_reductions(test, p, superposition, wake)
+        red = _model_reductions(test, p, superposition, wake, turbulence)
         out.extend(CaseResidual(c, float(m)) for c, m in zip(test, red, strict=True))
         if progress is not None:
             progress(k + 1, len(sources))
     order = {c.case_id: i for i, c in enumerate(used)}
     out.sort(key=lambda r: order[r.case.case_id])
-    return HeldOutResult(tuple(out), params, superposition, wake)
+    return HeldOutResult(tuple(out), params, superposition, wake, turbulence)

@@ -77,6 +77,18 @@ __all__ = [
     "speed_ratio_at",
     "drag_ratio",
     "single_file_positions_m",
+    "RUNNER_DRAG_COEFFICIENT",
+    "CRESPO_HERNANDEZ_COEFFICIENTS",
+    "CRESPO_HERNANDEZ_MIN_DISTANCE_D",
+    "NIAYIFAR_GROWTH_COEFFICIENTS",
+    "induction_factor",
+    "added_turbulence_crespo_hernandez",
+    "growth_rate_from_turbulence",
+    "turbulence_from_growth_rate",
+    "TurbulenceModel",
+    "TURBULENCE_MODELS",
+    "DEFAULT_TURBULENCE",
+    "get_turbulence_model",
 ]
 
 #: Lateral width of a runner used to average a wake over the body [m]. ASSUMED: biacromial
@@ -583,9 +595,222 @@ def get_wake_model(name_or_model) -> WakeModel:
         raise ValueError(f"unknown wake model {name_or_model!r}; valid: {valid}") from None
 
 
-def _params(kw, wake=DEFAULT_WAKE) -> tuple[dict, WakeModel]:
+# ---- wake-added turbulence: a waked body leaves a wider wake (selectable) -----------------
+
+#: Drag coefficient of a runner on his frontal area, used as the "thrust coefficient" C_T of
+#: momentum theory to give the body an induction factor [-]. ASSUMED: 0.9 (van Ingen Schenau
+#: 1991, the Cd behind :func:`paceline.models.aerodynamics.drag_area_m2` with Pugh 1971's
+#: frontal area).
+RUNNER_DRAG_COEFFICIENT = 0.9
+
+#: Crespo & Hernández (1996, J Wind Eng Ind Aerodyn 61:71-85, eq. 21 as implemented by DTU
+#: PyWake and NREL FLORIS, and used by Niayifar & Porté-Agel 2016 eq. 13): the turbulence
+#: intensity a wake adds, I+ = c·a^p_a·I0^p_I·(x/D)^p_x. The sign of p_I is disputed: FLORIS's
+#: notes read −0.0325 in the original scan, PyWake and Niayifar & Porté-Agel use +0.0325
+#: (used here; I0^±0.0325 differ by < 15 % for I0 = 0.12).
+CRESPO_HERNANDEZ_COEFFICIENTS = {"constant": 0.73, "induction_exponent": 0.8325,
+                                 "ambient_exponent": 0.0325, "distance_exponent": -0.32}
+
+#: The lower end of the range of x/D the Crespo–Hernández fit was made for (5 ≤ x/D ≤ 15).
+#: Closer behind the source I+ is held at its value at 5 D (no extrapolation of the power
+#: law, which diverges at x → 0); for a runner D = 0.40 m, so this is every spacing < 2 m.
+CRESPO_HERNANDEZ_MIN_DISTANCE_D = 5.0
+
+#: Niayifar & Porté-Agel (2016, Energies 9:741, eq. 14): wake growth rate from the local
+#: streamwise turbulence intensity, k = slope·I + offset (fitted to LES for 0.065 < I < 0.15).
+NIAYIFAR_GROWTH_COEFFICIENTS = (0.3837, 0.003678)
+
+
+def induction_factor(thrust_coefficient):
+    """Axial induction factor of a body of given thrust (drag) coefficient, momentum theory.
+
+    Parameters
+    ----------
+    thrust_coefficient : array_like
+        C_T ≤ 1 [-] (a runner: its drag coefficient, :data:`RUNNER_DRAG_COEFFICIENT`).
+
+    Returns
+    -------
+    ndarray
+        a = ½(1 − √(1 − C_T)) [-] (C_T = 4a(1 − a), the lower root; as PyWake's Crespo–
+        Hernández model computes it). NaN for C_T > 1.
+
+    Examples
+    --------
+    >>> round(float(induction_factor(0.9)), 4)
+    0.3419
+    """
+    ct = np.asarray(thrust_coefficient, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return 0.5 * (1.0 - np.sqrt(1.0 - ct))
+
+
+def added_turbulence_crespo_hernandez(induction, ambient_intensity, distance_over_diameter,
+                                      *, clip_near=True):
+    """Turbulence intensity added by one wake, Crespo & Hernández (1996).
+
+    Parameters
+    ----------
+    induction : array_like
+        Axial induction factor a of the source [-] (:func:`induction_factor`).
+    ambient_intensity : array_like
+        Ambient streamwise turbulence intensity I0 [-].
+    distance_over_diameter : array_like
+        Distance behind the source in source diameters (widths), x/D [-], > 0.
+    clip_near : bool
+        Hold I+ at its value at x/D = :data:`CRESPO_HERNANDEZ_MIN_DISTANCE_D` closer than that
+        (the fit's range starts there); False evaluates the power law as written.
+
+    Returns
+    -------
+    ndarray
+        I+ = 0.73·a^0.8325·I0^0.0325·(x/D)^−0.32 [-].
+
+    Notes
+    -----
+    Crespo A, Hernández J (1996), Turbulence characteristics in wind-turbine wakes, J Wind
+    Eng Ind Aerodyn 61:71-85, doi:10.1016/0167-6105(95)00033-X (stated range 5 ≤ x/D ≤ 15,
+    0.07 ≤ I0 ≤ 0.14, 0.1 ≤ a ≤ 0.4); used for wake growth by Niayifar & Porté-Agel (2016),
+    Energies 9:741, doi:10.3390/en9090741.
+
+    Examples
+    --------
+    >>> round(float(added_turbulence_crespo_hernandez(0.3, 0.1, 5.0)), 4)
+    0.1485
+    """
+    c = CRESPO_HERNANDEZ_COEFFICIENTS
+    x = np.asarray(distance_over_diameter, dtype=float)
+    if clip_near:
+        x = np.maximum(x, CRESPO_HERNANDEZ_MIN_DISTANCE_D)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (c["constant"] * np.asarray(induction, dtype=float) ** c["induction_exponent"]
+                * np.asarray(ambient_intensity, dtype=float) ** c["ambient_exponent"]
+                * x ** c["distance_exponent"])
+
+
+def growth_rate_from_turbulence(turbulence_intensity):
+    """Wake growth rate k from the local turbulence intensity (Niayifar & Porté-Agel 2016).
+
+    Examples
+    --------
+    >>> round(float(growth_rate_from_turbulence(0.12)), 4)
+    0.0497
+    """
+    slope, offset = NIAYIFAR_GROWTH_COEFFICIENTS
+    return slope * np.asarray(turbulence_intensity, dtype=float) + offset
+
+
+def turbulence_from_growth_rate(growth_rate):
+    """The ambient turbulence intensity whose Niayifar–Porté-Agel growth rate is ``growth_rate``.
+
+    Examples
+    --------
+    >>> round(float(turbulence_from_growth_rate(0.05)), 4)
+    0.1207
+    """
+    slope, offset = NIAYIFAR_GROWTH_COEFFICIENTS
+    return (np.asarray(growth_rate, dtype=float) - offset) / slope
+
+
+def _no_added_turbulence(ds, dn, p):
+    return p["growth_rate"]
+
+
+def _growth_crespo_hernandez(ds, dn, p):
+    """Growth rate of each runner's own wake (..., source) from the turbulence it stands in.
+
+    ``ds``, ``dn`` (..., target, source). The ambient growth rate ``p["growth_rate"]`` (the
+    fitted k0) fixes the ambient intensity I0 through Niayifar & Porté-Agel's relation; a runner
+    standing in another's wake feels I = √(I0² + I+²), I+ from the upstream wake that adds the
+    most (Niayifar & Porté-Agel 2016), weighted by the share of the runner's width inside that
+    wake (edge at ±2σ_y, σ_y with the ambient k0: the width is not iterated), and its own
+    wake grows at k = 0.3837·I + 0.003678.
+    """
+    k0 = p["growth_rate"]
+    i0 = turbulence_from_growth_rate(k0)
+    d = BODY_WIDTH_M  # the source's width is the "diameter"
+    a = induction_factor(RUNNER_DRAG_COEFFICIENT)
+    s = np.maximum(ds, 0.0)
+    iplus = added_turbulence_crespo_hernandez(a, i0, s / d)
+    edge = 2.0 * (p["initial_width_m"] + k0 * s)
+    half = 0.5 * d
+    inside = np.minimum(dn + half, edge) - np.maximum(dn - half, -edge)
+    iplus = iplus * (np.clip(inside, 0.0, d) / d) * (ds > 0.0)
+    iplus = np.max(np.nan_to_num(iplus, nan=0.0), axis=-1, initial=0.0)  # (..., runner)
+    return growth_rate_from_turbulence(np.sqrt(i0 * i0 + iplus * iplus))
+
+
+class TurbulenceModel:
+    """How a runner's own wake growth rate follows from the turbulence it runs in.
+
+    Attributes
+    ----------
+    name : str
+    growth : callable
+        f(ds, dn, p) → growth rate of each runner's wake, shape (..., runner) or a scalar;
+        ``ds``, ``dn`` (..., target, source) are the runners' offsets in the air frame.
+    parameters : dict
+        Wake name → the constants fitted with this option (what :func:`drag_ratio` uses for
+        that wake when this option is selected and no constants are passed).
+    reference : str
+    """
+
+    __slots__ = ("name", "growth", "parameters", "reference")
+
+    def __init__(self, name, growth, parameters, reference):
+        self.name = name
+        self.growth = growth
+        self.parameters = parameters
+        self.reference = reference
+
+    def __repr__(self):
+        return f"TurbulenceModel({self.name!r})"
+
+
+#: Wake-added turbulence: name → :class:`TurbulenceModel`. "none": every wake grows at the
+#: fitted k (the default); "crespo-hernandez": a waked runner's wake grows faster
+#: (Crespo & Hernández 1996 + Niayifar & Porté-Agel 2016). docs/formation.md §2 compares them.
+TURBULENCE_MODELS = {
+    "none": TurbulenceModel("none", _no_added_turbulence, {},
+                            "every wake grows at the fitted rate k"),
+    "crespo-hernandez": TurbulenceModel(
+        "crespo-hernandez", _growth_crespo_hernandez, {},
+        "added turbulence I+ of Crespo & Hernández 1996 (J Wind Eng Ind Aerodyn 61:71), "
+        "k = 0.3837 I + 0.003678 of Niayifar & Porté-Agel 2016 (Energies 9:741)"),
+}
+
+#: The default (see docs/formation.md §2 for why).
+DEFAULT_TURBULENCE = "none"
+
+
+def get_turbulence_model(name_or_model) -> TurbulenceModel:
+    """Look up a wake-added turbulence option by name (or pass a :class:`TurbulenceModel`).
+
+    Raises
+    ------
+    ValueError
+        Unknown name; the message lists the valid names.
+
+    Examples
+    --------
+    >>> get_turbulence_model("crespo-hernandez").name
+    'crespo-hernandez'
+    """
+    if isinstance(name_or_model, TurbulenceModel):
+        return name_or_model
+    try:
+        return TURBULENCE_MODELS[name_or_model]
+    except (KeyError, TypeError):
+        valid = ", ".join(repr(k) for k in TURBULENCE_MODELS)
+        raise ValueError(f"unknown wake-added turbulence model {name_or_model!r}; valid: "
+                         f"{valid}") from None
+
+
+def _params(kw, wake=DEFAULT_WAKE, turbulence=DEFAULT_TURBULENCE
+            ) -> tuple[dict, WakeModel]:
     model = get_wake_model(wake)
     p = dict(model.parameters)
+    p.update(get_turbulence_model(turbulence).parameters.get(model.name, {}))
     p["body_width_m"] = BODY_WIDTH_M
     if model.name != "planar":
         p["body_height_m"] = BODY_HEIGHT_M
@@ -602,6 +827,15 @@ def _relative_frame(dx, dy, speed_m_s, headwind_m_s, crosswind_m_s):
     ex, ey = air_flow_direction(speed_m_s, headwind_m_s, crosswind_m_s)
     ex, ey = np.asarray(ex)[..., None, None], np.asarray(ey)[..., None, None]
     return dx * ex + dy * ey, dy * ex - dx * ey
+
+
+def _with_local_growth(ds, dn, p, turbulence):
+    """``p`` with each source's own growth rate (..., 1, source) when the option sets one."""
+    if turbulence.name == "none":
+        return p
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        k = turbulence.growth(ds, dn, p)
+    return dict(p, growth_rate=np.asarray(k)[..., None, :])
 
 
 def _wake(ds, dn, p, model):
@@ -643,7 +877,8 @@ def _runner_inflow(wake, combine):
 
 def speed_ratio_at(
     probe_x_m, probe_y_m, x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0,
-    *, superposition=DEFAULT_SUPERPOSITION, wake=DEFAULT_WAKE, **params,
+    *, superposition=DEFAULT_SUPERPOSITION, wake=DEFAULT_WAKE,
+    turbulence=DEFAULT_TURBULENCE, **params,
 ):
     """Air speed relative to the free stream at probe points near a formation (for maps).
 
@@ -659,6 +894,8 @@ def speed_ratio_at(
         Rule combining several wakes (:data:`SUPERPOSITION_MODELS`).
     wake : str
         Wake shape (:data:`WAKE_MODELS`; default :data:`DEFAULT_WAKE`).
+    turbulence : str
+        Wake-added turbulence (:data:`TURBULENCE_MODELS`; default :data:`DEFAULT_TURBULENCE`).
     **params
         Constants of that wake (see :data:`WAKE_MODELS` ``[wake].parameters``,
         ``body_width_m``, ``body_height_m``; ``body_width_m=0`` gives the point value across
@@ -675,7 +912,8 @@ def speed_ratio_at(
     S the superposition rule and ι the blockage (:func:`blockage_doublet`). Inside a runner's
     body the value is meaningless (the doublet is singular there).
     """
-    p, model = _params(params, wake)
+    turb = get_turbulence_model(turbulence)
+    p, model = _params(params, wake, turb)
     combine = get_superposition(superposition)
     px, py = np.asarray(probe_x_m, float), np.asarray(probe_y_m, float)
     x, y = np.asarray(x_m, float), np.asarray(y_m, float)
@@ -683,6 +921,7 @@ def speed_ratio_at(
     ds, dn = _relative_frame(x[..., :, None] - x[..., None, :],
                              y[..., :, None] - y[..., None, :],
                              speed_m_s, headwind_m_s, crosswind_m_s)
+    p = _with_local_growth(ds, dn, p, turb)
     eye = np.eye(x.shape[-1], dtype=bool)
     u_src = np.clip(_runner_inflow(np.where(eye, 0.0, _wake(ds, dn, p, model)), combine),
                     0.0, 1.0)
@@ -695,7 +934,8 @@ def speed_ratio_at(
 
 
 def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
-               superposition=DEFAULT_SUPERPOSITION, wake=DEFAULT_WAKE, **params):
+               superposition=DEFAULT_SUPERPOSITION, wake=DEFAULT_WAKE,
+               turbulence=DEFAULT_TURBULENCE, **params):
     """Drag of every runner in a formation relative to running alone in the same air.
 
     Parameters
@@ -713,9 +953,21 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
         :data:`DEFAULT_SUPERPOSITION`).
     wake : str
         Wake shape (:data:`WAKE_MODELS`: "finite-height" (default) or "planar").
+    turbulence : str
+        Wake-added turbulence (:data:`TURBULENCE_MODELS`): "none" (default: every wake grows
+        at ``growth_rate``) or "crespo-hernandez" (``growth_rate`` is the ambient k0; a runner
+        in another's wake leaves a wake that grows faster, Crespo & Hernández 1996 with
+        Niayifar & Porté-Agel 2016; its defaults are that option's own fit).
     **params
         Constants of that wake (``WAKE_MODELS[wake].parameters``, ``body_width_m``,
         ``body_height_m``).
+
+    Raises
+    ------
+    ValueError
+        Unknown wake, superposition or turbulence name (the message lists the valid ones).
+    TypeError
+        A constant the wake does not have.
 
     Returns
     -------
@@ -753,7 +1005,8 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     >>> round(float(r[0]), 2)
     0.33
     """
-    p, model = _params(params, wake)
+    turb = get_turbulence_model(turbulence)
+    p, model = _params(params, wake, turb)
     combine = get_superposition(superposition)
     x, y = np.broadcast_arrays(np.asarray(x_m, float), np.asarray(y_m, float))
     n = x.shape[-1]
@@ -767,6 +1020,7 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     dn = dy * ex
     dn -= dx * ey
     pos = ds > 0.0
+    p = _with_local_growth(ds, dn, p, turb)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         deficit = model.deficit(ds, dn, p)  # zero where s ≤ 0 (the diagonal included)
     n2 = dn * dn
