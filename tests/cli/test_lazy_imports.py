@@ -20,7 +20,8 @@ try:
 except SystemExit:
     pass
 heavy = ("matplotlib", "paceline.scenario", "paceline.sim", "paceline.crew",
-         "ortools", "pandas", "paceline.formation", "scipy")
+         "ortools", "pandas", "paceline.formation", "scipy", "sqlalchemy.orm", "alembic",
+         "paceline.store.importer")
 print(json.dumps([m for m in heavy if m in sys.modules]))
 """
 
@@ -32,6 +33,7 @@ def _loaded(args: list[str]) -> list[str]:
 
 
 def test_log_fitness_text_loads_no_scenario_model_solver_or_plotting(tmp_path):
+    """Nor the ORM: the log is read with SQLAlchemy Core (paceline.store.tables)."""
     from paceline.store import TrainingLog, import_paths
 
     db = f"sqlite:///{tmp_path / 'log.sqlite'}"

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, DatabaseError
-from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 from paceline.errors import InputFileError
 
@@ -140,4 +143,8 @@ def open_engine(url: str | None = None, *, schema: str | None = None,
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """ORM sessions on ``engine`` (``sqlalchemy.orm`` is imported here, on first use: reads
+    of the log use Core only)."""
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine, expire_on_commit=False)

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import Engine, and_, case, delete, extract, func, select
+from sqlalchemy import Engine, and_, case, delete, extract, func, insert, select
 
 from paceline.errors import InputFileError
 from paceline.store.codec import decode_streams
 from paceline.store.db import open_engine, session_factory
-from paceline.store.schema import (
-    ActivityRow,
-    ActivityTagRow,
-    AthleteRow,
-    BestEffortRow,
-    LapRow,
-    NoteRow,
-    StreamRow,
-    TagRow,
-)
+from paceline.store.tables import activities, athletes, best_efforts
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from paceline.store.schema import ActivityRow
+
+# Reads (fitness, list, bests, stats, the web log) are SQLAlchemy Core queries on the tables of
+# paceline.store.tables; the methods that edit rows or walk relationships import the ORM
+# classes (paceline.store.schema, ~0.1 s with sqlalchemy.orm) when called.
+_A = activities.c
+_B = best_efforts.c
 
 __all__ = ["TrainingLog", "ActivitySummary", "LIST_FIELDS", "SORT_KEYS"]
 
@@ -62,7 +66,11 @@ class TrainingLog:
     def __init__(self, url: str | None = None, *, schema: str | None = None,
                  engine: Engine | None = None, create: bool = True) -> None:
         self.engine = engine or open_engine(url, schema=schema, create=create)
-        self.Session = session_factory(self.engine)
+
+    @cached_property
+    def Session(self) -> sessionmaker[Session]:  # noqa: N802 - a session class, as ORM code names it
+        """ORM sessions on the log (made on first use: reads need none)."""
+        return session_factory(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -75,24 +83,25 @@ class TrainingLog:
 
     # athletes -----------------------------------------------------------------------------
     def athlete_id(self, name: str = "default") -> int:
-        with self.Session.begin() as s:
-            aid = s.scalar(select(AthleteRow.id).where(AthleteRow.name == name))
+        """The athlete's id; the athlete is added to the log if new."""
+        with self.engine.begin() as c:
+            aid = c.scalar(select(athletes.c.id).where(athletes.c.name == name))
             if aid is None:
-                row = AthleteRow(name=name)
-                s.add(row)
-                s.flush()
-                aid = row.id
+                aid = c.execute(insert(athletes).values(name=name)).inserted_primary_key[0]
             return aid
 
     def athlete(self, name: str = "default") -> dict:
+        cols = ("id", "name", "sex", "mass_kg", "height_m", "hr_rest_bpm", "hr_max_bpm",
+                "threshold_speed_m_s")
         aid = self.athlete_id(name)
-        with self.Session() as s:
-            a = s.get(AthleteRow, aid)
-            return {c: getattr(a, c) for c in ("id", "name", "sex", "mass_kg", "height_m",
-                                               "hr_rest_bpm", "hr_max_bpm",
-                                               "threshold_speed_m_s")}
+        with self.engine.connect() as c:
+            row = c.execute(select(*(athletes.c[k] for k in cols))
+                            .where(athletes.c.id == aid)).one()
+        return dict(zip(cols, row, strict=True))
 
     def update_athlete(self, name: str = "default", **fields) -> None:
+        from paceline.store.schema import AthleteRow
+
         aid = self.athlete_id(name)
         with self.Session.begin() as s:
             a = s.get(AthleteRow, aid)
@@ -102,20 +111,20 @@ class TrainingLog:
 
     # activities ---------------------------------------------------------------------------
     def _filtered(self, q, since, until, sport):
-        q = q.where(ActivityRow.duplicate_of.is_(None))  # second recordings: linked, not counted
+        q = q.where(_A.duplicate_of.is_(None))  # second recordings: linked, not counted
         if since is not None:
-            q = q.where(ActivityRow.start_utc >= _naive_utc(since))
+            q = q.where(_A.start_utc >= _naive_utc(since))
         if until is not None:
-            q = q.where(ActivityRow.start_utc < _naive_utc(until))
+            q = q.where(_A.start_utc < _naive_utc(until))
         if sport:
-            q = q.where(ActivityRow.sport == sport)
+            q = q.where(_A.sport == sport)
         return q
 
     def list_activities(self, *, since=None, until=None, sport: str | None = None,
                         limit: int | None = None) -> list[ActivitySummary]:
-        cols = [getattr(ActivityRow, f) for f in LIST_FIELDS]
+        cols = [getattr(_A, f) for f in LIST_FIELDS]
         q = self._filtered(select(*cols), since, until, sport).order_by(
-            ActivityRow.start_utc, ActivityRow.id)
+            _A.start_utc, _A.id)
         if limit:
             q = q.limit(limit)
         with self.engine.connect() as c:
@@ -133,29 +142,31 @@ class TrainingLog:
         if sort not in SORT_KEYS:
             raise ValueError(f"sort={sort!r}: one of {', '.join(SORT_KEYS)}")
         if sort == "pace":
-            key = case((and_(ActivityRow.distance_m > 0, ActivityRow.moving_time_s > 0),
-                        ActivityRow.moving_time_s / ActivityRow.distance_m), else_=None)
+            key = case((and_(_A.distance_m > 0, _A.moving_time_s > 0),
+                        _A.moving_time_s / _A.distance_m), else_=None)
         else:
-            key = getattr(ActivityRow, sort)
-        cols = [getattr(ActivityRow, f) for f in LIST_FIELDS]
+            key = getattr(_A, sort)
+        cols = [getattr(_A, f) for f in LIST_FIELDS]
         q = self._filtered(select(*cols), since, until, sport).order_by(
             key.is_(None), key.desc() if descending else key.asc(),
-            ActivityRow.start_utc.desc(), ActivityRow.id.desc()).limit(limit).offset(offset)
-        n = self._filtered(select(func.count(ActivityRow.id)), since, until, sport)
+            _A.start_utc.desc(), _A.id.desc()).limit(limit).offset(offset)
+        n = self._filtered(select(func.count(_A.id)), since, until, sport)
         with self.engine.connect() as c:
             return [ActivitySummary(*r) for r in c.execute(q)], int(c.scalar(n))
 
     def sports(self) -> list[str]:
         """The sports in the log (second recordings left out), sorted."""
-        q = self._filtered(select(ActivityRow.sport).distinct(), None, None, None)
+        q = self._filtered(select(_A.sport).distinct(), None, None, None)
         with self.engine.connect() as c:
             return sorted(r[0] for r in c.execute(q))
 
     def count(self) -> int:
         with self.engine.connect() as c:
-            return int(c.scalar(select(func.count(ActivityRow.id))))
+            return int(c.scalar(select(func.count(_A.id))))
 
     def _row(self, s, activity_id: int) -> ActivityRow:
+        from paceline.store.schema import ActivityRow
+
         row = s.get(ActivityRow, activity_id)
         if row is None:
             raise InputFileError("no such activity", where="ID", value=activity_id,
@@ -164,6 +175,8 @@ class TrainingLog:
 
     def get(self, activity_id: int) -> dict:
         """Every stored field of an activity, its laps, tags and best efforts."""
+        from paceline.store.schema import ActivityRow, ActivityTagRow, BestEffortRow, TagRow
+
         with self.Session() as s:
             r = self._row(s, activity_id)
             d = {c.key: getattr(r, c.key) for c in ActivityRow.__mapper__.column_attrs
@@ -186,6 +199,8 @@ class TrainingLog:
 
     def streams(self, activity_id: int, channels: tuple[str, ...] | None = None
                 ) -> dict[str, np.ndarray]:
+        from paceline.store.schema import StreamRow
+
         with self.Session() as s:
             self._row(s, activity_id)
             blob = s.scalar(select(StreamRow.data).where(StreamRow.activity_id == activity_id))
@@ -210,6 +225,7 @@ class TrainingLog:
         dropped with a warning rather than kept. Load is scored per sport at query time."""
         from paceline.models.load import best_effort_times_s
         from paceline.store.importer import EFFORT_DISTANCES_M, plausible_efforts
+        from paceline.store.schema import BestEffortRow, StreamRow
 
         blob = s.scalar(select(StreamRow.data).where(StreamRow.activity_id == row.id))
         st = {} if blob is None else decode_streams(blob, ("time_s", "distance_m"))
@@ -229,6 +245,14 @@ class TrainingLog:
     def delete(self, activity_id: int) -> None:
         """Delete an activity and everything that hangs on it (one transaction); a second
         recording linked to it becomes the primary."""
+        from paceline.store.schema import (
+            ActivityRow,
+            ActivityTagRow,
+            BestEffortRow,
+            LapRow,
+            StreamRow,
+        )
+
         with self.Session.begin() as s:
             self._row(s, activity_id)
             # its second recordings: the oldest becomes the primary, the others link to it
@@ -242,6 +266,8 @@ class TrainingLog:
             s.execute(delete(ActivityRow).where(ActivityRow.id == activity_id))
 
     def tag(self, activity_id: int, name: str) -> None:
+        from paceline.store.schema import ActivityTagRow, TagRow
+
         with self.Session.begin() as s:
             self._row(s, activity_id)
             tid = s.scalar(select(TagRow.id).where(TagRow.name == name))
@@ -255,6 +281,8 @@ class TrainingLog:
 
     # journal ------------------------------------------------------------------------------
     def add_note(self, day: date, text: str, athlete: str = "default") -> int:
+        from paceline.store.schema import NoteRow
+
         aid = self.athlete_id(athlete)
         with self.Session.begin() as s:
             n = NoteRow(athlete_id=aid, day=day, text=text,
@@ -264,6 +292,8 @@ class TrainingLog:
             return n.id
 
     def notes(self, since: date | None = None, until: date | None = None) -> list[dict]:
+        from paceline.store.schema import NoteRow
+
         q = select(NoteRow.day, NoteRow.text).order_by(NoteRow.day, NoteRow.id)
         if since:
             q = q.where(NoteRow.day >= since)
@@ -276,11 +306,11 @@ class TrainingLog:
     def load_inputs(self, *, since=None, until=None, sport: str | None = None) -> dict:
         """Per-activity arrays: id, start (datetime64[s]), sport, duration, Σv²Δt, HR histograms
         (second recordings of an activity, ``duplicate_of`` set, are left out)."""
-        q = self._filtered(select(ActivityRow.start_utc, ActivityRow.sport,
-                                  ActivityRow.distance_m, ActivityRow.moving_time_s,
-                                  ActivityRow.elapsed_time_s, ActivityRow.speed2_dt_m2_s,
-                                  ActivityRow.hr_histogram, ActivityRow.id), since, until, sport
-                           ).order_by(ActivityRow.start_utc, ActivityRow.id)
+        q = self._filtered(select(_A.start_utc, _A.sport,
+                                  _A.distance_m, _A.moving_time_s,
+                                  _A.elapsed_time_s, _A.speed2_dt_m2_s,
+                                  _A.hr_histogram, _A.id), since, until, sport
+                           ).order_by(_A.start_utc, _A.id)
         with self.engine.connect() as c:
             rows = c.execute(q).all()
         n = len(rows)
@@ -303,11 +333,11 @@ class TrainingLog:
     def best_efforts_by_year(self, *, sport: str | None = "running") -> list[dict]:
         """Best time per effort distance in each calendar year (UTC): ``{year, distance_m,
         time_s}``, one grouped SQL query (SQLite and PostgreSQL alike)."""
-        year = extract("year", ActivityRow.start_utc)
+        year = extract("year", _A.start_utc)
         q = self._filtered(
-            select(year.label("year"), BestEffortRow.distance_m, func.min(BestEffortRow.time_s))
-            .join(ActivityRow, ActivityRow.id == BestEffortRow.activity_id), None, None, sport
-        ).group_by(year, BestEffortRow.distance_m).order_by(year, BestEffortRow.distance_m)
+            select(year.label("year"), _B.distance_m, func.min(_B.time_s))
+            .join(activities, _A.id == _B.activity_id), None, None, sport
+        ).group_by(year, _B.distance_m).order_by(year, _B.distance_m)
         with self.engine.connect() as c:
             return [{"year": int(y), "distance_m": float(d), "time_s": float(t)}
                     for y, d, t in c.execute(q)]
@@ -320,23 +350,22 @@ class TrainingLog:
         One short query per effort distance, walking the (distance, time) index from the
         fastest until an activity passes the filters (a 20-year log: ~5 ms; the grouped join
         it replaces read all 45,000 efforts twice, 280 ms)."""
-        dists = select(BestEffortRow.distance_m).distinct().order_by(BestEffortRow.distance_m)
+        dists = select(_B.distance_m).distinct().order_by(_B.distance_m)
         out: dict[float, dict] = {}
         with self.engine.connect() as c:
             for (d,) in c.execute(dists).all():
                 def efforts(*cols, d=d):
                     return self._filtered(
-                        select(*cols).join(ActivityRow,
-                                           ActivityRow.id == BestEffortRow.activity_id)
-                        .where(BestEffortRow.distance_m == d), since, until, sport)
+                        select(*cols).join(activities, _A.id == _B.activity_id)
+                        .where(_B.distance_m == d), since, until, sport)
 
-                t = c.scalar(efforts(BestEffortRow.time_s).order_by(BestEffortRow.time_s)
+                t = c.scalar(efforts(_B.time_s).order_by(_B.time_s)
                              .limit(1))
                 if t is None:
                     continue
-                aid, start = c.execute(efforts(BestEffortRow.activity_id, ActivityRow.start_utc)
-                                       .where(BestEffortRow.time_s == t)
-                                       .order_by(ActivityRow.start_utc).limit(1)).one()
+                aid, start = c.execute(efforts(_B.activity_id, _A.start_utc)
+                                       .where(_B.time_s == t)
+                                       .order_by(_A.start_utc).limit(1)).one()
                 out[d] = {"distance_m": d, "time_s": t, "activity_id": aid,
                           "start_utc": start.replace(tzinfo=UTC).isoformat()}
         return list(out.values())

@@ -1,5 +1,8 @@
 """SQLAlchemy 2 ORM models of the training log (the migrations in ``migrations/`` create them).
 
+Athletes, activities and best efforts map the Core tables of :mod:`paceline.store.tables`
+(reads need no ORM); the other tables are declared here.
+
 Times: ``start_utc`` is a naive UTC ``DateTime`` (the same on SQLite and PostgreSQL);
 ``utc_offset_s`` is the local zone's offset at the start when the file says it.
 """
@@ -14,7 +17,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     String,
@@ -23,65 +25,65 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from paceline.store import tables
+
 __all__ = ["Base", "AthleteRow", "ActivityRow", "LapRow", "StreamRow", "BestEffortRow",
            "NoteRow", "TagRow", "ActivityTagRow", "LiveReadRow", "LiveEventRow", "LiveRejectRow",
            "LiveTokenRow"]
 
 
 class Base(DeclarativeBase):
-    pass
+    metadata = tables.metadata  # the Core tables of paceline.store.tables and these: one schema
 
 
+# Athletes, activities and best efforts are declared as Core tables (paceline.store.tables: a
+# read of the log needs no ORM); their classes map those tables. The annotations type the
+# attributes; the columns are the tables'.
 class AthleteRow(Base):
-    __tablename__ = "athletes"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    sex: Mapped[str | None] = mapped_column(String(10))
-    mass_kg: Mapped[float | None] = mapped_column(Float)
-    height_m: Mapped[float | None] = mapped_column(Float)
-    hr_rest_bpm: Mapped[float | None] = mapped_column(Float)
-    hr_max_bpm: Mapped[float | None] = mapped_column(Float)
-    threshold_speed_m_s: Mapped[float | None] = mapped_column(Float)
+    __table__ = tables.athletes
+    id: Mapped[int]
+    name: Mapped[str]
+    sex: Mapped[str | None]
+    mass_kg: Mapped[float | None]
+    height_m: Mapped[float | None]
+    hr_rest_bpm: Mapped[float | None]
+    hr_max_bpm: Mapped[float | None]
+    threshold_speed_m_s: Mapped[float | None]
 
 
 class ActivityRow(Base):
-    __tablename__ = "activities"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
-    start_utc: Mapped[datetime] = mapped_column(DateTime())
-    utc_offset_s: Mapped[int | None] = mapped_column(Integer)
-    sport: Mapped[str] = mapped_column(String(40))
-    #: the sport as the file wrote it (``sport``: canonical, data/sports.csv)
-    sport_raw: Mapped[str | None] = mapped_column(String(60))
-    sub_sport: Mapped[str | None] = mapped_column(String(40))
-    name: Mapped[str | None] = mapped_column(String(200))
-    distance_m: Mapped[float | None] = mapped_column(Float)
-    moving_time_s: Mapped[float | None] = mapped_column(Float)
-    elapsed_time_s: Mapped[float | None] = mapped_column(Float)
-    ascent_m: Mapped[float | None] = mapped_column(Float)
-    avg_heart_rate_bpm: Mapped[float | None] = mapped_column(Float)
-    max_heart_rate_bpm: Mapped[float | None] = mapped_column(Float)
-    avg_power_w: Mapped[float | None] = mapped_column(Float)
-    max_power_w: Mapped[float | None] = mapped_column(Float)
-    device: Mapped[str | None] = mapped_column(String(200))
-    source_file: Mapped[str] = mapped_column(String(500))
-    source_format: Mapped[str] = mapped_column(String(10))
-    decoder: Mapped[str | None] = mapped_column(String(20))
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    n_samples: Mapped[int] = mapped_column(Integer, default=0)
-    #: seconds spent at each whole bpm 0..255 (uint32 little-endian), for HR TRIMP
-    hr_histogram: Mapped[bytes | None] = mapped_column(LargeBinary)
-    #: Σ v² Δt over the samples [m²/s], for the speed-based load
-    speed2_dt_m2_s: Mapped[float | None] = mapped_column(Float)
-    notes: Mapped[str | None] = mapped_column(Text)
-    warnings: Mapped[str | None] = mapped_column(Text)
-    imported_utc: Mapped[datetime] = mapped_column(DateTime())
-    #: id of the activity this one is a second recording of (kept, linked, not analysed)
-    duplicate_of: Mapped[int | None] = mapped_column(Integer, index=True)
+    __table__ = tables.activities
+    id: Mapped[int]
+    athlete_id: Mapped[int]
+    start_utc: Mapped[datetime]
+    utc_offset_s: Mapped[int | None]
+    sport: Mapped[str]
+    sport_raw: Mapped[str | None]
+    sub_sport: Mapped[str | None]
+    name: Mapped[str | None]
+    distance_m: Mapped[float | None]
+    moving_time_s: Mapped[float | None]
+    elapsed_time_s: Mapped[float | None]
+    ascent_m: Mapped[float | None]
+    avg_heart_rate_bpm: Mapped[float | None]
+    max_heart_rate_bpm: Mapped[float | None]
+    avg_power_w: Mapped[float | None]
+    max_power_w: Mapped[float | None]
+    device: Mapped[str | None]
+    source_file: Mapped[str]
+    source_format: Mapped[str]
+    decoder: Mapped[str | None]
+    content_hash: Mapped[str]
+    n_samples: Mapped[int]
+    hr_histogram: Mapped[bytes | None]
+    speed2_dt_m2_s: Mapped[float | None]
+    notes: Mapped[str | None]
+    warnings: Mapped[str | None]
+    imported_utc: Mapped[datetime]
+    duplicate_of: Mapped[int | None]
 
     laps: Mapped[list[LapRow]] = relationship(cascade="all, delete-orphan",
                                               passive_deletes=True, order_by="LapRow.index")
-    __table_args__ = (Index("ix_activities_athlete_start", "athlete_id", "start_utc"),)
 
 
 class LapRow(Base):
@@ -108,12 +110,10 @@ class StreamRow(Base):
 
 
 class BestEffortRow(Base):
-    __tablename__ = "best_efforts"
-    activity_id: Mapped[int] = mapped_column(
-        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True)
-    distance_m: Mapped[float] = mapped_column(Float, primary_key=True)
-    time_s: Mapped[float] = mapped_column(Float)
-    __table_args__ = (Index("ix_best_efforts_distance", "distance_m", "time_s"),)
+    __table__ = tables.best_efforts
+    activity_id: Mapped[int]
+    distance_m: Mapped[float]
+    time_s: Mapped[float]
 
 
 class NoteRow(Base):
