@@ -315,3 +315,62 @@ def test_longest_runs_plan_tries_every_class_order_and_keeps_every_rule():
         assert sum(use[p, s, c] for s, c in enumerate(col) if c >= 0) <= budget[p]
     # too few pacers allowed: no plan rather than a wrong one
     assert longest_runs_plan(use, eligible, [1, 1], budget, 2) is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pinned_pacers_bound_and_pool_agree_with_brute_force(seed):
+    """A re-plan's pacers running at its start are pinned to their slot class in stint 0
+    (``pinned``): the margin bound at the true optimum admits it, one unit above refuses it
+    (or the exact search over the enumerated schedules finds nothing), and the best plan of
+    the pool keeps every pin and stint limit. Brute force over every plan of a small case."""
+    rng = np.random.default_rng(100 + seed)
+    n_p, n_s, n_c = 6, 3, 2
+    use = rng.integers(200, 900, (n_p, n_s, n_c))
+    ref = rng.integers(1500, 2600, n_p)  # capacity left at the re-plan
+    eligible = np.ones((n_p, n_s), bool)
+    max_entries = [None, 1, None, 1, None, None]  # new entries left (stint 0 is not one)
+    pinned = {0: 0, 1: 1}  # running at the start: pacer 0 in class 0, pacer 1 in class 1
+
+    def entries(p, col):
+        blocks = schedule_entries(col)
+        return blocks - 1 if p in pinned else blocks  # continuing, not entering
+
+    best = -1
+    for plan in itertools.product(itertools.permutations(range(n_p), 2), repeat=n_s):
+        if plan[0] != (0, 1):
+            continue  # the pins
+        cols = {p: [-1] * n_s for p in range(n_p)}
+        for s, pair in enumerate(plan):
+            for c, p in enumerate(pair):
+                cols[p][s] = c
+        ok, margin = True, 10**9
+        for p, col in cols.items():
+            load = sum(int(use[p, s, c]) for s, c in enumerate(col) if c >= 0)
+            if max_entries[p] is not None and entries(p, tuple(col)) > max_entries[p]:
+                ok = False
+            margin = min(margin, int(ref[p]) - load)  # every pacer counts, used or not
+        if ok:
+            best = max(best, margin)
+    assert best > 0
+    cg = ColumnGeneration(use, eligible, [1, 1], n_p, max_entries, "feasible", pinned=pinned)
+    lb, done = cg.lower_bound(ref - best)
+    assert done and lb <= 1e-6  # the optimum is never cut off
+    # (an unused pacer's capacity left caps the margin too: the scheduler's cap, not the LP's)
+    lb, _ = cg.lower_bound(ref - (best + 1))
+    if best < ref.min() and lb <= 1e-6:  # the LP allows more; the exact search must not
+        pool, must = cg.schedules_within(-cg.duals.bound + 1e-6)
+        assert {0, 1} <= must
+        assert cg.best_plan(ref - (best + 1), time_limit_s=5, num_workers=1, pool=pool,
+                            must_use=must) is None and cg.proved_empty
+    res = cg.best_plan(ref - best, time_limit_s=5, num_workers=1, margin_ref=ref)
+    if res is not None:  # from the generated columns: a plan that keeps every rule
+        chosen = res[0]
+        assert (0, 0, 0) in chosen and (1, 0, 1) in chosen
+        for s in range(n_s):
+            for c in range(n_c):
+                assert sum(1 for (p, s2, c2) in chosen if (s2, c2) == (s, c)) == 1
+        for p in range(n_p):
+            col = tuple(next((c for (q, s2, c) in chosen if q == p and s2 == s), -1)
+                        for s in range(n_s))
+            if max_entries[p] is not None and any(c >= 0 for c in col):
+                assert entries(p, col) <= max_entries[p]

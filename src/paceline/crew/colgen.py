@@ -59,6 +59,7 @@ __all__ = ["ColumnGeneration", "dive", "longest_runs_plan", "completion_table",
 
 _NEG = -1e18
 _BIG_M = 1000.0  # cost of an uncovered slot-stint in the master LP (artificial variable)
+_PIN_BONUS = 1e7  # added to a pinned pacer's first slot-stint when pricing (forces it)
 
 
 def schedule_entries(col: tuple[int, ...]) -> int:
@@ -379,11 +380,18 @@ class ColumnGeneration:
         them (about 4× faster, a valid but weaker bound: the relaxed schedules enter the LP
         only, each with the best schedule within the limit for the pool) — the margin
         bisection, which needs many bounds fast.
+    pinned : {pacer: class}, optional
+        Pacers running at a re-plan's start who stay in their slot class through the first
+        stint: every schedule of theirs runs that class in stint 0, they always run
+        (convexity row "= 1", no empty schedule in the bound), and their stint limit counts
+        the stint they are in as begun before (``max_entries`` is the number of *new* entries
+        left; the first stint is not one).
     """
 
     def __init__(self, use: np.ndarray, eligible: np.ndarray, size: list[int], max_used: int,
                  max_entries: list, objective: str, preferred: np.ndarray | None = None,
-                 preferred_cap: list[int] | None = None, price_limits: bool = True) -> None:
+                 preferred_cap: list[int] | None = None, price_limits: bool = True,
+                 pinned: dict[int, int] | None = None) -> None:
         from ortools.linear_solver import pywraplp
 
         self.price_limits = price_limits
@@ -393,7 +401,14 @@ class ColumnGeneration:
         self.cost = np.where(np.asarray(eligible, bool)[:, :, None], self.use, big)
         self.size = list(size)
         self.max_used = int(max_used)
-        self.max_entries = list(max_entries)
+        self.pinned = dict(pinned or {})
+        #: stint limits as the pricing DP counts them: a pinned pacer's first stint is one
+        #: of its entries, so his limit is one more
+        self.max_entries = [None if e is None else e + (p in self.pinned)
+                            for p, e in enumerate(max_entries)]
+        for p, c in self.pinned.items():
+            others = [k for k in range(n_c) if k != c]
+            self.cost[p, 0, others] = big
         self.objective = objective
         pref = np.zeros((n_p, n_c), bool) if preferred is None else np.asarray(preferred, bool)
         self.pref = pref if objective == "preferences" else np.zeros((n_p, n_c), bool)
@@ -404,13 +419,14 @@ class ColumnGeneration:
         self._lp = lp
         self._rows = {(s, c): lp.Constraint(float(size[c]), lp.infinity())
                       for s in range(n_s) for c in range(n_c)}
-        self._conv = [lp.Constraint(-lp.infinity(), 1.0) for _ in range(n_p)]
+        self._conv = [lp.Constraint(1.0 if p in self.pinned else -lp.infinity(), 1.0)
+                      for p in range(n_p)]
         self._used = lp.Constraint(-lp.infinity(), float(max_used))
         self._obj = lp.Objective()
         self._obj.SetMinimization()
-        for row in self._rows.values():
-            art = lp.NumVar(0.0, lp.infinity(), "")
-            row.SetCoefficient(art, 1.0)
+        for row in [*self._rows.values(), *(self._conv[p] for p in sorted(self.pinned))]:
+            art = lp.NumVar(0.0, lp.infinity(), "")  # a pinned pacer's row too: his column
+            row.SetCoefficient(art, 1.0)              # may be over the budget asked
             self._obj.SetCoefficient(art, _BIG_M)
         # preferences: y[s,c] ≤ Σ preferring pacers in (s, c) (row ≥ 0), 0 ≤ y ≤ cap, cost −1
         self._link = {}
@@ -535,7 +551,8 @@ class ColumnGeneration:
             pi = np.array([[self._rows[s, c].dual_value() for c in range(n_c)]
                            for s in range(n_s)])
             pi = np.clip(pi, 0.0, _BIG_M)
-            sigma = np.array([max(0.0, -row.dual_value()) for row in self._conv])
+            sigma = np.array([-row.dual_value() if p in self.pinned else
+                              max(0.0, -row.dual_value()) for p, row in enumerate(self._conv)])
             tau = max(0.0, -self._used.dual_value())
             rho = np.zeros((n_s, n_c))
             for (s, c), row in self._link.items():
@@ -557,6 +574,17 @@ class ColumnGeneration:
                     continue
                 lim = self.max_entries[p]
                 priced_lim = lim if self.price_limits else None
+                if p in self.pinned:
+                    # he runs, and his stint 0 in his class: the best such schedule, whatever
+                    # its sign (no empty schedule), priced within his limit
+                    z, col = self._price_pinned(p, val, int(budget[p]), priced_lim)
+                    gains[p] = nonempty[p] = z - tau - self.per_column
+                    lb -= gains[p]
+                    if gains[p] > sigma[p] + tol:
+                        new.append((p, col))
+                        if lim is not None and schedule_entries(col) > lim:
+                            new.append((p, self._price_pinned(p, val, int(budget[p]), lim)[1]))
+                    continue
                 # the best schedule that runs tells who can be left out (see dive)
                 (z, col), (z1, _) = price_schedules(
                     val, self.cost[p], int(budget[p]), max_entries=priced_lim,
@@ -585,6 +613,18 @@ class ColumnGeneration:
             if deadline is not None and self.clock.now() > deadline:
                 return best, False
 
+    def _price_pinned(self, p: int, val: np.ndarray, budget: int, lim: int | None
+                      ) -> tuple[float, tuple[int, ...]]:
+        """Pinned pacer p's best schedule (stint 0 in his class; −1e18 if none fits)."""
+        c = self.pinned[p]
+        if budget < self.cost[p, 0, c]:
+            return _NEG, (-1,) * val.shape[0]
+        v = val.copy()
+        v[0, c] += _PIN_BONUS  # forces stint 0: every other schedule is worth far less
+        z, col = price_schedule(v, self.cost[p], budget, max_entries=lim,
+                                run_penalty=self.run_penalty)
+        return z - _PIN_BONUS, col
+
     # ------------------------------------------------------------------------------------
     def schedules_within(self, gap: float, *, limit: int = 20_000,
                          deadline: float | None = None
@@ -607,10 +647,16 @@ class ColumnGeneration:
         out: list[tuple[int, tuple[int, ...]]] = []
         must = set()
         for p in range(self.use.shape[0]):
-            if d.gain[p] > gap + 1e-9:
+            if d.gain[p] > gap + 1e-9 or p in self.pinned:
                 must.add(p)
             val = d.pi + d.rho * self.pref[p][None, :]
             floor = d.gain[p] - gap + d.tau + self.per_column
+            if p in self.pinned:  # only schedules that run his class in stint 0
+                if d.gain[p] <= _NEG / 2:
+                    return [], must  # he cannot run: no plan
+                val = val.copy()
+                val[0, self.pinned[p]] += _PIN_BONUS
+                floor += _PIN_BONUS
             cols = enumerate_schedules(val, self.cost[p], int(d.budget[p]), floor,
                                        max_entries=self.max_entries[p],
                                        run_penalty=self.run_penalty,
@@ -648,7 +694,8 @@ class ColumnGeneration:
         else:
             cand = self.columns
         cols = [c for c in cand if c.load <= budget[c.pacer]
-                and self.within_limit(c.pacer, c.col)]
+                and self.within_limit(c.pacer, c.col)
+                and (c.pacer not in self.pinned or c.col[0] == self.pinned[c.pacer])]
         m = cp_model.CpModel()
         lam = [m.new_bool_var(f"l{j}") for j in range(len(cols))]
         mine: dict[int, list] = {}
@@ -658,7 +705,7 @@ class ColumnGeneration:
             for s, c in enumerate(k.col):
                 if c >= 0:
                     cover_j.setdefault((s, c), []).append(j)
-        must_use = must_use or set()
+        must_use = set(must_use or ()) | set(self.pinned)
         for p in must_use - set(mine):
             mine[p] = []  # must run but has no schedule: no plan
         for p, v in mine.items():
@@ -915,6 +962,8 @@ def _exact_cover(cg: ColumnGeneration, cols: dict[int, tuple[int, ...]]
             for _ in range(len(running) - cg.size[c]):
                 best = None
                 for p in running:
+                    if s == 0 and p in cg.pinned:
+                        continue  # he stays in his slot through the first stint
                     trial = cols[p][:]
                     trial[s] = -1
                     lim = cg.max_entries[p]

@@ -183,11 +183,21 @@ class CrewScheduler:
         # needs a plan to start from and is not used for re-plans (pinned pacers)
         use_cg = (objective in ("margin", "pacers", "exchanges", "preferences") and not soft
                   and not fixed and not prev_running)
+        # a re-plan's margin too: its pinned pacers are columns that must run their slot
+        # class in the first stint (colgen.ColumnGeneration's ``pinned``)
+        cg_margin = is_margin and (use_cg or bool(fixed))
         share = 0.3 if use_cg else (0.4 if is_margin else 1.0)
-        solver = self._solver(cp_model, self._limit * share)
-        st = self._run(solver, m)
+        if warm_cls is not None and cg_margin:
+            # a re-plan with a warm start: that plan is the incumbent and the column
+            # generation below finds better plans and proves the bound. The compact model's
+            # first search found worse plans than the warm start and no bound better than
+            # the pacers' remaining capacity, in 0.14–0.4 units of the 1 unit (docs/crew.md §5)
+            st = cp_model.UNKNOWN
+        else:
+            solver = self._solver(cp_model, self._limit * share)
+            st = self._run(solver, m)
         left = t0 + self._limit - self._clock.now()
-        if st == cp_model.UNKNOWN and left > 0.1:
+        if st == cp_model.UNKNOWN and left > 0.1 and warm_cls is None:
             # no plan yet in the first share of the limit: search again with all that is left
             solver = self._solver(cp_model, left)
             st = self._run(solver, m)
@@ -202,13 +212,21 @@ class CrewScheduler:
             chosen, status, obj, bound = set(), "feasible", -math.inf, float(SCALE)
         if is_margin:
             found, bound_i = int(round(obj)) if chosen else -SCALE, int(math.floor(bound + 1e-9))
+            # every pacer who could run counts, used or not: none keeps more than he has left
+            # after what he must run (a re-plan's pinned pacers: the rest of their stint)
+            forced = dict.fromkeys(built.pacers, 0)
+            for (p, s, c), v in spec.fixed.items():
+                if v:
+                    forced[p] += int(spec.u_int[p, s, c])
+            bound_i = min(bound_i, min(int(b_int[p]) + margin0 - forced[p] for p in forced))
             if warm_cls is not None:
                 got = _margin_of(spec, b_int, margin0, built.pacers, warm_cls)
                 if got > found:
                     found, chosen = got, warm_cls
-            if st == cp_model.FEASIBLE and use_cg:
+            if st != cp_model.OPTIMAL and cg_margin and found < bound_i:
                 found, bound_i, chosen = self._margin_colgen(spec, b_int, margin0, found,
-                                                             bound_i, chosen, t0)
+                                                             bound_i, chosen, t0,
+                                                             pacers=built.pacers)
             if found < bound_i:
                 found, bound_i, chosen = self._margin_probes(
                     cp_model, spec, b_int, margin0, found, bound_i, chosen, t0)
@@ -242,10 +260,12 @@ class CrewScheduler:
     def _cg(self, spec, objective):
         from paceline.crew.colgen import ColumnGeneration
 
+        # a re-plan's pacers running at its start stay in their slot class for stint 0
+        pinned = {p: c for (p, s, c), v in spec.fixed.items() if v and s == 0}
         cg = ColumnGeneration(spec.u_int, spec.eligible, spec.size, spec.max_used,
                               spec.max_entries, objective, preferred=spec.pref > 0,
                               preferred_cap=spec.pref_union,
-                              price_limits=objective != "feasible")
+                              price_limits=objective != "feasible", pinned=pinned)
         cg.clock = self._clock
         return cg
 
@@ -351,7 +371,7 @@ class CrewScheduler:
             obj, chosen = sign * res[1], res[0]
         return obj, bound, chosen
 
-    def _margin_colgen(self, spec, b_int, margin0, found, bound, chosen, t0):
+    def _margin_colgen(self, spec, b_int, margin0, found, bound, chosen, t0, pacers=None):
         """Largest margin: bisect the margin with Dantzig–Wolfe feasibility bounds (a bound
         > 0 proves no plan keeps that margin; pricing without stint limits, fast), dive for
         a plan at the highest margin the LP allows, then search the pool of schedules the
@@ -386,15 +406,45 @@ class CrewScheduler:
                 for p, s, c in res.plan:
                     loads[p] = loads.get(p, 0) + int(spec.u_int[p, s, c])
                 got = int(min(ref[p] - ld for p, ld in loads.items()))
+                if pacers:
+                    got = min(got, min(int(ref[p]) for p in pacers))
                 if got > found:
                     chosen, found = res.plan, got
                 break
+        # the plan's margin counts every pacer who could run, used or not (as the model)
+        cap = min(int(ref[p]) for p in pacers) if pacers else SCALE
+        left = t0 + limit - self._clock.now()
+        if left > 0.1 and found < hi:
+            # exact: every schedule of a plan keeping margin found + 1 (reduced-cost
+            # enumeration on the feasibility master at that margin), and CP-SAT over them
+            # proves that none exists or finds the best plan — when they are few
+            lb, _ = cg.lower_bound(ref - (found + 1), deadline=t0 + limit - 0.1)
+            if lb > 1e-6:
+                hi = found
+            elif cg.duals is not None:
+                got = cg.schedules_within(-cg.duals.bound + 1e-6, limit=_ENUM_LIMIT,
+                                          deadline=t0 + limit - 0.1)
+                left = t0 + limit - self._clock.now()
+                if got is not None and left > 0.1:
+                    pool, must = got
+                    res = cg.best_plan(ref - (found + 1), time_limit_s=left,
+                                       num_workers=self.num_workers, margin_ref=ref,
+                                       pool=pool, must_use=must, hint=chosen, stop_at=hi)
+                    if res is None:
+                        if cg.proved_empty:
+                            hi = found  # no plan keeps found + 1
+                    else:
+                        got_m = min(cap, int(round(res[1])))
+                        if got_m > found:
+                            chosen, found = res[0], got_m
+                        if res[2]:
+                            hi = found  # the best of every plan above the old incumbent
         left = t0 + limit - self._clock.now()
         if left > 0.1 and found < hi:
             res = cg.best_plan(ref - found, time_limit_s=left, num_workers=self.num_workers,
                                margin_ref=ref, hint=chosen, stop_at=hi)
-            if res is not None and int(round(res[1])) > found:
-                chosen, found = res[0], int(round(res[1]))
+            if res is not None and min(cap, int(round(res[1]))) > found:
+                chosen, found = res[0], min(cap, int(round(res[1])))
         return found, max(hi, found), chosen
 
     def _margin_probes(self, cp_model, spec, b_int, margin0, found, bound, chosen, t0):
@@ -729,16 +779,24 @@ class CrewScheduler:
             return _with(plan, notes=plan.notes + notes)
         t0 = self._clock.now()
         t_wall = time.perf_counter()
-        report = check_plan(pr, before, safety_margin_frac=0.0)
         init = {}
         entries_so_far = {}
         for i, p in enumerate(pr.pacers):
-            rows = [a for a in before if a.pacer == p.name]
-            tot = sum(pr.use_between(i, a.slot, a.from_m, a.to_m)[0] for a in rows)
-            dpr = sum(pr.use_between(i, a.slot, a.from_m, a.to_m)[1] for a in rows)
+            rows = sorted((a for a in before if a.pacer == p.name), key=lambda a: a.from_m)
+            uses = [pr.use_between(i, a.slot, a.from_m, a.to_m) for a in rows]
+            tot = sum(u[0] for u in uses)
+            dpr = sum(u[1] for u in uses)
             last = max((a.to_m for a in rows), default=None)
             init[p.name] = (tot, dpr, None if last is None else last / pr.speed_m_s)
-            entries_so_far[p.name] = next(t.stints for t in report.pacers if t.name == p.name)
+            # entries into the formation so far, counted as the checker counts them (a row
+            # starting where his previous one ended continues the same entry); the checker's
+            # full replay of the race so far was only read for this (0.08 s per re-plan)
+            n, end = 0, None
+            for a in rows:
+                if end is None or a.from_m > end + 0.5:
+                    n += 1
+                end = a.to_m if end is None else max(end, a.to_m)
+            entries_so_far[p.name] = n
         bounds = [at_m] + [x for x in pr.exchange_points_m if x > at_m + 1.0] + [pr.distance_m]
         bounds = np.array(bounds)
         n_s = len(bounds) - 1
