@@ -138,8 +138,6 @@ class CrewScheduler:
         model with every pacer's budget lowered to 1 − m, where the capacity cuts
         (:func:`_pattern_cuts`) are much tighter than with a free margin variable.
         """
-        from ortools.sat.python import cp_model  # imported here: ~0.2 s, only when solving
-
         pr = self.problem
         n_p, n_s, n_k = use.shape
         slots = pr.formation.slots
@@ -166,47 +164,56 @@ class CrewScheduler:
         t0 = self._clock.now()
         t_wall = time.perf_counter()
         is_margin = objective == "margin" and not soft
-        built = _build(cp_model, spec, b_int, "soft" if soft else objective,
-                       margin_floor=margin0 if is_margin else None, margin0=margin0)
-        if built is None:
-            return None
-        m, x = built.model, built.x
-        warm_cls = None
-        if warm and is_margin:
-            warm_cls = {(p, s, classes.index(red[k])) for (p, s, k) in warm}
-            if all(key in x for key in warm_cls):
-                for key, var in x.items():
-                    m.add_hint(var, key in warm_cls)
-            else:
-                warm_cls = None
         # column generation (colgen.py) proves bounds the compact model's LP cannot; it
-        # needs a plan to start from and is not used for re-plans (pinned pacers)
+        # needs a plan to start from
         use_cg = (objective in ("margin", "pacers", "exchanges", "preferences") and not soft
                   and not fixed and not prev_running)
         # a re-plan's margin too: its pinned pacers are columns that must run their slot
         # class in the first stint (colgen.ColumnGeneration's ``pinned``)
         cg_margin = is_margin and (use_cg or bool(fixed))
         share = 0.3 if use_cg else (0.4 if is_margin else 1.0)
+        present = _present(spec, b_int)
+        pacers = tuple(int(p) for p in np.flatnonzero(present.any(axis=(1, 2))))
+        warm_cls = None
+        if warm and is_margin:
+            warm_cls = {(p, s, classes.index(red[k])) for (p, s, k) in warm}
+            if not all(present[key] for key in warm_cls):
+                warm_cls = None
+        built = solver = None
         if warm_cls is not None and cg_margin:
             # a re-plan with a warm start: that plan is the incumbent and the column
             # generation below finds better plans and proves the bound. The compact model's
             # first search found worse plans than the warm start and no bound better than
-            # the pacers' remaining capacity, in 0.14–0.4 units of the 1 unit (docs/crew.md §5)
-            st = cp_model.UNKNOWN
+            # the pacers' remaining capacity, in 0.14–0.4 units of the 1 unit; not building
+            # it also spares importing CP-SAT (with pandas, ~0.2 s) when the LP bound proves
+            # the warm start's successor optimal (docs/crew.md §5)
+            st = "unknown"
         else:
+            from ortools.sat.python import cp_model  # imported here: ~0.2 s, only when solving
+
+            built = _build(cp_model, spec, b_int, "soft" if soft else objective,
+                           margin_floor=margin0 if is_margin else None, margin0=margin0)
+            if built is None:
+                return None
+            m, x = built.model, built.x
+            if warm_cls is not None:
+                for key, var in x.items():
+                    m.add_hint(var, key in warm_cls)
+            names = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
+                     cp_model.INFEASIBLE: "infeasible"}
             solver = self._solver(cp_model, self._limit * share)
-            st = self._run(solver, m)
-        left = t0 + self._limit - self._clock.now()
-        if st == cp_model.UNKNOWN and left > 0.1 and warm_cls is None:
-            # no plan yet in the first share of the limit: search again with all that is left
-            solver = self._solver(cp_model, left)
-            st = self._run(solver, m)
-        self._timed_out = st == cp_model.UNKNOWN and warm_cls is None
-        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and warm_cls is None:
+            st = names.get(self._run(solver, m), "unknown")
+            left = t0 + self._limit - self._clock.now()
+            if st == "unknown" and left > 0.1 and warm_cls is None:
+                # no plan yet in the first share of the limit: search again with all left
+                solver = self._solver(cp_model, left)
+                st = names.get(self._run(solver, m), "unknown")
+        self._timed_out = st == "unknown" and warm_cls is None
+        if st not in ("optimal", "feasible") and warm_cls is None:
             return None
-        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            chosen = {key for key, var in x.items() if solver.value(var)}
-            status = "optimal" if st == cp_model.OPTIMAL else "feasible"
+        if st in ("optimal", "feasible"):
+            chosen = {key for key, var in built.x.items() if solver.value(var)}
+            status = st
             obj, bound = solver.objective_value, solver.best_objective_bound
         else:  # no plan from the search yet: the warm start is the incumbent
             chosen, status, obj, bound = set(), "feasible", -math.inf, float(SCALE)
@@ -214,25 +221,27 @@ class CrewScheduler:
             found, bound_i = int(round(obj)) if chosen else -SCALE, int(math.floor(bound + 1e-9))
             # every pacer who could run counts, used or not: none keeps more than he has left
             # after what he must run (a re-plan's pinned pacers: the rest of their stint)
-            forced = dict.fromkeys(built.pacers, 0)
+            forced = dict.fromkeys(pacers, 0)
             for (p, s, c), v in spec.fixed.items():
                 if v:
                     forced[p] += int(spec.u_int[p, s, c])
             bound_i = min(bound_i, min(int(b_int[p]) + margin0 - forced[p] for p in forced))
             if warm_cls is not None:
-                got = _margin_of(spec, b_int, margin0, built.pacers, warm_cls)
+                got = _margin_of(spec, b_int, margin0, pacers, warm_cls)
                 if got > found:
                     found, chosen = got, warm_cls
-            if st != cp_model.OPTIMAL and cg_margin and found < bound_i:
+            if st != "optimal" and cg_margin and found < bound_i:
                 found, bound_i, chosen = self._margin_colgen(spec, b_int, margin0, found,
                                                              bound_i, chosen, t0,
-                                                             pacers=built.pacers)
+                                                             pacers=pacers)
             if found < bound_i:
+                from ortools.sat.python import cp_model
+
                 found, bound_i, chosen = self._margin_probes(
                     cp_model, spec, b_int, margin0, found, bound_i, chosen, t0)
             status = "optimal" if bound_i <= found else "feasible"
             obj, bound = found / SCALE, bound_i / SCALE
-        elif use_cg and st == cp_model.FEASIBLE:
+        elif use_cg and st == "feasible":
             obj, bound, chosen = self._colgen(objective, spec, b_int, obj, bound, chosen, t0)
             status = "optimal" if abs(obj - bound) < 0.5 else "feasible"
         stints = self._name_slots(chosen, n_s, members, boundaries, fixed,
@@ -1199,6 +1208,17 @@ def _stays(m, spec: _Spec, bud: np.ndarray, present: np.ndarray, x: dict, used: 
     return list(w.values())
 
 
+def _present(spec: _Spec, bud: np.ndarray) -> np.ndarray:
+    """(pacer, stint, class) pairs a plan may use: available and within his budget (or
+    pinned by a re-plan)."""
+    bud = np.asarray(bud, dtype=np.int64)
+    present = spec.eligible[:, :, None] & (spec.u_int <= bud[:, None, None])
+    for (p, s, c), _v in spec.fixed.items():
+        if spec.eligible[p, s]:
+            present[p, s, c] = True
+    return present
+
+
 def _build(cp_model, spec: _Spec, bud: np.ndarray, objective: str, *,
            margin_floor: int | None = None, margin0: int = 0) -> _Built | None:
     """The CP-SAT model of one plan with per-pacer budgets ``bud`` (1/SCALE).
@@ -1211,14 +1231,7 @@ def _build(cp_model, spec: _Spec, bud: np.ndarray, objective: str, *,
     n_p, n_s, n_c = u_int.shape
     size = spec.size
     bud = np.asarray(bud, dtype=np.int64)
-    present = np.zeros((n_p, n_s, n_c), bool)
-    for p in range(n_p):
-        for s in range(n_s):
-            if not spec.eligible[p, s]:
-                continue
-            for c in range(n_c):
-                if u_int[p, s, c] <= bud[p] or (p, s, c) in spec.fixed:
-                    present[p, s, c] = True
+    present = _present(spec, bud)
     keys = [tuple(int(i) for i in key) for key in np.argwhere(present)]
     x = {key: m.new_bool_var("x{}_{}_{}".format(*key)) for key in keys}
     for key, val in spec.fixed.items():
