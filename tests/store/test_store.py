@@ -137,6 +137,22 @@ def test_best_efforts_query(log, data_root):
     assert all(e["distance_m"] / e["time_s"] < 7 for e in b)  # no GPS teleport
 
 
+def test_load_inputs_without_histograms_is_the_same_minus_them(log, data_root):
+    # the gpx has no heart rate, the fenix runs have: has_hr comes from the database either
+    # way, and the histograms are the files' seconds at each bpm (sum = time with HR)
+    import_paths(log, [data_root / r for r in GOOD[:2] + GOOD[4:]], workers=1)
+    full, lean = log.load_inputs(), log.load_inputs(hr_histograms=False)
+    hr = full["has_hr"]
+    assert sorted(hr.tolist()) == [False, True, True]
+    assert set(full) - set(lean) == {"hr_histogram_s"}
+    for k, v in lean.items():
+        np.testing.assert_array_equal(v, full[k])
+    h = full["hr_histogram_s"]
+    assert h.shape == (3, 256) and h[~hr].sum() == 0
+    assert np.all((0.5 < h[hr].sum(axis=1) / full["elapsed_time_s"][hr])
+                  & (h[hr].sum(axis=1) <= full["elapsed_time_s"][hr] + 1))
+
+
 def test_codec_round_trip_and_missing():
     x = {"time_s": np.arange(5.0), "heart_rate_bpm": np.array([100, np.nan, 120, 121, 122.0])}
     y = decode_streams(encode_streams(x))

@@ -303,32 +303,40 @@ class TrainingLog:
             return [{"day": d.isoformat(), "text": t} for d, t in c.execute(q)]
 
     # analytics inputs (arrays; the analytics themselves live in paceline.log) -------------
-    def load_inputs(self, *, since=None, until=None, sport: str | None = None) -> dict:
-        """Per-activity arrays: id, start (datetime64[s]), sport, duration, Σv²Δt, HR histograms
-        (second recordings of an activity, ``duplicate_of`` set, are left out)."""
-        q = self._filtered(select(_A.start_utc, _A.sport,
-                                  _A.distance_m, _A.moving_time_s,
-                                  _A.elapsed_time_s, _A.speed2_dt_m2_s,
-                                  _A.hr_histogram, _A.id), since, until, sport
-                           ).order_by(_A.start_utc, _A.id)
+    def load_inputs(self, *, since=None, until=None, sport: str | None = None,
+                    hr_histograms: bool = True) -> dict:
+        """Per-activity arrays: id, start (datetime64[s]), sport, duration, Σv²Δt, whether it
+        has heart rate, and its HR histogram (n × 256 s at each bpm; second recordings of an
+        activity, ``duplicate_of`` set, are left out).
+
+        ``hr_histograms=False`` leaves the histograms (1 KiB an activity) in the database and
+        ``hr_histogram_s`` out of the result: HR TRIMP needs them only when the athlete's
+        HRrest and HRmax are known."""
+        hist_col = _A.hr_histogram if hr_histograms else _A.hr_histogram.is_not(None)
+        q = self._filtered(select(_A.start_utc, _A.sport, _A.distance_m, _A.moving_time_s,
+                                  _A.elapsed_time_s, _A.speed2_dt_m2_s, hist_col, _A.id),
+                           since, until, sport).order_by(_A.start_utc, _A.id)
         with self.engine.connect() as c:
             rows = c.execute(q).all()
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 8
         n = len(rows)
+        out = {"start_utc": np.array(cols[0], dtype="datetime64[s]"),
+               "sport": np.array(cols[1], dtype=object),
+               # None (not recorded) → NaN
+               **{k: np.array(cols[j], dtype=float) for j, k in enumerate(
+                   ("distance_m", "moving_time_s", "elapsed_time_s", "speed2_dt_m2_s"), 2)},
+               "id": np.array(cols[7], dtype=np.int64)}
+        if not hr_histograms:
+            out["has_hr"] = np.array(cols[6], dtype=bool)
+            return out
+        has_hr = np.array([h is not None for h in cols[6]], dtype=bool)
         hist = np.zeros((n, 256))
-        has_hr = np.zeros(n, dtype=bool)
-        for i, r in enumerate(rows):
-            if r[6] is not None:
-                hist[i] = np.frombuffer(r[6], dtype="<u4")
-                has_hr[i] = True
-
-        def f(j: int) -> np.ndarray:
-            return np.array([np.nan if r[j] is None else r[j] for r in rows], dtype=float)
-
-        return {"start_utc": np.array([r[0] for r in rows], dtype="datetime64[s]"),
-                "sport": np.array([r[1] for r in rows], dtype=object),
-                "distance_m": f(2), "moving_time_s": f(3), "elapsed_time_s": f(4),
-                "speed2_dt_m2_s": f(5), "hr_histogram_s": hist, "has_hr": has_hr,
-                "id": np.array([r[7] for r in rows], dtype=np.int64)}
+        if has_hr.any():
+            hist[has_hr] = np.frombuffer(b"".join(h for h in cols[6] if h is not None),
+                                         dtype="<u4").reshape(-1, 256)
+        out["hr_histogram_s"] = hist
+        out["has_hr"] = has_hr
+        return out
 
     def best_efforts_by_year(self, *, sport: str | None = "running") -> list[dict]:
         """Best time per effort distance in each calendar year (UTC): ``{year, distance_m,
