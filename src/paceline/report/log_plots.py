@@ -55,7 +55,9 @@ def plot_pmc(pmc, out: str | Path, *, title: str = "Fitness and fatigue",
     ax.set_ylim(0, max(top * 1.08, 1.0))
     ax.set_ylabel(f"{load_label} per day (CTL, ATL)")
     first, last = str(pmc.day[0]), str(pmc.day[-1])
-    ax.set_title(f"{title} — {first} to {last}", loc="left")
+    # y given: the title is not auto-placed (a pass over every tick label of both y axes that
+    # only looks for labels on top, of which there are none)
+    ax.set_title(f"{title} — {first} to {last}", loc="left", y=1.0)
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.06), frameon=False, ncol=2,
               borderaxespad=0.0, fontsize=9)
     ax.grid(alpha=0.3)
@@ -72,5 +74,6 @@ def plot_pmc(pmc, out: str | Path, *, title: str = "Fitness and fatigue",
     loc = mdates.AutoDateLocator()
     ax2.xaxis.set_major_locator(loc)
     ax2.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
-    fig.savefig(out, dpi=110)
+    # zlib level 1: the same pixels; the level-6 default spent 50 ms for a 15 % smaller file
+    fig.savefig(out, dpi=110, pil_kwargs={"compress_level": 1})
     return out
