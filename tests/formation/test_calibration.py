@@ -68,26 +68,28 @@ def test_planar_defaults_are_its_fit():
 
 
 # Residuals per case (model − published drag reduction), pinned so a change is a decision.
-# Tolerance 0.01 (the rounding of the defaults). Finite-height wake, linear superposition.
+# Tolerance 0.01 (the rounding of the defaults). Finite-height wake, linear superposition,
+# wake-added turbulence (Crespo & Hernández).
 # In sample / leave-one-source-out:
 EXPECTED_RESIDUALS = {
-    "sh2021-one-ahead-1.0m": (-0.029, -0.052),
+    "sh2021-one-ahead-1.0m": (-0.031, -0.055),
     "sh2021-ahead-behind-1.0m": (-0.089, -0.111),  # SH21: a runner behind helps 8 points
-    "sh2021-following-0.6m": (-0.086, -0.118),  # planar wake: −0.151 / −0.178
-    "beaumont2021-file5-second": (+0.064, +0.067),
-    "beaumont2019-two-pacers": (+0.202, +0.278),  # geometry unknown; abreast ASSUMED
-    "marro2023-vienna": (+0.171, +0.185),  # 1/10-scale tunnel: 13 points below Li's CFD
-    "marro2023-new-shape": (+0.339, +0.343),  # and its geometry is from press text
-    "rw2023-double-wt": (+0.001, -0.017),
-    "rw2023-double-cfd": (+0.021, +0.003),
-    "rw2023-triple-wt": (+0.031, +0.014),
-    "rw2023-triple-cfd": (-0.029, -0.046),
-    "rw2023-quad-wt": (-0.064, -0.080),
-    "rw2023-quad-cfd": (-0.104, -0.120),
-    "li2025-v-of-three": (-0.144, -0.152),
-    "li2025-ineos": (+0.041, +0.034),
-    "polidori2020-bekele-centre": (+0.052, +0.055),
-    "polidori2020-bekele-between": (+0.036, +0.038),
+    "sh2021-following-0.6m": (-0.089, -0.122),  # planar wake: −0.151 / −0.178
+    "beaumont2021-file5-second": (+0.065, +0.068),
+    "beaumont2019-two-pacers": (+0.200, +0.250),  # geometry unknown; abreast ASSUMED
+    "marro2023-vienna": (+0.170, +0.183),  # 1/10-scale tunnel: 13 points below Li's CFD
+    "marro2023-new-shape": (+0.311, +0.316),  # geometry from press text (no added turbulence:
+    #                                            +0.339 / +0.343)
+    "rw2023-double-wt": (-0.001, -0.019),
+    "rw2023-double-cfd": (+0.019, +0.001),
+    "rw2023-triple-wt": (+0.031, +0.015),
+    "rw2023-triple-cfd": (-0.029, -0.045),
+    "rw2023-quad-wt": (-0.062, -0.078),
+    "rw2023-quad-cfd": (-0.102, -0.118),
+    "li2025-v-of-three": (-0.142, -0.150),
+    "li2025-ineos": (+0.040, +0.032),
+    "polidori2020-bekele-centre": (+0.050, +0.053),
+    "polidori2020-bekele-between": (+0.034, +0.036),
 }
 
 
@@ -101,11 +103,11 @@ def test_residual_per_published_case(held_out):
 
 
 def test_fit_quality_is_stated_not_hidden(held_out):
-    # in sample RMS 12.1 points, held out (leave one source out) 13.6 points: the goal of
+    # in sample RMS 11.6 points, held out (leave one source out) 12.9 points: the goal of
     # ≤ 10 held-out points is NOT met; Marro's tunnel and Beaumont 2019 carry most of it
     r = residuals()
-    assert r.rms_residual == pytest.approx(0.121, abs=0.005)
-    assert held_out.rms_residual == pytest.approx(0.136, abs=0.005)
+    assert r.rms_residual == pytest.approx(0.116, abs=0.005)
+    assert held_out.rms_residual == pytest.approx(0.129, abs=0.005)
     by_source = held_out.rms_by_source()
     worst = sorted(by_source, key=by_source.get)[-2:]
     assert set(worst) == {"marro2023", "beaumont2019"}
@@ -116,7 +118,7 @@ def test_fit_quality_is_stated_not_hidden(held_out):
 
 def test_finite_height_against_planar_in_and_out_of_sample(held_out):
     # the default was chosen on held-out RMS and physics (docs/formation.md §2): the 3-D wake
-    # is no worse out of sample (13.6 vs 13.7 points) and better in sample (12.1 vs 12.8),
+    # is no worse out of sample (12.9 vs 13.6 points) and better in sample (11.6 vs 12.6),
     # and it changes most where the planar wake was physically wrong: 0.6 m vs 1.0 m behind
     planar_held = cal.leave_one_source_out(wake="planar")
     assert held_out.rms_residual <= planar_held.rms_residual + 0.002
@@ -124,6 +126,27 @@ def test_finite_height_against_planar_in_and_out_of_sample(held_out):
     res = {c.case.case_id: c.residual for c in residuals().cases}
     pl = {c.case.case_id: c.residual for c in residuals(wake="planar").cases}
     assert abs(res["sh2021-following-0.6m"]) < abs(pl["sh2021-following-0.6m"]) - 0.05
+
+
+def test_added_turbulence_against_none_in_and_out_of_sample(held_out):
+    # the default adds Crespo & Hernández's wake turbulence (docs/formation.md §2): adopted
+    # because it is physics of the same model family AND better both ways — in sample 11.6
+    # vs 12.1 points, held out 12.9 vs 13.6 — mostly by tempering files (Marro's 't')
+    none_fit = fit(turbulence="none")
+    none_held = cal.leave_one_source_out(turbulence="none")
+    assert none_fit.turbulence == "none" and held_out.turbulence == "crespo-hernandez"
+    assert none_fit.rms_residual == pytest.approx(0.121, abs=0.005)
+    assert none_held.rms_residual == pytest.approx(0.136, abs=0.005)
+    assert residuals().rms_residual < none_fit.rms_residual
+    assert held_out.rms_residual < none_held.rms_residual
+    # "none" keeps its own fitted constants as its defaults
+    for k, v in none_fit.parameters.items():
+        assert residuals(turbulence="none").parameters[k] == pytest.approx(v, abs=2e-3), k
+    t = {c.case.case_id: c.residual for c in held_out.cases}
+    n = {c.case.case_id: c.residual for c in none_held.cases}
+    assert t["marro2023-new-shape"] < n["marro2023-new-shape"] - 0.02
+    with pytest.raises(ValueError, match="'crespo-hernandez'"):
+        fit(turbulence="frandsen")
 
 
 def test_sources_disagree_beyond_the_fit():
@@ -141,13 +164,14 @@ def test_sources_disagree_beyond_the_fit():
 def test_superposition_rules_compared_out_of_sample():
     # the reason for the default is physics (a V's side-by-side wakes add; a pacer added in
     # front never raises the drag), not the held-out RMS, where the rules are within noise of
-    # each other and max is best: linear 13.6, rss 13.5, max 12.2 (finite-height wake)
+    # each other and max is best: linear 12.9, rss 13.2, max 12.3 (finite-height wake,
+    # added turbulence; without it 13.6 / 13.5 / 12.2)
     lin = cal.leave_one_source_out(superposition="linear").rms_residual
     rss = cal.leave_one_source_out(superposition="rss").rms_residual
     mx = cal.leave_one_source_out(superposition="max").rms_residual
-    assert lin == pytest.approx(0.136, abs=0.005)
-    assert rss == pytest.approx(0.135, abs=0.005)
-    assert mx == pytest.approx(0.122, abs=0.005)
+    assert lin == pytest.approx(0.129, abs=0.005)
+    assert rss == pytest.approx(0.132, abs=0.005)
+    assert mx == pytest.approx(0.123, abs=0.005)
     with pytest.raises(ValueError, match="valid"):
         fit(superposition="nope")
     with pytest.raises(ValueError, match="'planar'"):

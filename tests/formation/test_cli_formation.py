@@ -171,8 +171,8 @@ def test_bad_scenario_formation_exit_2(tmp_path, scenarios_dir):
 
 def test_worth_and_show_agree_on_the_reduction(scenarios_dir):
     """marro-2023 removed 96.8 % in still air (planar wake) and worth printed 95 % (the what-if
-    cap) silently; worth must print the formation's own reduction (93.9 % with the
-    finite-height wake, now under the cap)."""
+    cap) silently; worth must print the formation's own reduction (91.1 % with the
+    finite-height wake and wake-added turbulence, now under the cap)."""
     show, worth = run_many([
         ["formation", "show", "marro-2023", "--json"],
         ["formation", "worth", str(scenarios_dir / "vienna-2019.toml"), "--formation",

@@ -18,6 +18,10 @@ A wake-superposition model of the kind used for wind farms (NREL FLORIS), in pla
     selectable: it was the default until docs/formation.md compared the two out of sample;
 * a sheltered runner leaves a weaker wake: each source's deficit is scaled by the air speed at
   that source (Niayifar & Porté-Agel 2016 "local inflow"), solved in flow order;
+* ... and a **wider** one (``turbulence="crespo-hernandez"``, the default; selectable,
+  :data:`TURBULENCE_MODELS`): a runner standing in another's wake feels the turbulence that
+  wake adds (Crespo & Hernández 1996), and its own wake grows at the rate Niayifar &
+  Porté-Agel (2016) give for the local turbulence intensity, k = 0.3837·I + 0.003678;
 * several wakes **add linearly** (Lissaman 1979) by default — the reason: side-by-side wakes of
   a V overlap and add their momentum deficits (Li et al. 2025: a V of three −89 % vs one pacer
   −67 %; root-sum-square cannot reach that with body-wide wakes), while the local-inflow
@@ -119,7 +123,7 @@ MIN_INITIAL_HEIGHT_M = BODY_HEIGHT_M / np.sqrt(2.0 * np.log(2.0))
 #: fixed at half the body width (2-D potential flow round a cylinder as wide as the runner;
 #: not fitted: the published cases cannot separate it from the wake).
 PLANAR_PARAMETERS = {
-    "momentum_thickness_m": 0.2612,
+    "momentum_thickness_m": 0.2595,
     "initial_width_m": 0.1699,  # on its lower bound MIN_INITIAL_WIDTH_M (the fit wants less)
     "growth_rate": 0.05,  # on its lower bound (the fit wants a wake that does not widen)
     "blockage_radius_m": BODY_WIDTH_M / 2.0,
@@ -129,7 +133,7 @@ PLANAR_PARAMETERS = {
 #: area A [m²], σ_y0 [m], k [-]; σ_z0 fixed at :data:`MIN_INITIAL_HEIGHT_M` (not fitted) and
 #: the blockage radius as for the planar wake.
 FINITE_HEIGHT_PARAMETERS = {
-    "wake_drag_area_m2": 0.8563,
+    "wake_drag_area_m2": 0.8542,
     "initial_width_m": 0.1699,  # on its lower bound MIN_INITIAL_WIDTH_M, as the planar one
     "growth_rate": 0.05,  # on its lower bound
     "initial_height_m": float(MIN_INITIAL_HEIGHT_M),
@@ -767,20 +771,26 @@ class TurbulenceModel:
         return f"TurbulenceModel({self.name!r})"
 
 
-#: Wake-added turbulence: name → :class:`TurbulenceModel`. "none": every wake grows at the
-#: fitted k (the default); "crespo-hernandez": a waked runner's wake grows faster
-#: (Crespo & Hernández 1996 + Niayifar & Porté-Agel 2016). docs/formation.md §2 compares them.
+#: Wake-added turbulence: name → :class:`TurbulenceModel`. "crespo-hernandez" (the default):
+#: a waked runner's wake grows faster (Crespo & Hernández 1996 + Niayifar & Porté-Agel 2016;
+#: :data:`FINITE_HEIGHT_PARAMETERS` and :data:`PLANAR_PARAMETERS` are fitted with it);
+#: "none": every wake grows at the fitted k, with its own fitted constants (the σ₀ and k
+#: fits are the same, on their bounds). docs/formation.md §2 compares them.
 TURBULENCE_MODELS = {
-    "none": TurbulenceModel("none", _no_added_turbulence, {},
-                            "every wake grows at the fitted rate k"),
+    "none": TurbulenceModel(
+        "none", _no_added_turbulence,
+        {"finite-height": {"wake_drag_area_m2": 0.8563}, "planar": {"momentum_thickness_m":
+                                                                     0.2612}},
+        "every wake grows at the fitted rate k (the default until docs/formation.md §2 "
+        "compared the two)"),
     "crespo-hernandez": TurbulenceModel(
         "crespo-hernandez", _growth_crespo_hernandez, {},
         "added turbulence I+ of Crespo & Hernández 1996 (J Wind Eng Ind Aerodyn 61:71), "
         "k = 0.3837 I + 0.003678 of Niayifar & Porté-Agel 2016 (Energies 9:741)"),
 }
 
-#: The default (see docs/formation.md §2 for why).
-DEFAULT_TURBULENCE = "none"
+#: The default (see docs/formation.md §2 for why: better in sample and held out).
+DEFAULT_TURBULENCE = "crespo-hernandez"
 
 
 def get_turbulence_model(name_or_model) -> TurbulenceModel:
@@ -954,10 +964,10 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     wake : str
         Wake shape (:data:`WAKE_MODELS`: "finite-height" (default) or "planar").
     turbulence : str
-        Wake-added turbulence (:data:`TURBULENCE_MODELS`): "none" (default: every wake grows
-        at ``growth_rate``) or "crespo-hernandez" (``growth_rate`` is the ambient k0; a runner
-        in another's wake leaves a wake that grows faster, Crespo & Hernández 1996 with
-        Niayifar & Porté-Agel 2016; its defaults are that option's own fit).
+        Wake-added turbulence (:data:`TURBULENCE_MODELS`): "crespo-hernandez" (default:
+        ``growth_rate`` is the ambient k0; a runner in another's wake leaves a wake that grows
+        faster, Crespo & Hernández 1996 with Niayifar & Porté-Agel 2016) or "none" (every
+        wake grows at ``growth_rate``; its defaults are that option's own fit).
     **params
         Constants of that wake (``WAKE_MODELS[wake].parameters``, ``body_width_m``,
         ``body_height_m``).
