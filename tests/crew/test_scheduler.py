@@ -2,6 +2,7 @@
 
 import time
 
+import numpy as np
 import pytest
 
 from paceline.crew import CrewProblem, CrewScheduler, check_plan
@@ -209,3 +210,25 @@ def test_preferences_count_each_preferred_slot_once_per_stint(small_problem):
     assert plan.objective_value == got == pr.n_stints  # at most (and here exactly) 4
     assert plan.status == "optimal"
     _agree(pr, plan)
+
+
+def test_local_moves_raise_the_least_remaining_capacity_within_the_rules():
+    """_raise_least_remaining (the margin's polish, and a re-plan's warm start): the most
+    loaded pacer hands a slot-stint to a free pacer, never to one over his stint limit or
+    unavailable then; every slot-stint stays filled once."""
+    from paceline.crew.scheduler import _raise_least_remaining
+
+    use = np.full((4, 3, 1), 0.3)
+    budget = np.full(4, 0.9)
+    eligible = np.ones((4, 3), bool)
+    eligible[2, 1] = False  # pacer 2 cannot run stint 1
+    max_entries = [None, 0, None, None]  # pacer 1 may not enter at all
+    plan = {(0, 0, 0), (0, 1, 0), (0, 2, 0)}  # pacer 0 runs everything: 0.0 left
+    _raise_least_remaining(plan, use, budget, eligible, max_entries, set(),
+                           np.ones(4, bool))
+    assert sorted((s, c) for _p, s, c in plan) == [(0, 0), (1, 0), (2, 0)]
+    by = {s: p for p, s, _c in plan}
+    assert 1 not in by.values()  # over his stint limit
+    assert by[1] != 2  # unavailable then
+    load = {p: sum(0.3 for q, _s, _c in plan if q == p) for p in range(4)}
+    assert max(load.values()) == pytest.approx(0.3)  # spread: one slot-stint each

@@ -230,10 +230,26 @@ class CrewScheduler:
                 got = _margin_of(spec, b_int, margin0, pacers, warm_cls)
                 if got > found:
                     found, chosen = got, warm_cls
+
+            def polish(found, chosen):
+                """Local moves on a plan (as on a re-plan's warm start): the most loaded
+                pacer hands a slot-stint on, swaps or chains (2.4 km, model drags: the
+                compact model's 0.5248 → 0.5389 in 0.03 s)."""
+                if not chosen or found >= bound_i:
+                    return found, chosen
+                better = set(chosen)
+                _raise_least_remaining(better, ucls, np.asarray(budget, float), spec.eligible,
+                                       spec.max_entries, set(spec.prev_running),
+                                       present.any(axis=(1, 2)))
+                got = _margin_of(spec, b_int, margin0, pacers, better)
+                return (got, better) if got > found else (found, chosen)
+
+            found, chosen = polish(found, chosen)
             if st != "optimal" and cg_margin and found < bound_i:
                 found, bound_i, chosen = self._margin_colgen(spec, b_int, margin0, found,
                                                              bound_i, chosen, t0,
                                                              pacers=pacers)
+                found, chosen = polish(found, chosen)
             if found < bound_i:
                 from ortools.sat.python import cp_model
 
@@ -936,12 +952,39 @@ def _warm_start(plan: CrewPlan, names: list[str], slots: tuple[str, ...], bounds
         warm.add((best, s, k))
         load[best] += use[best, s, k]
         busy[best, s] = True
-    # then raise the least remaining capacity by moves: the most loaded pacer hands one of
-    # his slot-stints to a pacer free then, or swaps slots with one running the same stint,
-    # while both end above where he was (a few hundred cheap steps, not a search)
     active = eligible.any(axis=1)
     active[d_idx] = False
-    for _ in range(4 * n_p * n_s):
+    _raise_least_remaining(warm, use, budget, eligible, max_entries, prev, active)
+    return warm
+
+
+def _raise_least_remaining(warm: set[tuple[int, int, int]], use: np.ndarray,
+                           budget: np.ndarray, eligible: np.ndarray, max_entries: list,
+                           prev: set[int], active: np.ndarray,
+                           max_steps: int | None = None) -> None:
+    """Raise a plan's least remaining capacity by local moves, in place.
+
+    warm: {(pacer, stint, slot or class)}; use: (pacer, stint, slot or class) fractions;
+    budget: what each pacer may use; prev: pacers continuing a stint begun before stint 0
+    (a re-plan's, not moved out of stint 0); active: pacers whose remaining capacity counts.
+    The most loaded pacer hands one of his slot-stints to a pacer free then, or swaps slots
+    with one running the same stint, or a chain (q takes his, a free r takes q's), while
+    every pacer involved ends above where he was — within availability and stint limits.
+    Deterministic (sorted order, no clock); a few hundred cheap steps, not a search.
+    """
+    n_p, n_s, _ = use.shape
+    load = np.zeros(n_p)
+    busy = np.zeros((n_p, n_s), bool)
+    for p, s, k in warm:
+        load[p] += use[p, s, k]
+        busy[p, s] = True
+
+    def entries(p: int) -> int:
+        run = busy[p]
+        starts = int(run[0] and p not in prev)
+        return starts + int(np.sum(run[1:] & ~run[:-1]))
+
+    for _ in range(max_steps or 4 * n_p * n_s):
         left = np.where(active, budget - load, np.inf)
         p = int(np.argmin(left))
         worst = left[p]
@@ -1010,7 +1053,6 @@ def _warm_start(plan: CrewPlan, names: list[str], slots: tuple[str, ...], bounds
             warm.add((r, s, kq))
             load[r] += use[r, s, kq]
             busy[r, s], busy[p, s] = True, False
-    return warm
 
 
 def _margin_of(spec, b_int, margin0: int, pacers, chosen) -> int:
