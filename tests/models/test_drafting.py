@@ -161,6 +161,42 @@ def test_added_turbulence_widens_a_waked_runners_wake():
         dm.drag_ratio([0.0, 1.0], [0.0, 0.0], turbulence="frandsen")
 
 
+def test_recirculation_near_wake():
+    # Bastankhah & Porté-Agel 2016's two regions with a bluff body's bubble as the near wake:
+    # inside it (s ≤ L_r = 1.25 × 0.40 m) the air on the axis is at rest (point deficit 1);
+    # past it the far wake starts afresh from σ0 (virtual origin at the closure)
+    lr = dm.RECIRCULATION_LENGTH_D * dm.BODY_WIDTH_M
+    assert lr == pytest.approx(0.5)
+    model = dm.get_wake_model("planar")
+    p = dict(model.parameters, body_width_m=0.0)
+    f = dm.get_near_wake("recirculation")
+    def a(v):  # the in-place model functions take arrays of at least one dimension
+        return np.array([v])
+    assert f(a(0.3), a(0.0), p, model)[0] == pytest.approx(1.0)
+    assert f(a(-0.3), a(0.0), p, model)[0] == 0.0
+    far = model.deficit(a(0.7), a(0.2), p)[0]
+    assert f(a(lr + 0.7), a(0.2), p, model)[0] == pytest.approx(far)
+    # it gives what it was made for — more shelter at 0.6 m than at 1.0 m behind ...
+    d = {nw: [1 - dm.drag_ratio([0.0, s], [0.0, 0.0], near_wake=nw)[0] for s in (0.6, 1.0)]
+         for nw in dm.NEAR_WAKE_MODELS}
+    assert d["recirculation"][0] - d["recirculation"][1] > d["none"][0] - d["none"][1]
+    with pytest.raises(ValueError, match="'recirculation'"):
+        dm.drag_ratio([0.0, 1.0], [0.0, 0.0], near_wake="bubble")
+
+
+def test_recirculation_near_wake_breaks_the_pacer_ahead_property():
+    # ... but with it a pacer added straight ahead can RAISE the athlete's drag: the new pacer
+    # 0.4 m ahead of the pacer at 0.8 m puts that pacer in its bubble (deficit 1), and the
+    # local-inflow scaling then all but removes that pacer's wake (a tandem of bluff bodies
+    # really forms one merged bubble). 0.096 → 0.113 with the default constants. Kept
+    # selectable, not the default (docs/formation.md §2).
+    before = dm.drag_ratio([0.0, 0.8], [0.0, 0.0], near_wake="recirculation")[0]
+    after = dm.drag_ratio([0.0, 0.8, 1.2], [0.0, 0.0, 0.0], near_wake="recirculation")[0]
+    assert after > before + 0.01
+    assert dm.drag_ratio([0.0, 0.8, 1.2], [0.0, 0.0, 0.0])[0] < dm.drag_ratio(
+        [0.0, 0.8], [0.0, 0.0])[0]
+
+
 def test_doublet_slows_ahead_speeds_beside():
     assert dm.blockage_doublet(-1.0, 0.0, blockage_radius_m=0.3) == pytest.approx(-0.09)
     assert dm.blockage_doublet(0.0, 1.0, blockage_radius_m=0.3) == pytest.approx(0.09)
@@ -249,7 +285,8 @@ def _coefficients(wake):
     return st.fixed_dictionaries({
         k: st.floats(lo, hi) for k, (lo, hi) in PARAMETER_BOUNDS[wake].items()
     } | {"blockage_radius_m": st.floats(0.0, 0.3), "wake": st.just(wake),
-         "turbulence": st.sampled_from(list(dm.TURBULENCE_MODELS))})
+         "turbulence": st.sampled_from(list(dm.TURBULENCE_MODELS)),
+         "near_wake": st.sampled_from(list(dm.NEAR_WAKE_MODELS))})
 
 
 coefficients = st.sampled_from(WAKES).flatmap(_coefficients)
@@ -269,6 +306,9 @@ def test_pacer_added_directly_ahead_never_raises_drag(pacers, ahead, p):
     # Default (linear) rule. With root-sum-square or max, a new pacer that shelters the
     # pacer in front of the athlete can weaken that pacer's wake by more than its own wake
     # adds (found by hypothesis: file at 1 and 2 m, θ = 1 m): one reason linear is the default.
+    # Not with the recirculation near wake (test_recirculation_near_wake_breaks_...): one
+    # reason it is not the default.
+    p = dict(p, near_wake="none")
     x, y = _with_athlete(pacers)
     before = dm.drag_ratio(x, y, **p)[0]
     after = dm.drag_ratio(np.r_[x, ahead], np.r_[y, 0.0], **p)[0]
@@ -314,6 +354,11 @@ def test_sheltered_spot_moves_downwind(cross, sign, p, rule):
 @settings(max_examples=150, deadline=None)
 @given(p=coefficients, rule=st.sampled_from(RULES))
 def test_one_metre_behind_and_0_3_m_aside_is_still_sheltered(p, rule):
+    # Not with the recirculation near wake: its far wake starts at the bubble's closure
+    # (0.5 m), so 1 m behind it is as narrow as 0.5 m behind without it; hypothesis found
+    # 44 % of the in-line shelter (A = 0.25 m², σ0 = 0.17 m, k = 0.055) — one more reason it
+    # is not the default (docs/formation.md §2).
+    p = dict(p, near_wake="none")
     inline = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.0], superposition=rule, **p)[0]
     aside = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.3], superposition=rule, **p)[0]
     assert aside >= 0.45 * inline

@@ -349,6 +349,10 @@ def calibrate(
         "--turbulence", help="Wake-added turbulence: none (every wake grows at the fitted "
         "rate) or crespo-hernandez (a waked runner's wake grows faster); default: the "
         "model's.")] = None,
+    near_wake: Annotated[str | None, typer.Option(
+        "--near-wake", help="Near wake: none (the far-wake Gaussian from the runner on) or "
+        "recirculation (a bubble 1.25 body widths long, the far wake from its closure); "
+        "default: the model's.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Fit the drafting model to the published cases; residual of each, in sample and held out.
@@ -357,8 +361,10 @@ def calibrate(
     """
     from paceline.formation.calibration import leave_one_source_out
     from paceline.models.drafting import (
+        DEFAULT_NEAR_WAKE,
         DEFAULT_TURBULENCE,
         DEFAULT_WAKE,
+        NEAR_WAKE_MODELS,
         SUPERPOSITION_MODELS,
         TURBULENCE_MODELS,
         WAKE_MODELS,
@@ -375,17 +381,23 @@ def calibrate(
     if turbulence not in TURBULENCE_MODELS:
         raise ScenarioError("unknown wake-added turbulence model", where="--turbulence",
                             value=turbulence, valid=", ".join(TURBULENCE_MODELS))
-    res = fit(superposition=superposition, wake=wake, turbulence=turbulence)
+    near_wake = DEFAULT_NEAR_WAKE if near_wake is None else near_wake
+    if near_wake not in NEAR_WAKE_MODELS:
+        raise ScenarioError("unknown near-wake model", where="--near-wake",
+                            value=near_wake, valid=", ".join(NEAR_WAKE_MODELS))
+    res = fit(superposition=superposition, wake=wake, turbulence=turbulence,
+              near_wake=near_wake)
     if json_:
         held = leave_one_source_out(superposition=superposition, wake=wake,
-                                    turbulence=turbulence)
+                                    turbulence=turbulence, near_wake=near_wake)
     else:
         with Progress(TextColumn("leave-one-source-out refits"), BarColumn(),
                       TextColumn("{task.completed}/{task.total} sources"),
                       console=Console(stderr=True), transient=True) as prog:
             task = prog.add_task("loso", total=1)
             held = leave_one_source_out(superposition=superposition, wake=wake,
-                                        turbulence=turbulence, progress=lambda d, t:
+                                        turbulence=turbulence, near_wake=near_wake,
+                                        progress=lambda d, t:
                                         prog.update(task, completed=d, total=t))
     out_of = {c.case.case_id: c for c in held.cases}
 
@@ -395,6 +407,7 @@ def calibrate(
     if json_:
         print(json.dumps({
             "superposition": superposition, "wake": wake, "turbulence": turbulence,
+            "near_wake": near_wake,
             "parameters": res.parameters, "rms_residual": res.rms_residual,
             "weighted_rms_residual": res.weighted_rms_residual,
             "held_out_rms_residual": held.rms_residual,
@@ -431,8 +444,8 @@ def calibrate(
                   f"{100 * h.residual:+.1f}" if h else "—")
     out.print(t)
     p = res.parameters
-    out.print(f"wake {wake}, superposition {superposition}, added turbulence {turbulence}; "
-              "fitted: "
+    out.print(f"wake {wake}, superposition {superposition}, added turbulence {turbulence}, "
+              f"near wake {near_wake}; fitted: "
               + ", ".join(f"{k} = {v:.4g}" for k, v in p.items()))
     out.print(f"RMS residual in sample {100 * res.rms_residual:.1f} points (weighted "
               f"{100 * res.weighted_rms_residual:.1f}); held out, leave one source out: "

@@ -111,6 +111,7 @@ class CalibrationResult:
     superposition: str = dm.DEFAULT_SUPERPOSITION
     wake: str = dm.DEFAULT_WAKE
     turbulence: str = dm.DEFAULT_TURBULENCE
+    near_wake: str = dm.DEFAULT_NEAR_WAKE
 
     def _fitted(self):
         return [c for c in self.cases if c.case.weight > 0]
@@ -142,6 +143,7 @@ class HeldOutResult:
     superposition: str = dm.DEFAULT_SUPERPOSITION
     wake: str = dm.DEFAULT_WAKE
     turbulence: str = dm.DEFAULT_TURBULENCE
+    near_wake: str = dm.DEFAULT_NEAR_WAKE
 
     @property
     def rms_residual(self) -> float:
@@ -198,31 +200,36 @@ def read_cases(path=None) -> list[CalibrationCase]:
 
 
 def _model_reductions(cases, params, superposition, wake,
-                      turbulence=dm.DEFAULT_TURBULENCE) -> np.ndarray:
+                      turbulence=dm.DEFAULT_TURBULENCE,
+                      near_wake=dm.DEFAULT_NEAR_WAKE) -> np.ndarray:
     return np.array([
         np.nan if c.x_m is None else
         1.0 - float(dm.drag_ratio(c.x_m, c.y_m, c.speed_m_s, superposition=superposition,
-                                  wake=wake, turbulence=turbulence, **params)[0])
+                                  wake=wake, turbulence=turbulence, near_wake=near_wake,
+                                  **params)[0])
         for c in cases])
 
 
 def residuals(params: dict[str, float] | None = None, cases=None,
               superposition=dm.DEFAULT_SUPERPOSITION, wake=dm.DEFAULT_WAKE,
-              turbulence=dm.DEFAULT_TURBULENCE) -> CalibrationResult:
+              turbulence=dm.DEFAULT_TURBULENCE, near_wake=dm.DEFAULT_NEAR_WAKE
+              ) -> CalibrationResult:
     """Model vs published for every case, with the given constants (default: the model's)."""
     cases = cases if cases is not None else read_cases()
     model = dm.get_wake_model(wake)
     turb = dm.get_turbulence_model(turbulence).name
     p = (dict(model.parameters) | dm.TURBULENCE_MODELS[turb].parameters.get(model.name, {})
          if params is None else dict(params))
-    red = _model_reductions(cases, p, superposition, model.name, turb)
+    dm.get_near_wake(near_wake)
+    red = _model_reductions(cases, p, superposition, model.name, turb, near_wake)
     return CalibrationResult(p, tuple(CaseResidual(c, float(m))
                                       for c, m in zip(cases, red, strict=True)), superposition,
-                             model.name, turb)
+                             model.name, turb, near_wake)
 
 
 def _fit_parameters(used, superposition, wake, x0=None,
-                    turbulence=dm.DEFAULT_TURBULENCE) -> dict[str, float]:
+                    turbulence=dm.DEFAULT_TURBULENCE,
+                    near_wake=dm.DEFAULT_NEAR_WAKE) -> dict[str, float]:
     model = dm.get_wake_model(wake)
     bounds = PARAMETER_BOUNDS[model.name]
     names = list(bounds)
@@ -237,7 +244,8 @@ def _fit_parameters(used, superposition, wake, x0=None,
 
     def f(theta):
         return sw * (_model_reductions(used, dict(zip(names, theta, strict=True)) | fixed,
-                                       superposition, model.name, turbulence) - obs)
+                                       superposition, model.name, turbulence, near_wake)
+                     - obs)
 
     from scipy.optimize import least_squares  # lazy: ~0.25 s to import
 
@@ -251,7 +259,8 @@ def _fit_parameters(used, superposition, wake, x0=None,
 
 
 def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
-        wake=dm.DEFAULT_WAKE, turbulence=dm.DEFAULT_TURBULENCE) -> CalibrationResult:
+        wake=dm.DEFAULT_WAKE, turbulence=dm.DEFAULT_TURBULENCE,
+        near_wake=dm.DEFAULT_NEAR_WAKE) -> CalibrationResult:
     """Weighted least-squares fit of a wake shape's constants to the cases marked ``in_fit``.
 
     Each residual is weighted by :attr:`CalibrationCase.weight` (confidence × geometry,
@@ -270,6 +279,8 @@ def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
     turbulence : str
         Wake-added turbulence (:data:`paceline.models.drafting.TURBULENCE_MODELS`); with
         "crespo-hernandez" the fitted ``growth_rate`` is the *ambient* k0 (same bounds).
+    near_wake : str
+        Near-wake treatment (:data:`paceline.models.drafting.NEAR_WAKE_MODELS`).
 
     Raises
     ------
@@ -280,14 +291,17 @@ def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
     dm.get_superposition(superposition)
     wake = dm.get_wake_model(wake).name
     turbulence = dm.get_turbulence_model(turbulence).name
+    dm.get_near_wake(near_wake)
     used = [c for c in cases if c.weight > 0]
-    return residuals(_fit_parameters(used, superposition, wake, turbulence=turbulence), cases,
-                     superposition, wake, turbulence)
+    return residuals(_fit_parameters(used, superposition, wake, turbulence=turbulence,
+                                     near_wake=near_wake), cases,
+                     superposition, wake, turbulence, near_wake)
 
 
 def leave_one_source_out(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
                          progress=None, wake=dm.DEFAULT_WAKE,
-                         turbulence=dm.DEFAULT_TURBULENCE) -> HeldOutResult:
+                         turbulence=dm.DEFAULT_TURBULENCE,
+                         near_wake=dm.DEFAULT_NEAR_WAKE) -> HeldOutResult:
     """Fit on every source but one, predict that source's cases; once per source.
 
     Returns
@@ -304,12 +318,13 @@ def leave_one_source_out(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
     for k, s in enumerate(sources):
         train = [c for c in used if c.source_id != s]
         test = [c for c in used if c.source_id == s]
-        p = _fit_parameters(train, superposition, wake, turbulence=turbulence)
+        p = _fit_parameters(train, superposition, wake, turbulence=turbulence,
+                            near_wake=near_wake)
         params[s] = p
-        red = _model_reductions(test, p, superposition, wake, turbulence)
+        red = _model_reductions(test, p, superposition, wake, turbulence, near_wake)
         out.extend(CaseResidual(c, float(m)) for c, m in zip(test, red, strict=True))
         if progress is not None:
             progress(k + 1, len(sources))
     order = {c.case_id: i for i, c in enumerate(used)}
     out.sort(key=lambda r: order[r.case.case_id])
-    return HeldOutResult(tuple(out), params, superposition, wake, turbulence)
+    return HeldOutResult(tuple(out), params, superposition, wake, turbulence, near_wake)

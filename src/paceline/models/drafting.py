@@ -22,6 +22,10 @@ A wake-superposition model of the kind used for wind farms (NREL FLORIS), in pla
   :data:`TURBULENCE_MODELS`): a runner standing in another's wake feels the turbulence that
   wake adds (Crespo & Hernández 1996), and its own wake grows at the rate Niayifar &
   Porté-Agel (2016) give for the local turbulence intensity, k = 0.3837·I + 0.003678;
+* optionally a **near wake** (``near_wake="recirculation"``, :data:`NEAR_WAKE_MODELS`; not the
+  default: worse held out, docs/formation.md §2): a bluff body's recirculation bubble of
+  :data:`RECIRCULATION_LENGTH_D` widths, the far wake from its closure (the two regions of
+  Bastankhah & Porté-Agel 2016);
 * several wakes **add linearly** (Lissaman 1979) by default — the reason: side-by-side wakes of
   a V overlap and add their momentum deficits (Li et al. 2025: a V of three −89 % vs one pacer
   −67 %; root-sum-square cannot reach that with body-wide wakes), while the local-inflow
@@ -93,6 +97,10 @@ __all__ = [
     "TURBULENCE_MODELS",
     "DEFAULT_TURBULENCE",
     "get_turbulence_model",
+    "RECIRCULATION_LENGTH_D",
+    "NEAR_WAKE_MODELS",
+    "DEFAULT_NEAR_WAKE",
+    "get_near_wake",
 ]
 
 #: Lateral width of a runner used to average a wake over the body [m]. ASSUMED: biacromial
@@ -816,6 +824,66 @@ def get_turbulence_model(name_or_model) -> TurbulenceModel:
                          f"{valid}") from None
 
 
+# ---- near wake: the recirculation bubble behind a bluff body (selectable) -----------------
+
+#: Mean recirculation length behind a runner in body widths, L_r/D [-]. A bluff body's
+#: separated shear layers close ≈ 1–1.5 D behind it (circular cylinders at subcritical Reynolds
+#: number; a runner is at Re ≈ 1.6·10⁵). ASSUMED: 1.25 D, the middle of that range, set before
+#: any fit (docs/formation.md §2 also gives 1.0 and 1.5 D, not to choose between them).
+RECIRCULATION_LENGTH_D = 1.25
+
+
+def _near_wake_none(ds, dn, p, model):
+    return model.deficit(ds, dn, p)
+
+
+def _near_wake_recirculation(ds, dn, p, model):
+    """Two regions as in Bastankhah & Porté-Agel (2016, J Fluid Mech 806:506): a near wake of
+    length x0 and a far-wake Gaussian from x0 on, σ = σ0 + k (s − x0). For a bluff body x0 is
+    the recirculation bubble, L_r = :data:`RECIRCULATION_LENGTH_D` body widths, and inside it
+    the mean air on the wake's axis is at rest relative to the body (centre-line deficit 1,
+    reverse flow not modelled), over a wake of the source's own width σ0 (and height σ_z0)."""
+    lr = RECIRCULATION_LENGTH_D * BODY_WIDTH_M
+    near = (ds > 0.0) & (ds <= lr)
+    far = model.deficit(np.where(ds > lr, ds - lr, np.where(near, 1e-9, ds)), dn, p)
+    w2 = p["body_width_m"] ** 2 / 12.0
+    s0 = p["initial_width_m"]
+    var = s0 * s0 + w2
+    core = s0 / np.sqrt(var) * np.exp(-0.5 * dn * dn / var)
+    if "initial_height_m" in p:  # finite height: averaged up the target as the far wake is
+        core = core * _vertical_average(p["initial_height_m"], p["body_height_m"])
+    return np.where(near, np.maximum(core, far), far)
+
+
+#: Near-wake treatments: name → f(ds, dn, p, wake model) → body-averaged deficit. "none": the
+#: far-wake Gaussian from the source on (the default); "recirculation": a bubble of
+#: :data:`RECIRCULATION_LENGTH_D` widths with the far wake from its closure.
+NEAR_WAKE_MODELS = {"none": _near_wake_none, "recirculation": _near_wake_recirculation}
+
+#: The default near wake (docs/formation.md §2).
+DEFAULT_NEAR_WAKE = "none"
+
+
+def get_near_wake(name):
+    """Look up a near-wake treatment by name.
+
+    Raises
+    ------
+    ValueError
+        Unknown name; the message lists the valid names.
+
+    Examples
+    --------
+    >>> get_near_wake("recirculation").__name__
+    '_near_wake_recirculation'
+    """
+    try:
+        return NEAR_WAKE_MODELS[name]
+    except (KeyError, TypeError):
+        valid = ", ".join(repr(k) for k in NEAR_WAKE_MODELS)
+        raise ValueError(f"unknown near-wake model {name!r}; valid: {valid}") from None
+
+
 def _params(kw, wake=DEFAULT_WAKE, turbulence=DEFAULT_TURBULENCE
             ) -> tuple[dict, WakeModel]:
     model = get_wake_model(wake)
@@ -848,9 +916,9 @@ def _with_local_growth(ds, dn, p, turbulence):
     return dict(p, growth_rate=np.asarray(k)[..., None, :])
 
 
-def _wake(ds, dn, p, model):
+def _wake(ds, dn, p, model, near_wake=_near_wake_none):
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        return model.deficit(np.array(ds, dtype=float), np.array(dn, dtype=float), p)
+        return near_wake(np.array(ds, dtype=float), np.array(dn, dtype=float), p, model)
 
 
 def _block(ds, dn, p, exclude=None):
@@ -888,7 +956,7 @@ def _runner_inflow(wake, combine):
 def speed_ratio_at(
     probe_x_m, probe_y_m, x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0,
     *, superposition=DEFAULT_SUPERPOSITION, wake=DEFAULT_WAKE,
-    turbulence=DEFAULT_TURBULENCE, **params,
+    turbulence=DEFAULT_TURBULENCE, near_wake=DEFAULT_NEAR_WAKE, **params,
 ):
     """Air speed relative to the free stream at probe points near a formation (for maps).
 
@@ -906,6 +974,8 @@ def speed_ratio_at(
         Wake shape (:data:`WAKE_MODELS`; default :data:`DEFAULT_WAKE`).
     turbulence : str
         Wake-added turbulence (:data:`TURBULENCE_MODELS`; default :data:`DEFAULT_TURBULENCE`).
+    near_wake : str
+        Near-wake treatment (:data:`NEAR_WAKE_MODELS`; default :data:`DEFAULT_NEAR_WAKE`).
     **params
         Constants of that wake (see :data:`WAKE_MODELS` ``[wake].parameters``,
         ``body_width_m``, ``body_height_m``; ``body_width_m=0`` gives the point value across
@@ -923,6 +993,7 @@ def speed_ratio_at(
     body the value is meaningless (the doublet is singular there).
     """
     turb = get_turbulence_model(turbulence)
+    nw = get_near_wake(near_wake)
     p, model = _params(params, wake, turb)
     combine = get_superposition(superposition)
     px, py = np.asarray(probe_x_m, float), np.asarray(probe_y_m, float)
@@ -933,19 +1004,19 @@ def speed_ratio_at(
                              speed_m_s, headwind_m_s, crosswind_m_s)
     p = _with_local_growth(ds, dn, p, turb)
     eye = np.eye(x.shape[-1], dtype=bool)
-    u_src = np.clip(_runner_inflow(np.where(eye, 0.0, _wake(ds, dn, p, model)), combine),
+    u_src = np.clip(_runner_inflow(np.where(eye, 0.0, _wake(ds, dn, p, model, nw)), combine),
                     0.0, 1.0)
     ds, dn = _relative_frame(px[..., :, None] - x[..., None, :],
                              py[..., :, None] - y[..., None, :],
                              speed_m_s, headwind_m_s, crosswind_m_s)
-    deficit = _wake(ds, dn, p, model) * u_src[..., None, :]
+    deficit = _wake(ds, dn, p, model, nw) * u_src[..., None, :]
     u = 1.0 - np.minimum(combine(deficit), 1.0)
     return u + np.sum(_block(ds, dn, p) * u_src[..., None, :], axis=-1)
 
 
 def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
                superposition=DEFAULT_SUPERPOSITION, wake=DEFAULT_WAKE,
-               turbulence=DEFAULT_TURBULENCE, **params):
+               turbulence=DEFAULT_TURBULENCE, near_wake=DEFAULT_NEAR_WAKE, **params):
     """Drag of every runner in a formation relative to running alone in the same air.
 
     Parameters
@@ -968,6 +1039,10 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
         ``growth_rate`` is the ambient k0; a runner in another's wake leaves a wake that grows
         faster, Crespo & Hernández 1996 with Niayifar & Porté-Agel 2016) or "none" (every
         wake grows at ``growth_rate``; its defaults are that option's own fit).
+    near_wake : str
+        Near-wake treatment (:data:`NEAR_WAKE_MODELS`): "none" (default) or "recirculation"
+        (a recirculation bubble of :data:`RECIRCULATION_LENGTH_D` body widths, the far wake
+        from its closure, after Bastankhah & Porté-Agel 2016's two regions).
     **params
         Constants of that wake (``WAKE_MODELS[wake].parameters``, ``body_width_m``,
         ``body_height_m``).
@@ -1016,6 +1091,7 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     0.33
     """
     turb = get_turbulence_model(turbulence)
+    nw = get_near_wake(near_wake)
     p, model = _params(params, wake, turb)
     combine = get_superposition(superposition)
     x, y = np.broadcast_arrays(np.asarray(x_m, float), np.asarray(y_m, float))
@@ -1032,7 +1108,7 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     pos = ds > 0.0
     p = _with_local_growth(ds, dn, p, turb)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        deficit = model.deficit(ds, dn, p)  # zero where s ≤ 0 (the diagonal included)
+        deficit = nw(ds, dn, p, model)  # zero where s ≤ 0 (the diagonal included)
     n2 = dn * dn
     u = _runner_inflow(deficit, combine)
     s2 = ds * ds
