@@ -11,6 +11,13 @@ target `paceline crew plan` paces at, and the pace of every figure in docs/crew.
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +35,12 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--slot-drag", default="model", choices=("model", "table"))
+    ap.add_argument("--replan-process", type=int, default=0, metavar="N",
+                    help="only time the README tour's re-plans as whole processes, N runs each")
     args = ap.parse_args()
+    if args.replan_process:
+        replan_process(args.replan_process)
+        return
     sc = read_scenario(ROOT / "scenarios/vienna-2019.toml")
     course, ref = load_courses(sc, ROOT / "scenarios")
     pacers, _ = read_roster(ROOT / "rosters/vienna-2019-pacers.csv")
@@ -65,6 +77,38 @@ def main() -> None:
         wall = time.perf_counter() - t0
         print(f"{every / 1000:>5.1f}km replan: {victim.pacer} dropped at 23.4 km → {new.status}, "
               f"{wall:.2f} s wall (problem build {build:.2f} s, once per race)")
+
+
+def replan_process(n: int) -> None:
+    """`paceline crew replan` of the README tour (the plan of `paceline crew plan
+    scenarios/vienna-2019.toml --roster rosters/vienna-2019-pacers.csv`), as whole processes:
+    start-up (imports), problem build, solve and output. Wall and CPU (user + sys) per run,
+    medians and ranges; byte code is cached by a first, untimed run."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    cmd = [sys.executable, "-m", "paceline", "crew"]
+    with tempfile.TemporaryDirectory() as d:
+        plan = Path(d) / "crew.json"
+        subprocess.run([*cmd, "plan", str(ROOT / "scenarios/vienna-2019.toml"), "--roster",
+                        str(ROOT / "rosters/vienna-2019-pacers.csv"), "--out", str(plan)],
+                       check=True, env=env, capture_output=True)
+        print(f"load average before: {os.getloadavg()}")
+        for dropped, at in (("V07", "23.4km"), ("V24", "3km")):
+            args = [*cmd, "replan", str(plan), "--dropped", dropped, "--at", at, "--json"]
+            subprocess.run(args, check=True, env=env, capture_output=True)  # byte code
+            walls, cpus = [], []
+            for _ in range(n):
+                r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t0 = time.perf_counter()
+                out = subprocess.run(args, check=True, env=env, capture_output=True, text=True)
+                walls.append(time.perf_counter() - t0)
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpus.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+            res = json.loads(out.stdout)
+            print(f"replan {dropped} at {at}: {res['status']} {res['objective_value']:.4f} "
+                  f"(bound {res['best_bound']:.4f}); wall median {statistics.median(walls):.2f}"
+                  f" s ({min(walls):.2f}–{max(walls):.2f}), CPU median "
+                  f"{statistics.median(cpus):.2f} s ({min(cpus):.2f}–{max(cpus):.2f}), {n} runs")
+        print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

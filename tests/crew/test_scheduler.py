@@ -232,3 +232,16 @@ def test_local_moves_raise_the_least_remaining_capacity_within_the_rules():
     assert by[1] != 2  # unavailable then
     load = {p: sum(0.3 for q, _s, _c in plan if q == p) for p in range(4)}
     assert max(load.values()) == pytest.approx(0.3)  # spread: one slot-stint each
+
+
+def test_local_moves_keep_the_reserves():
+    """The polish brings in a pacer who ran nothing only while the plan uses fewer than
+    roster − reserves (a 2.4 km margin plan once came back with all 41 pacers, 6 held)."""
+    from paceline.crew.scheduler import _raise_least_remaining
+
+    use = np.full((4, 3, 1), 0.3)
+    plan = {(0, 0, 0), (0, 1, 0), (0, 2, 0)}
+    _raise_least_remaining(plan, use, np.full(4, 0.9), np.ones((4, 3), bool),
+                           [None] * 4, set(), np.ones(4, bool), max_used=2)
+    assert len({p for p, _s, _c in plan}) == 2
+    assert sorted(s for _p, s, _c in plan) == [0, 1, 2]

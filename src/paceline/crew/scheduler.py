@@ -240,7 +240,7 @@ class CrewScheduler:
                 better = set(chosen)
                 _raise_least_remaining(better, ucls, np.asarray(budget, float), spec.eligible,
                                        spec.max_entries, set(spec.prev_running),
-                                       present.any(axis=(1, 2)))
+                                       present.any(axis=(1, 2)), max_used=spec.max_used)
                 got = _margin_of(spec, b_int, margin0, pacers, better)
                 return (got, better) if got > found else (found, chosen)
 
@@ -418,14 +418,18 @@ class CrewScheduler:
                 lo = mid  # the LP relaxation has a plan: look higher
             else:
                 break
-        # dive for a plan at the highest margin the LP allows (colgen.dive), a little lower
-        # if that dive fails (it often fails just at the edge of LP feasibility)
-        for below in (0.0, 0.002, 0.005, 0.01):
+        # dive for a plan at the highest margin the LP allows (colgen.dive), then 1 % lower
+        # with most of the time left if that dive fails (it often fails at once just at the
+        # edge of LP feasibility: the bisection prices without stint limits). At 2.4 km with
+        # the model's drags the dives at 0.2 % and 0.5 % below, 0.3 of the time left each,
+        # ran out of time with 11–16 of the ~24 steps a plan needs; one dive 1 % below with
+        # 0.8 of it finds 0.5473 against the bound 0.5497 (was 0.5212, gap 5.5 %)
+        for below, share in ((0.0, 0.3), (0.01, 0.8)):
             level = lo - int(below * lo)
             left = t0 + limit - self._clock.now()
             if level <= found or left < 0.1:
                 break
-            res = dive(cg, ref - level, 0.0, deadline=self._clock.now() + 0.3 * left)
+            res = dive(cg, ref - level, 0.0, deadline=self._clock.now() + share * left)
             if res.plan is not None:
                 loads: dict[int, int] = {}
                 for p, s, c in res.plan:
@@ -961,12 +965,14 @@ def _warm_start(plan: CrewPlan, names: list[str], slots: tuple[str, ...], bounds
 def _raise_least_remaining(warm: set[tuple[int, int, int]], use: np.ndarray,
                            budget: np.ndarray, eligible: np.ndarray, max_entries: list,
                            prev: set[int], active: np.ndarray,
-                           max_steps: int | None = None) -> None:
+                           max_used: int | None = None) -> None:
     """Raise a plan's least remaining capacity by local moves, in place.
 
     warm: {(pacer, stint, slot or class)}; use: (pacer, stint, slot or class) fractions;
     budget: what each pacer may use; prev: pacers continuing a stint begun before stint 0
-    (a re-plan's, not moved out of stint 0); active: pacers whose remaining capacity counts.
+    (a re-plan's, not moved out of stint 0); active: pacers whose remaining capacity counts;
+    max_used: most pacers the plan may use (the reserves held back) — a pacer not running yet
+    is only brought in below it.
     The most loaded pacer hands one of his slot-stints to a pacer free then, or swaps slots
     with one running the same stint, or a chain (q takes his, a free r takes q's), while
     every pacer involved ends above where he was — within availability and stint limits.
@@ -984,7 +990,10 @@ def _raise_least_remaining(warm: set[tuple[int, int, int]], use: np.ndarray,
         starts = int(run[0] and p not in prev)
         return starts + int(np.sum(run[1:] & ~run[:-1]))
 
-    for _ in range(max_steps or 4 * n_p * n_s):
+    for _ in range(4 * n_p * n_s):
+        # a pacer who runs nothing yet may join only while the plan is below max_used
+        room = max_used is None or int(busy.any(axis=1).sum()) < max_used
+        joins = busy.any(axis=1) | room
         left = np.where(active, budget - load, np.inf)
         p = int(np.argmin(left))
         worst = left[p]
@@ -997,6 +1006,8 @@ def _raise_least_remaining(warm: set[tuple[int, int, int]], use: np.ndarray,
                 if q == p or not active[q] or not eligible[q, s]:
                     continue
                 if not busy[q, s]:  # hand the slot-stint over
+                    if not joins[q]:
+                        continue
                     val = min(left[p] + u_p, left[q] - use[q, s, k])
                     if val > best_val:
                         busy[q, s], busy[p, s] = True, False
@@ -1019,7 +1030,8 @@ def _raise_least_remaining(warm: set[tuple[int, int, int]], use: np.ndarray,
                 if min(left[p] + u_p, gain_q) <= best_val:
                     continue
                 for r in range(n_p):
-                    if r in (p, q) or not active[r] or not eligible[r, s] or busy[r, s]:
+                    if (r in (p, q) or not active[r] or not eligible[r, s] or busy[r, s]
+                            or not joins[r]):
                         continue
                     val = min(left[p] + u_p, gain_q, left[r] - use[r, s, kq])
                     if val <= best_val:
