@@ -18,18 +18,19 @@ from paceline.models import drafting as dm
 
 
 def drag_evaluations_per_s(n_formations: int, n_runners: int = 8, chunk: int = 4096,
-                           wake: str = dm.DEFAULT_WAKE) -> float:
+                           wake: str = dm.DEFAULT_WAKE,
+                           turbulence: str = dm.DEFAULT_TURBULENCE) -> float:
     rng = np.random.default_rng(0)
     x = rng.uniform(-3, 4, (n_formations, n_runners))
     y = rng.uniform(-2.5, 2.5, (n_formations, n_runners))
     head = rng.uniform(-2, 2, n_formations)
     cross = rng.uniform(-2, 2, n_formations)
     dm.drag_ratio(x[:chunk], y[:chunk], 5.85, head[:chunk], cross[:chunk],
-                  wake=wake)  # warm up
+                  wake=wake, turbulence=turbulence)  # warm up
     t = time.perf_counter()
     for i in range(0, n_formations, chunk):
         s = slice(i, i + chunk)
-        dm.drag_ratio(x[s], y[s], 5.85, head[s], cross[s], wake=wake)
+        dm.drag_ratio(x[s], y[s], 5.85, head[s], cross[s], wake=wake, turbulence=turbulence)
     return n_formations * n_runners / (time.perf_counter() - t)
 
 
@@ -39,10 +40,12 @@ def main() -> None:
     args = ap.parse_args()
     n = 100_000 if args.quick else 1_000_000
     for wake in dm.WAKE_MODELS:
-        rate = drag_evaluations_per_s(n, wake=wake)
-        print(f"drag model ({wake} wake{', default' if wake == dm.DEFAULT_WAKE else ''}): "
-              f"{rate:,.0f} runner-drag evaluations/s "
-              f"({n:,} formations of 8 runners, chunks of 4096; target ≥ 1,000,000)")
+        for turb in dm.TURBULENCE_MODELS:
+            rate = drag_evaluations_per_s(n, wake=wake, turbulence=turb)
+            default = wake == dm.DEFAULT_WAKE and turb == dm.DEFAULT_TURBULENCE
+            print(f"drag model ({wake} wake, added turbulence {turb}"
+                  f"{', default' if default else ''}): {rate:,.0f} runner-drag evaluations/s "
+                  f"({n:,} formations of 8 runners, chunks of 4096; target ≥ 1,000,000)")
     t = time.perf_counter()
     res = optimize(7, road_width_m=6.0, position_error_m=0.15,
                    maxiter=60 if args.quick else 250)
