@@ -263,7 +263,7 @@ def fitness(out_png: Annotated[Path | None, typer.Option(
     chart (PNG).
 
     Without --out only the numbers are printed, without drawing (a chart of 20 years takes
-    about 0.6 s more).
+    about 0.4 s more).
     """
     # SQLAlchemy and Matplotlib load here: no cyclic collections over their ~10⁵ new objects
     # (~0.1 s that freed nothing)
