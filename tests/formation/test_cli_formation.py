@@ -198,3 +198,25 @@ def test_worth_unknown_preset_and_sections(scenarios_dir):
     assert data["sections"][0]["until_m"] == pytest.approx(14000.0)
     assert data["still_air_drag_reduction"] == max(
         s["still_air_drag_reduction"] for s in data["sections"])
+
+
+def test_compare_text_fits_100_columns_and_states_the_standard_error(scenarios_dir):
+    p = run("compare", "ineos-vienna-2019", "--scenario",
+            str(scenarios_dir / "vienna-2019.toml"), "--crosswind", "-3")
+    assert p.returncode == 0, p.stderr
+    assert max(len(line) for line in p.stdout.splitlines()) <= 100
+    text = " ".join(p.stdout.split())
+    assert "±" in text and "1024 draws common to A and B" in text
+    assert "from the runners' left" in text and "actual pace" in text
+    assert "B moved" in text
+
+
+def test_compare_without_position_error_says_no_draws():
+    p = run("compare", "single-pacer", "single-pacer", "--position-error", "0", "--json")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["difference_a_minus_b"][:4] == [0.0] * 4
+    q = run("compare", "single-pacer", "--position-error", "0")
+    text = " ".join(q.stdout.split())
+    assert "draws" not in text.replace("no draws", "")
+    assert "no position error" in text

@@ -190,3 +190,60 @@ def test_positions_beyond_100_m_refused():
         check_formation(formation_from_positions([(1e300, 0.0)]))
     with pytest.raises(ValueError, match="≤ 100 m"):
         Drafting(positions=[[0.0, -1e300]])
+
+
+def test_compare_common_random_numbers_a_against_itself_is_exactly_zero():
+    from paceline.formation.compare import compare_formations, single_pacer_at_same_distance
+
+    for name in ("single-file-3", "ineos-vienna-2019"):
+        f = load_preset(name)
+        res = compare_formations(f, f, position_error_m=0.3)
+        np.testing.assert_array_equal(res.athlete_drag_reduction[:, 0],
+                                      res.athlete_drag_reduction[:, 1])
+        np.testing.assert_array_equal(res.difference_se, 0.0)
+    # the single-pacer preset against the same 1 m pacer built by the comparison (review: +2.1)
+    one = load_preset("single-pacer")
+    res = compare_formations(one, single_pacer_at_same_distance(one), position_error_m=0.3)
+    np.testing.assert_allclose(res.athlete_drag_reduction[:4, 0],
+                               res.athlete_drag_reduction[:4, 1], atol=1e-12)
+
+
+def test_compare_standard_error_covers_the_draw_to_draw_spread():
+    from paceline.formation.compare import compare_formations, single_pacer_at_same_distance
+
+    v = load_preset("ineos-vienna-2019")
+    one = single_pacer_at_same_distance(v)
+    diffs, ses = [], []
+    for seed in range(6):
+        res = compare_formations(v, one, n_draws=256, rng=np.random.default_rng(seed))
+        d = res.athlete_drag_reduction[:, 0] - res.athlete_drag_reduction[:, 1]
+        diffs.append(d[2])
+        ses.append(res.difference_se[2])
+        assert res.difference_se[0] == res.difference_se[1] == 0.0  # exact rows: no draws
+    # the spread of the difference over independent seeds is of the order of the stated SE
+    assert 0.3 < np.std(diffs, ddof=1) / np.mean(ses) < 3.0
+
+
+def test_compare_single_pacer_moved_to_its_best_spot_in_a_crosswind():
+    from paceline.formation.compare import (
+        best_lateral_position,
+        compare_formations,
+        single_pacer_at_same_distance,
+    )
+    from paceline.models import drafting as dm
+
+    v = load_preset("ineos-vienna-2019")
+    one = single_pacer_at_same_distance(v)
+    moved = best_lateral_position(one, crosswind_m_s=3.0)
+    y = float(moved.y_m[1])
+    assert y < -0.2  # wind from the right carries the wake left: the pacer moves right (upwind)
+    best = dm.drag_ratio(moved.x_m, moved.y_m, 5.85, 0.0, 3.0)[0]
+    for dy in (-0.05, 0.05):
+        assert best <= dm.drag_ratio(moved.x_m, moved.y_m + np.array([0, dy]), 5.85, 0.0,
+                                     3.0)[0]
+    res = compare_formations(v, one, crosswind_m_s=3.0)
+    assert len(res.conditions) == 6 and res.b_moved_y_m[4] == pytest.approx(y)
+    # held dead ahead the single pacer is far behind the V; moved, it is within a few points
+    held = res.athlete_drag_reduction[1]
+    adj = res.athlete_drag_reduction[4]
+    assert held[0] - held[1] > 0.3 and abs(adj[0] - adj[1]) < 0.1

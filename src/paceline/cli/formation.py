@@ -34,6 +34,14 @@ app = typer.Typer(help="Pacer formations: each runner's drag, optimization, cali
                   no_args_is_help=True)
 out = CliConsole()
 
+#: Prose under the tables wraps at this many columns (tables keep their natural width).
+NOTE_WIDTH = 100
+
+
+def _note(text: str) -> None:
+    """A paragraph under a table, wrapped at :data:`NOTE_WIDTH` columns."""
+    out.print(text, width=NOTE_WIDTH)
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")]
 WindOpt = Annotated[str | None, typer.Option(
     "--wind", help='Wind "SPEED@FROM_DEG", e.g. 3@270 (3 m/s from the west).')]
@@ -69,6 +77,39 @@ def _check_heading(heading: float) -> None:
     if not (math.isfinite(heading) and 0.0 <= heading <= 360.0):
         raise ScenarioError("heading out of range", where="--heading", value=heading,
                             valid="a compass heading from 0 to 360° (0 = north, 90 = east)")
+
+
+def _r(v, digits: int = 6):
+    """A float for JSON without float noise (-5.5e-16 → 0.0), or None."""
+    if v is None:
+        return None
+    v = round(float(v), digits)
+    return 0.0 if v == 0 else v
+
+
+def _signed(v: float, decimals: int) -> str:
+    """"+1.5" / "−0.3" / "+0.0": never "-0.0" from a rounded tiny negative."""
+    v = round(float(v), decimals)
+    return f"{0.0 if v == 0 else v:+.{decimals}f}"
+
+
+#: Wind and crosswind speeds the commands accept [m/s] (as a scenario's wind).
+MAX_WIND_M_S = 30.0
+
+
+def _check_crosswind(crosswind: float) -> None:
+    if not (math.isfinite(crosswind) and abs(crosswind) <= MAX_WIND_M_S):
+        raise ScenarioError("crosswind out of range", where="--crosswind", value=crosswind,
+                            valid=f"-{MAX_WIND_M_S:g} to {MAX_WIND_M_S:g} m/s (+ from the "
+                            "runners' right, − from their left)",
+                            fix="e.g. --crosswind 3")
+
+
+def _check_speed(speed: float) -> None:
+    if not (math.isfinite(speed) and 0.0 < speed < 15.0):
+        raise ScenarioError("running speed out of range", where="--speed", value=speed,
+                            valid="more than 0 and less than 15 m/s (e.g. 5.85 for 2:00 "
+                                  "marathon pace)")
 
 
 def _wind(text: str | None) -> tuple[float, float]:
@@ -250,6 +291,9 @@ def compare(
     scenario: Annotated[Path | None, typer.Option(
         "--scenario", help="Scenario whose race turns each drag reduction into a finish time "
                            "(e.g. scenarios/vienna-2019.toml).")] = None,
+    speed: Annotated[float | None, typer.Option(
+        "--speed", help="Running speed that sets the air's yaw in the crosswind (m/s); "
+        "default: the --scenario race's pace (actual or target time), else 5.85.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """A formation against one pacer at the same distance (or another preset): athlete's drag
@@ -260,6 +304,9 @@ def compare(
     from paceline.formation.compare import compare_formations, single_pacer_at_same_distance
     from paceline.scenario import Drafting
 
+    _check_crosswind(crosswind)
+    if speed is not None:
+        _check_speed(speed)
     if positions is not None and b is None and a is not None:
         a, b = None, a  # "compare --positions ... PRESET": the preset is the second one
     fa = _formation_arg(a, positions)
@@ -268,6 +315,7 @@ def compare(
     check_formation(fb)
     solve = None
     clipped: list[float] = []
+    speed_from = "given with --speed" if speed is not None else "default"
     if scenario is not None:
         sc = read_scenario(scenario)
         course, ref_course = load_courses(sc, scenario.parent)
@@ -279,9 +327,18 @@ def compare(
             s = sc.model_copy(update={"drafting": Drafting(drag_reduction=r)})
             return RaceModel(s, course, ref_course).solve().finish_time_s
 
+        race_time = sc.race.actual_time_s or sc.race.target_time_s
+        if speed is None and race_time:
+            speed = sc.race.distance_m / race_time
+            speed_from = (f"{scenario.name}'s "
+                          + ("actual" if sc.race.actual_time_s else "target") + " pace")
+    if speed is None:
+        speed = DEFAULT_SPEED_M_S
+
     res = compare_formations(fa, fb, crosswind_m_s=crosswind, position_error_m=position_error,
-                             solve_time_s=solve)
+                             speed_m_s=speed, solve_time_s=solve)
     worth = res.worth_s()
+    se_s = res.difference_se_s()
     if json_:
         rows = []
         for j, f in enumerate(res.formations):
@@ -289,51 +346,77 @@ def compare(
                 "formation": f.name, "title": f.title, "pacers": f.n_pacers,
                 "runners": [{"name": n, "x_m": float(x), "y_m": float(y)}
                             for n, x, y in zip(f.runner_names, f.x_m, f.y_m, strict=True)],
-                "athlete_drag_reduction": float(res.athlete_drag_reduction[0, j]),
+                "athlete_drag_reduction": _r(res.athlete_drag_reduction[0, j]),
                 "conditions": [{
                     "condition": c, "crosswind_m_s": res.crosswind_m_s[i],
                     "position_error_m": res.position_error_m[i],
-                    "athlete_drag_reduction": float(res.athlete_drag_reduction[i, j]),
-                    "finish_time_s": None if worth is None else float(res.finish_time_s[i, j]),
-                    "worth_s": None if worth is None else float(worth[i, j])}
+                    **({"moved_to_y_m": _r(res.b_moved_y_m[i])} if j == 1 else {}),
+                    "athlete_drag_reduction": _r(res.athlete_drag_reduction[i, j]),
+                    "finish_time_s": None if worth is None else _r(res.finish_time_s[i, j]),
+                    "worth_s": None if worth is None else _r(worth[i, j])}
                     for i, c in enumerate(res.conditions)]})
         print(json.dumps({
             "formations": rows, "crosswind_m_s": crosswind, "position_error_m": position_error,
+            "speed_m_s": _r(res.speed_m_s), "n_draws": res.n_draws,
             "scenario": None if scenario is None else str(scenario),
-            "alone_s": res.alone_s,
-            "difference_a_minus_b": [float(v) for v in np.diff(
+            "alone_s": None if res.alone_s is None else _r(res.alone_s),
+            "conditions": list(res.conditions),
+            "difference_a_minus_b": [_r(v) for v in np.diff(
                 res.athlete_drag_reduction[:, ::-1], axis=1)[:, 0]],
+            "difference_standard_error": [_r(v) for v in res.difference_se],
             "seconds_a_minus_b": None if worth is None else [
-                float(v) for v in res.finish_time_s[:, 0] - res.finish_time_s[:, 1]],
+                _r(v) for v in res.finish_time_s[:, 0] - res.finish_time_s[:, 1]],
+            "seconds_standard_error": None if se_s is None else [_r(v) for v in se_s],
         }, indent=2))
         return
     na, nb = fa.name, fb.name
-    t = Table(title=f"{na} vs {nb}: athlete's drag reduction"
-              + ("" if worth is None else f" and seconds saved over {scenario.name}"))
+    t = Table(title="Athlete's drag reduction, A against B"
+              + ("" if worth is None else f", and seconds saved over {scenario.name}"))
     t.add_column("condition")
-    for col in (na, nb, "difference"):
+    for col in ("A", "B", "A − B (pt)"):
         t.add_column(col, justify="right")
     if worth is not None:
-        for col in (f"{na}\nsaved (s)", f"{nb}\nsaved (s)", "difference\n(s)"):
+        for col in ("A saved\n(s)", "B saved\n(s)", "A − B (s)"):
             t.add_column(col, justify="right")
-    for i, c in enumerate(res.conditions):
+    short = ["still air", f"crosswind {crosswind:g} m/s", f"pos. error {position_error:g} m",
+             "crosswind + pos. error", "crosswind, B moved", "crosswind + error,\nB moved"]
+    for i in range(len(res.conditions)):
         ra, rb = res.athlete_drag_reduction[i]
-        cells = [c, f"{ra:.1%}", f"{rb:.1%}", f"{100 * (ra - rb):+.1f} pt"]
+        band = f" ± {100 * res.difference_se[i]:.1f}" if res.position_error_m[i] else ""
+        cells = [short[i], f"{ra:.1%}", f"{rb:.1%}", f"{_signed(100 * (ra - rb), 1)}{band}"]
         if worth is not None:
+            band_s = f" ± {se_s[i]:.0f}" if res.position_error_m[i] else ""
             cells += [f"{worth[i, 0]:.0f}", f"{worth[i, 1]:.0f}",
-                      f"{worth[i, 0] - worth[i, 1]:+.0f}"]
+                      f"{_signed(worth[i, 0] - worth[i, 1], 0)}{band_s}"]
         t.add_row(*cells)
     out.print(t)
-    out.print(f"{nb}: {fb.title}. Crosswind from the runners' right, running at "
-              f"{DEFAULT_SPEED_M_S:g} m/s; position error: every runner (athlete included) off "
-              "by independent normal errors in x and y, 1024 draws.")
-    if worth is None:
-        out.print("Add --scenario scenarios/vienna-2019.toml for seconds over that race.")
+    side = "right" if crosswind >= 0 else "left"
+    yaw = math.degrees(math.atan2(abs(crosswind), res.speed_m_s))
+    _note(f"A: {na} — {fa.title}.")
+    _note(f"B: {nb} — {fb.title}.")
+    if any(y is not None for y in res.b_moved_y_m):
+        y = next(y for y in res.b_moved_y_m if y is not None)
+        _note(f"\"B moved\": B's pacer moved sideways to y {y:+.2f} m, where the model "
+                  "shelters the athlete most in this crosswind (A held as it is). The other "
+                  "crosswind rows hold every pacer where it stands: robustness when pacers "
+                  "cannot adjust.")
+    wind_txt = ("no crosswind" if crosswind == 0 else
+                f"crosswind {abs(crosswind):g} m/s from the runners' {side}, running at "
+                f"{res.speed_m_s:.3g} m/s ({speed_from}): air yaw {yaw:.1f}°")
+    if position_error > 0:
+        err_txt = (f"position error: every runner (athlete included) off by independent normal "
+                   f"errors of SD {position_error:g} m in x and y, {res.n_draws} draws common "
+                   "to A and B; ± is the Monte Carlo standard error of A − B")
     else:
-        out.print(f"Seconds: the race of {scenario} solved with each reduction applied over the "
+        err_txt = "no position error (exact positions, no draws)"
+    _note(f"{wind_txt}; {err_txt}.")
+    if worth is None:
+        _note("Add --scenario scenarios/vienna-2019.toml for seconds over that race.")
+    else:
+        _note(f"Seconds: the race of {scenario} solved with each reduction applied over the "
                   f"whole race, against {format_duration(res.alone_s, decimals=1)} alone.")
     if clipped:
-        out.print(f"[yellow]note[/yellow]: reductions outside 0–95 % were clipped for the race "
+        _note(f"[yellow]note[/yellow]: reductions outside 0–95 % were clipped for the race "
                   f"model: {', '.join(f'{v:.1%}' for v in clipped)}")
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "FormationResult",
     "evaluate",
     "expected_drag_ratio",
+    "drag_ratio_draws",
     "check_formation",
     "formation_for_drafting",
     "athlete_drag_reduction",
@@ -124,16 +125,48 @@ def expected_drag_ratio(
         overlap counts as drag ratio 1 (the formation broke up).
     """
     x = np.asarray(x_m, float)
-    y = np.asarray(y_m, float)
     n = x.shape[-1]
     if offsets is None:
         rng = rng if rng is not None else np.random.default_rng(0)
         offsets = rng.standard_normal((n_draws, n, 2))
+    r = drag_ratio_draws(x_m, y_m, position_error_m, offsets, speed_m_s=speed_m_s,
+                         headwind_m_s=headwind_m_s, crosswind_m_s=crosswind_m_s)
+    return np.mean(r, axis=-2)
+
+
+def drag_ratio_draws(
+    x_m,
+    y_m,
+    position_error_m: float,
+    offsets: np.ndarray,
+    *,
+    speed_m_s: float = DEFAULT_SPEED_M_S,
+    headwind_m_s: float = 0.0,
+    crosswind_m_s: float = 0.0,
+) -> np.ndarray:
+    """Each runner's drag ratio in each draw of the position errors.
+
+    Parameters
+    ----------
+    x_m, y_m : array_like
+        Positions, shape (..., n_runner) [m].
+    position_error_m : float
+        Standard deviation of each coordinate [m].
+    offsets : ndarray
+        Standard-normal offsets, shape (n_draws, n_runner, 2).
+
+    Returns
+    -------
+    ndarray
+        Shape (..., n_draws, n_runner) [-]; a draw in which two runners overlap gives 1.
+    """
+    x = np.asarray(x_m, float)
+    y = np.asarray(y_m, float)
     xs = x[..., None, :] + position_error_m * offsets[..., 0]
     ys = y[..., None, :] + position_error_m * offsets[..., 1]
     r = dm.drag_ratio(xs, ys, speed_m_s, np.asarray(headwind_m_s)[..., None],
                       np.asarray(crosswind_m_s)[..., None])
-    return np.mean(np.where(np.isnan(r), 1.0, r), axis=-2)
+    return np.where(np.isnan(r), 1.0, r)
 
 
 def check_formation(
