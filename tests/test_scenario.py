@@ -166,3 +166,56 @@ def test_scenario_headers_point_to_files_that_exist():
         for ref in re.findall(r"(?:\.\./)?[\w./-]+\.(?:md|toml)", comments):
             # relative to the scenario's folder, or to the repository (docs/venue.md)
             assert (root / ref).exists() or (root.parent / ref).exists(), f"{f.name}: {ref}"
+
+
+@pytest.mark.parametrize("drafting, expect", [
+    # until past the finish: section (1-based), the value in km, the race distance, the fix
+    ([{"formation": "single-pacer", "until": "60km"}],
+     ["drafting section 1", "until = 60 km", "42.195 km race", "at most 42.195 km"]),
+    ([{"formation": "single-pacer", "until": "20km"}, {"drag_reduction": 0.3, "until": "50km"}],
+     ["drafting section 2", "until = 50 km", "42.195 km race"]),
+    ({"formation": "single-pacer", "until": "60km"}, ["drafting: until = 60 km", "42.195 km"]),
+    # an empty positions list is refused, as --positions "" is
+    ({"positions": []}, ["drafting.positions", "positions is empty", "[[1.2, 0.0]]"]),
+    ([{"positions": [], "until": "10km"}], ["drafting section 1, positions", "is empty"]),
+    # from == until has its own message (not "ends before it starts")
+    ({"formation": "single-pacer", "from": "10km", "until": "10km"},
+     ["starts and ends at 10 km", "from = until"]),
+    ([{"formation": "single-pacer", "until": "10km"}, {"formation": "single-pacer",
+                                                        "until": "10km"}],
+     ["section 2 starts and ends at 10 km"]),
+    # a section's own error names it 1-based
+    ([{"formation": "single-pacer", "until": "10km"}, {"formation": "nope", "until": "20km"}],
+     ["drafting section 2:", "unknown formation preset 'nope'"]),
+])
+def test_drafting_sections_refused_with_one_based_messages(drafting, expect):
+    d = base()
+    d["drafting"] = drafting
+    with pytest.raises(ScenarioError) as e:
+        scenario_from_dict(d)
+    msg = str(e.value)
+    for part in expect:
+        assert part in msg, msg
+    assert "sections.0" not in msg and "sections.1" not in msg and "ends (until" not in msg
+
+
+def test_reference_race_drafting_is_checked_against_its_own_distance():
+    d = base()
+    d["athlete"]["reference"]["distance"] = "half"
+    d["athlete"]["reference"]["time"] = "58:00"
+    d["athlete"]["reference"]["drafting"] = [{"formation": "single-pacer", "until": "25km"}]
+    with pytest.raises(ScenarioError, match=r"athlete\.reference\.drafting section 1: until = "
+                                             r"25 km is beyond the finish of this 21\.0975 km"):
+        scenario_from_dict(d)
+    d["athlete"]["reference"]["drafting"] = [{"formation": "single-pacer", "until": "21km"}]
+    assert scenario_from_dict(d).athlete.reference.drafting.sections[0].until_m == 21000.0
+
+
+def test_bare_number_in_a_drafting_section_names_it_one_based(tmp_path):
+    from paceline.io.scenario_file import check_distances_have_units
+
+    with pytest.raises(ScenarioError) as e:
+        check_distances_have_units({"drafting": [{"drag_reduction": 0.3, "until": "5km"},
+                                                 {"drag_reduction": 0.2, "until": 20}]})
+    assert "drafting section 2, until 20" in str(e.value)
+    assert 'write until = "20km"' in str(e.value)

@@ -179,6 +179,9 @@ class Drafting(_Strict):
     def _positions(cls, v: Any) -> Any:
         if v is None:
             return v
+        if isinstance(v, list | tuple) and len(v) == 0:
+            raise ValueError("positions is empty: give at least one [x_m, y_m] pair, e.g. "
+                             "[[1.2, 0.0]], or drop drafting (drag_reduction = 0) to run alone")
         if not isinstance(v, list | tuple) or not all(
                 isinstance(p, list | tuple) and len(p) == 2 for p in v):
             raise ValueError("give a list of [x_m, y_m] pairs, e.g. [[1.0, 0.0], [2.0, 0.5]]")
@@ -188,6 +191,11 @@ class Drafting(_Strict):
     def _formation(self) -> Drafting:
         if self.sections is not None:
             return self._check_sections()
+        if (self.from_m is not None and self.until_m is not None
+                and abs(self.until_m - self.from_m) < 1e-9):
+            raise ValueError(f"drafting starts and ends at {self.until_m / 1000:g} km (from = "
+                             "until): it would cover no distance; give until > from or remove "
+                             "the drafting")
         if (self.from_m is not None and self.until_m is not None
                 and self.until_m <= self.from_m):
             raise ValueError(f"drafting ends (until = {self.until_m / 1000:g} km) before it "
@@ -235,6 +243,10 @@ class Drafting(_Strict):
             if sec.until_m is None and i < len(self.sections):
                 raise ValueError(f"drafting section {i} runs to the finish (no until) but "
                                  f"section {i + 1} follows; give section {i} an until")
+            if sec.until_m is not None and abs(sec.until_m - start) < 1e-9:
+                raise ValueError(f"drafting section {i} starts and ends at {km(start)} (from = "
+                                 "until): it covers no distance; give it an until after "
+                                 f"{km(start)} or remove section {i}")
             if sec.until_m is not None and sec.until_m <= start:
                 raise ValueError(f"drafting section {i} ends at {km(sec.until_m)}, not after "
                                  f"its start at {km(start)}")
@@ -244,6 +256,27 @@ class Drafting(_Strict):
         object.__setattr__(self, "sections", tuple(fixed))
         object.__setattr__(self, "drag_reduction", max(sec.drag_reduction for sec in fixed))
         return self
+
+
+def check_drafting_within(drafting: Drafting, distance_m: float, key: str) -> None:
+    """Refuse drafting (one table or a section) that starts or ends beyond the race's finish.
+
+    Raises
+    ------
+    ValueError
+        Naming the key, the section (1-based), the value in km, the race distance and the fix.
+    """
+    km = lambda d: f"{d / 1000:g} km"  # noqa: E731
+    secs = drafting.sections if drafting.sections is not None else (drafting,)
+    for i, sec in enumerate(secs, start=1):
+        what = f"{key} section {i}" if drafting.sections is not None else key
+        for name, v in (("until", sec.until_m), ("from", sec.from_m)):
+            if v is not None and v > distance_m + 1e-6:
+                raise ValueError(
+                    f"{what}: {name} = {km(v)} is beyond the finish of this "
+                    f"{km(distance_m)} race; valid: 0 to {km(distance_m)}; fix: set {name} to "
+                    f"at most {km(distance_m)}"
+                    + (" (or leave until out: to the finish)" if name == "until" else ""))
 
 
 #: Largest |x| or |y| of a pacer relative to the athlete the formation model is asked to rate
@@ -486,6 +519,7 @@ class Reference(_Strict):
     @model_validator(mode="after")
     def _plausible(self) -> Reference:
         _plausible_time(self.time_s, self.distance_m, "athlete.reference.time")
+        check_drafting_within(self.drafting, self.distance_m, "athlete.reference.drafting")
         return self
 
 
@@ -706,6 +740,7 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _plausible(self) -> Scenario:
         _plausible_time(self.plan.target_time_s, self.race.distance_m, "plan.target_time")
+        check_drafting_within(self.drafting, self.race.distance_m, "drafting")
         return self
 
 
@@ -760,12 +795,19 @@ def _valid_range(loc: tuple) -> str | None:
     return f"{rng}{' ' + unit if unit else ''}{desc}"
 
 
+def _one_based_sections(loc: str) -> str:
+    """"drafting.sections.0.until" → "drafting section 1, until" (sections count from 1)."""
+    return re.sub(r"drafting\.sections\.(\d+)(?:\.(\w+))?",
+                  lambda m: f"drafting section {int(m.group(1)) + 1}"
+                  + (f", {m.group(2)}" if m.group(2) else ""), loc)
+
+
 def _format_errors(exc: ValidationError, data: dict[str, Any]) -> str:
     """Pydantic's errors in paceline's words: the key, the value given, what is valid."""
     lines = []
     for err in exc.errors():
         parts = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-        loc = ".".join(str(p) for p in parts)
+        loc = _one_based_sections(".".join(str(p) for p in parts))
         kind = err["type"]
         msg = err["msg"].removeprefix("Value error, ")
         given = err.get("input")
@@ -789,7 +831,8 @@ def _format_errors(exc: ValidationError, data: dict[str, Any]) -> str:
                          (f"; valid: {valid}" if valid else ""))
         elif msg.startswith(f"{loc}: ") or (parts and msg.startswith(f"{parts[-1]}: ")):
             lines.append(msg)  # our own message (units), already names the key and value
-        elif re.match(r"^[a-z_]+(\.[a-z_]+)+: ", msg):
+        elif re.match(r"^[a-z_]+(\.[a-z_]+)+: ", msg) or re.match(
+                r"^(athlete\.reference\.)?drafting( section \d+)?: ", msg):
             lines.append(msg)  # a model-level check naming its own key
         elif isinstance(given, dict):
             lines.append(f"{loc or '(top level)'}: {msg}")

@@ -130,14 +130,14 @@ def _distance_values(data: Any, path: str = ""):
     """(key path, value) of every distance in a scenario dict (race, reference, drafting)."""
     if isinstance(data, dict):
         for k, v in data.items():
-            key = f"{path}.{k}" if path else str(k)
+            key = (f"{path}, {k}" if " section " in path else f"{path}.{k}") if path else str(k)
             if k in _DISTANCE_KEYS and path.split(".")[-1:] != ["course"]:
                 yield key, v
             else:
                 yield from _distance_values(v, key)
     elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _distance_values(v, f"{path}[{i}]")
+        for i, v in enumerate(data, start=1):  # 1-based, as in every drafting message
+            yield from _distance_values(v, f"{path} section {i}")
 
 
 def check_distances_have_units(data: dict[str, Any], *, where: str | None = None) -> None:
@@ -154,13 +154,15 @@ def check_distances_have_units(data: dict[str, Any], *, where: str | None = None
             continue  # 0 (drafting from the start) is 0 in every unit
         guess = (f"{v:g} km" if v < 500 else f"{v:g} m")
         unit = guess.split()[1]
+        name = key.rsplit(".", 1)[-1].rsplit(", ", 1)[-1]
+        set_hint = ("" if " section " in key
+                    else f" (in --set: '{key}=\"{v:g}{unit}\"')")
         raise ScenarioError(
             f"{key} {v:g} — a distance needs a unit: did you mean {guess}?",
             where=where,
             valid='a distance with its unit, "42.195km", "1500m", "3mi", or a race name: '
             '"marathon", "half", "10k", "mile"',
-            fix=f'write {key.rsplit(".", 1)[-1]} = "{v:g}{unit}" (in --set: '
-            f"'{key}=\"{v:g}{unit}\"')")
+            fix=f'write {name} = "{v:g}{unit}"{set_hint}')
 
 
 def _distances_with_units(data: Any) -> Any:
