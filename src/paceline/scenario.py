@@ -523,14 +523,26 @@ class Reference(_Strict):
         return self
 
 
-def _plausible_time(time_s: float | None, distance_m: float, key: str) -> None:
-    """A time no human can run for the distance is a misreading ("2:50" for a marathon)."""
+def _plausible_time(time_s: float | None, distance_m: float, key: str, *,
+                    what: str | None = None) -> None:
+    """A time no human can run for the distance is a misreading ("2:50" for a marathon).
+
+    ``what``: the time is tied to the scenario's distance (the time actually run, the
+    attempt's target); a distance changed with --set leaves it behind, and the fix says how to
+    drop it or give it for the new distance.
+    """
     if time_s is None:
         return
     try:
         check_race_time(time_s, distance_m, where=key, given=format_duration(time_s, decimals=1))
     except UnitError as exc:
-        raise ValueError(str(exc)) from None
+        if what is None or (exc.fix or "").startswith("did you mean"):
+            raise ValueError(str(exc)) from None
+        text = str(exc).split(" Fix: ")[0]
+        raise ValueError(
+            f"{text} {key} is {what} and does not fit this distance. Fix: give the time for "
+            f"this distance (--set {key}=h:mm:ss) or drop it (--set {key}= with nothing "
+            "after =, or delete the line)") from None
 
 
 class Physiology(_Strict):
@@ -604,7 +616,8 @@ class Race(_Strict):
     @model_validator(mode="after")
     def _plausible(self) -> Race:
         _plausible_time(self.target_time_s, self.distance_m, "race.target_time")
-        _plausible_time(self.actual_time_s, self.distance_m, "race.actual_time")
+        _plausible_time(self.actual_time_s, self.distance_m, "race.actual_time",
+                        what="the time run in the race this scenario replays")
         return self
 
 
@@ -739,7 +752,8 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _plausible(self) -> Scenario:
-        _plausible_time(self.plan.target_time_s, self.race.distance_m, "plan.target_time")
+        _plausible_time(self.plan.target_time_s, self.race.distance_m, "plan.target_time",
+                        what="the attempt's target for the race distance")
         check_drafting_within(self.drafting, self.race.distance_m, "drafting")
         return self
 
@@ -802,6 +816,48 @@ def _one_based_sections(loc: str) -> str:
                   + (f", {m.group(2)}" if m.group(2) else ""), loc)
 
 
+def _keys_of(loc: tuple) -> list[str]:
+    """The keys a table of the scenario takes (TOML names, aliases first), [] if unknown."""
+    import typing
+
+    model: Any = Scenario
+    for part in loc:
+        info = _field((*loc[: loc.index(part)], part)) if model is not None else None
+        if info is None:
+            return []
+        ann = info.annotation
+        model = next((a for a in (ann, *typing.get_args(ann))
+                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _unknown_key(parts: tuple, given: Any) -> str:
+    """"conditions.temprature_c: unknown key in [conditions]; did you mean temperature_c?"
+
+    A table's or a list's contents are not repeated (a wrong file's tables would fill the
+    screen); a scalar value is shown, short.
+    """
+    import difflib
+
+    loc = _one_based_sections(".".join(str(p) for p in parts))
+    parent = (_one_based_sections("[" + ".".join(str(p) for p in parts[:-1]) + "]")
+              if len(parts) > 1 else "the top level")
+    what = "table" if isinstance(given, dict) else "key"
+    text = f"{loc}: unknown {what} in {parent}"
+    if not isinstance(given, dict | list):
+        shown = repr(given)
+        text += f" (got {shown if len(shown) <= 40 else shown[:37] + '...'})"
+    known = _keys_of(tuple(parts[:-1]))
+    close = difflib.get_close_matches(str(parts[-1]), known, n=1, cutoff=0.6)
+    if close:
+        text += f"; did you mean {close[0]}?"
+    elif known:
+        text += f"; {parent} takes: {', '.join(known)}"
+    return text
+
+
 def _format_errors(exc: ValidationError, data: dict[str, Any]) -> str:
     """Pydantic's errors in paceline's words: the key, the value given, what is valid."""
     lines = []
@@ -814,9 +870,7 @@ def _format_errors(exc: ValidationError, data: dict[str, Any]) -> str:
         if kind == "missing":
             lines.append(f"{loc}: required key is missing")
         elif kind == "extra_forbidden":
-            parent = loc.rsplit(".", 1)[0] if "." in loc else "(top level)"
-            lines.append(f"{loc}: unknown key in {parent} (got {given!r}); "
-                         "see docs/scenario.md for the keys")
+            lines.append(_unknown_key(parts, given))
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             valid = _valid_range(parts)
             lines.append(f"{loc} = {given!r} is out of range" +
@@ -824,7 +878,8 @@ def _format_errors(exc: ValidationError, data: dict[str, Any]) -> str:
         elif kind.endswith("_parsing") or kind.endswith("_type"):
             want = kind.split("_")[0]
             want = {"float": "a number", "int": "a whole number", "bool": "true or false",
-                    "string": "text in quotes", "dict": "a table", "list": "a list"}.get(
+                    "string": "text in quotes", "dict": "a table", "model": "a table",
+                    "list": "a list"}.get(
                         want, msg.removeprefix("Input should be ").lower())
             valid = _valid_range(parts)
             lines.append(f"{loc} = {given!r} is not {want}" +
@@ -849,5 +904,8 @@ def scenario_from_dict(data: dict[str, Any], *, where: str = "scenario") -> Scen
         text = _format_errors(exc, data)
         # one "Fix:" per message: a key's own message may already name its fix
         raise ScenarioError(text, where=where,
-                            fix=None if "Fix:" in text else "correct the keys named above"
+                            fix=None if "Fix:" in text else
+                            "correct the key named (docs/scenario.md lists every key)"
+                            if text.count("; ") == 0 else
+                            "correct the keys named (docs/scenario.md lists every key)"
                             ) from None

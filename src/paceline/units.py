@@ -21,6 +21,8 @@ __all__ = [
     "format_duration",
     "parse_distance_m",
     "format_distance",
+    "format_length",
+    "MAX_DISTANCE_M",
     "parse_pace_s_per_m",
     "format_pace",
     "parse_wind",
@@ -108,7 +110,12 @@ def format_duration(seconds: float, *, decimals: int = 0) -> str:
     return f"{sign}{m}:{s_txt}"
 
 
-_DIST_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(km|k|m|mi|mile|miles)?\s*$", re.IGNORECASE)
+_DIST_RE = re.compile(r"^\s*([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)\s*"
+                      r"(km|k|m|mi|mile|miles)?\s*$", re.IGNORECASE)
+
+#: Longest distance read [m]: 10,000 km, beyond any race run on foot (the longest certified
+#: road race, the Self-Transcendence 3100 mile, is 4,989 km). Past it a figure is a typo.
+MAX_DISTANCE_M = 1.0e7
 
 
 def parse_distance_m(text: str | float | int, *, where: str = "distance") -> float:
@@ -131,7 +138,9 @@ def parse_distance_m(text: str | float | int, *, where: str = "distance") -> flo
                 "unknown distance",
                 where=where,
                 value=text,
-                valid=", ".join(f'"{k}"' for k in RACE_DISTANCES_M) + ', or metres, "23.4km"',
+                valid=", ".join(f'"{k}"' for k in RACE_DISTANCES_M)
+                + ', or a number with its unit: "23.4km", "1500m", "3mi"',
+                fix='write a race name or a number with its unit, e.g. "10km"',
             )
         number = float(m.group(1))
         if m.group(2) is None:
@@ -147,7 +156,12 @@ def parse_distance_m(text: str | float | int, *, where: str = "distance") -> flo
         unit = m.group(2).lower()
         value = number * {"km": 1000.0, "k": 1000.0, "m": 1.0}.get(unit, 1609.344)
     if not math.isfinite(value) or value <= 0:
-        raise UnitError("a distance must be positive", where=where, value=text)
+        raise UnitError("a distance must be positive", where=where, value=text,
+                        fix='give a positive distance with its unit, e.g. "10km" or "marathon"')
+    if value > MAX_DISTANCE_M:
+        raise UnitError(f"longer than any race ({format_length(value)})", where=where,
+                        value=text, valid=f"up to {format_length(MAX_DISTANCE_M)}",
+                        fix='check the number and its unit, e.g. "100km"')
     return value
 
 
@@ -159,6 +173,16 @@ def format_distance(distance_m: float) -> str:
     if distance_m >= 1000:
         return f"{distance_m / 1000:g} km"
     return f"{distance_m:g} m"
+
+
+def format_length(distance_m: float) -> str:
+    """A length for people, to the metre: "42.195 km", "1.41 km", "10.249 km", "400 m",
+    "9.3 m" (never a race name: for "the course is 42.195 km long")."""
+    if not math.isfinite(distance_m):
+        return "—"
+    if abs(distance_m) >= 1000:
+        return f"{round(distance_m / 1000, 3):g} km"
+    return f"{round(distance_m, 1):g} m"
 
 
 _PACE_RE = re.compile(r"^\s*(\d+):(\d{1,2}(?:\.\d*)?)\s*/\s*(km|mi|mile)\s*$", re.IGNORECASE)
@@ -314,7 +338,8 @@ def check_race_time(time_s: float, distance_m: float, *, where: str, given=None)
         what = (f"{shown} for {dist} is slower than {SLOWEST_SPEED_M_S:g} m/s "
                 f"({format_pace(SLOWEST_SPEED_M_S)}), not a run")
     fix = ("did you mean " + ", or ".join(readings) + "?") if readings else (
-        'write the finish time as "h:mm:ss" (e.g. "1:59:40") or a pace "m:ss/km"')
+        f"give a time between {format_duration(fastest)} and {format_duration(slowest)} for "
+        f'{dist} (as "h:mm:ss", or a pace "m:ss/km")')
     raise UnitError(what, where=where,
                     valid=f"{format_duration(fastest)} to {format_duration(slowest)} for {dist}",
                     fix=fix)

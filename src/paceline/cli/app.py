@@ -23,6 +23,7 @@ from paceline.units import (
     check_race_time,
     format_distance,
     format_duration,
+    format_length,
     format_pace,
     parse_distance_m,
     parse_duration_s,
@@ -468,9 +469,24 @@ def courses(json_: JsonOpt = False) -> None:
     out.print(t)
 
 
+def _track_m(text: str) -> float:
+    """--track as metres: "400m", "0.4km" or a bare number of metres; 400 or 200 only."""
+    try:
+        track = float(text)  # the help says metres: a bare 400 is 400 m
+    except ValueError:
+        track = parse_distance_m(text, where="--track")
+    if track not in (200.0, 400.0):
+        raise UnitError(f"no standard track has a {format_length(track)} lap", where="--track",
+                        value=text, valid="400m (outdoor) or 200m (indoor), measured on lane 1",
+                        fix="give --track 400m or --track 200m")
+    return track
+
+
 @app.command()
 def lights(
-    track: Annotated[float, typer.Option(help="Lap length on lane 1 [m]: 400 or 200.")] = 400.0,
+    track: Annotated[str, typer.Option(
+        help="Lap length on lane 1: 400m (outdoor) or 200m (indoor); a bare number is metres.")
+    ] = "400m",
     distance: Annotated[str, typer.Option(help="Race distance: mile, 1500m, 5k, metres.")] = "mile",
     target: Annotated[str | None, typer.Option(help="Finish time, e.g. 3:59.0.")] = None,
     laps: Annotated[str | None, typer.Option(help="Lap split times, e.g. 60,60,60,59.")] = None,
@@ -484,6 +500,7 @@ def lights(
     """Pacing-light program for a track race: on-time of every light on every lap."""
     from paceline.program import lights_program
 
+    track = _track_m(track)
     d = parse_distance_m(distance, where="--distance")
     lap_list = None
     if laps is not None:
@@ -523,7 +540,7 @@ def lights(
     prev_d = prev_t = 0.0
     for row in lap_rows:
         lt = row["elapsed_s"] - prev_t
-        t_.add_row(str(row["lap"]), f"{row['distance_m']:g} m",
+        t_.add_row(str(row["lap"]), f"{round(row['distance_m'], 1):g} m",
                    format_duration(row["elapsed_s"], decimals=2), format_duration(lt, decimals=2),
                    format_pace((row["distance_m"] - prev_d) / lt, decimals=1))
         prev_d, prev_t = row["distance_m"], row["elapsed_s"]

@@ -22,7 +22,7 @@ from paceline.crew.scheduler import DEFAULT_TIME_LIMIT_S
 from paceline.errors import InputFileError, UnitError
 from paceline.io.roster import plan_to_dict, read_plan, read_roster, write_plan
 from paceline.io.scenario_file import load_courses, read_scenario
-from paceline.units import format_duration, format_pace, parse_distance_m
+from paceline.units import format_duration, format_length, format_pace, parse_distance_m
 
 app = typer.Typer(help="Crew: pacer rotation plans (who runs which stint, in which slot).",
                   no_args_is_help=True)
@@ -58,9 +58,15 @@ def _problem(scenario: Path, roster: Path, *, formation: str | None,
     if not 0.0 <= margin < 1.0:
         raise UnitError("safety margin must be a fraction 0–1", where="--margin", value=margin,
                         valid="e.g. 0.1 for 10 %")
-    if reserves < 0 or reserves >= len(pacers):
-        raise UnitError("reserves must leave pacers to run", where="--reserves", value=reserves,
-                        valid=f"0 … {len(pacers) - 1}")
+    if reserves < 0:
+        raise UnitError("the number of pacers held back cannot be negative",
+                        where="--reserves", value=reserves, valid=f"0 … {len(pacers) - 1}",
+                        fix="give --reserves 0 (none held back) or more")
+    if reserves >= len(pacers):
+        raise UnitError(f"reserves must leave pacers to run: the roster has {len(pacers)}",
+                        where="--reserves", value=reserves, valid=f"0 … {len(pacers) - 1}",
+                        fix=f"give --reserves {max(len(pacers) - 1, 0)} or fewer, or a larger "
+                            "roster")
     return problem_from_scenario(
         sc, pacers, course=course, reference_course=ref, formation=formation,
         exchange_every_m=exchange_every_m, exchange_points_m=exchange_points,
@@ -230,6 +236,12 @@ def replan_cmd(
     one the same plan takes longer (docs/crew.md §5)."""
     at_m = _distance(at, "--at")
     plan, problem, paths = _problem_for_plan(plan_file, None, None)
+    if not 0.0 < at_m < problem.distance_m:
+        raise UnitError(f"the drop-out must be inside the race ({format_length(at_m)} is "
+                        f"{'past the finish' if at_m >= problem.distance_m else 'at the start'})",
+                        where="--at", value=at,
+                        valid=f"more than 0 and less than {format_length(problem.distance_m)}",
+                        fix="give where the pacer left, e.g. --at 23.4km")
     new = CrewScheduler(problem, time_limit_s=time_limit, seed=seed,
                         deterministic=not wall_clock).replan(plan, dropped, at_m)
     if out_file is not None:

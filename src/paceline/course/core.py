@@ -30,6 +30,7 @@ from paceline.course.geodesy import (
     local_east_north_m,
 )
 from paceline.errors import CourseError
+from paceline.units import format_length
 
 __all__ = [
     "Course",
@@ -507,11 +508,12 @@ class Course:
         mismatch = abs(length - d) / d
         if mismatch > FIT_TOLERANCE_FRAC:
             raise CourseError(
-                f"the course is {length:.1f} m long but the race is {d:.1f} m "
+                f"the course is {format_length(length)} long but the race is "
+                f"{format_length(d)} "
                 f"({100 * mismatch:.1f} % apart); a point-to-point course is only scaled to the "
                 f"race distance when they differ by at most {100 * FIT_TOLERANCE_FRAC:.0f} %",
                 where=where,
-                fix=(f"use a race distance near {length:.0f} m, a loop course (track-400, "
+                fix=(f"use a race distance near {format_length(length)}, a loop course (track-400, "
                      f"monza-2017) or the 'straight' preset, or a GPX of the route actually run"),
             )
         scaled = self._scaled(d / length)

@@ -9,14 +9,22 @@ from typing import Any
 
 from paceline.course import Course, preset
 from paceline.errors import InputFileError, ScenarioError
+from paceline.io.input_files import is_scenario_data, require_file, scenario_files_in, toml_kind
 from paceline.scenario import CourseSpec, Scenario, scenario_from_dict
 
 __all__ = ["read_scenario", "read_athlete_file", "parse_override", "apply_overrides",
            "load_course", "load_courses", "scenario_to_toml"]
 
 
+#: the value of "KEY=" (nothing after "="): remove the key (e.g. race.actual_time when the
+#: distance is changed)
+DROP = object()
+
+
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Split "conditions.temperature_c=22" into (["conditions", "temperature_c"], 22).
+
+    "race.actual_time=" (no value) gives :data:`DROP`: the key is removed.
 
     The value is read as a TOML value (numbers, booleans, quoted strings, inline tables);
     anything that is not valid TOML is taken as a plain string ("marathon", "2:01:39").
@@ -30,9 +38,18 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         raise ScenarioError("empty part in the key", where="--set", value=text,
                             fix="write dotted keys such as conditions.wind_speed_m_s=2")
     raw = raw.strip()
+    if not raw:
+        return parts, DROP
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except tomllib.TOMLDecodeError as exc:
+        if raw[:1] in "{[\"'":
+            # meant as a table, a list or a quoted string: a typo there is not a plain word
+            what = {"{": "an inline table", "[": "a list"}.get(raw[:1], "a quoted string")
+            raise ScenarioError(f"the value is not valid TOML for {what} ({exc})",
+                                where=f"--set {key.strip()}", value=raw,
+                                fix="close every bracket and quote, e.g. "
+                                    "--set 'drafting={drag_reduction=0.3}'") from None
         value = raw
     return parts, value
 
@@ -66,16 +83,30 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
                                     where="--set", value=text,
                                     fix="override the value itself, not a key inside it")
             node = nxt
-        node[parts[-1]] = value
+        if value is DROP:
+            node.pop(parts[-1], None)
+        else:
+            node[parts[-1]] = value
     return out
+
+
+def _athlete_files_in(folder: Path) -> list[str]:
+    """TOML files in a folder with an [athlete] table (what --athlete takes)."""
+    names = []
+    for f in sorted(folder.glob("*.toml")):
+        try:
+            if isinstance(tomllib.loads(f.read_text(encoding="utf-8")).get("athlete"), dict):
+                names.append(f.name)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+    return names
 
 
 def read_athlete_file(path: str | Path) -> dict[str, Any]:
     """The ``[athlete]`` table of a TOML file (as ``paceline log profile`` writes it)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputFileError("athlete file not found", where=str(p),
-                             fix="write one with: paceline log profile --out athlete.toml ...")
+    p = require_file(path, "athlete file",
+                     fix="write one with: paceline log profile --out athlete.toml ...",
+                     in_folder=_athlete_files_in)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -94,15 +125,10 @@ def read_scenario(path: str | Path, overrides: list[str] | None = None, *,
     ``athlete``: a TOML file whose ``[athlete]`` table replaces the scenario's (the file
     ``paceline log profile`` writes); overrides apply after it.
     """
-    p = Path(path)
-    if p.is_dir():
-        tomls = sorted(x.name for x in p.glob("*.toml"))[:5]
-        raise InputFileError("this is a directory, not a scenario file", where=str(p),
-                             valid=", ".join(tomls) if tomls else None,
-                             fix="give one scenario TOML file, e.g. scenarios/vienna-2019.toml")
-    if not p.is_file():
-        raise InputFileError("scenario file not found", where=str(p),
-                             fix="check the path; bundled scenarios are in scenarios/")
+    p = require_file(path, "scenario file",
+                     fix="check the path; bundled scenarios are in scenarios/ "
+                         "(e.g. scenarios/vienna-2019.toml)",
+                     in_folder=scenario_files_in)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -111,6 +137,12 @@ def read_scenario(path: str | Path, overrides: list[str] | None = None, *,
     except UnicodeDecodeError:
         raise InputFileError("not a UTF-8 text file", where=str(p),
                              fix="give a TOML scenario file") from None
+    if not is_scenario_data(data):
+        kind = toml_kind(data)
+        raise InputFileError(
+            "not a scenario: it has no [athlete], [race] or [conditions] table"
+            + (f"; it looks like {kind}" if kind else ""), where=str(p),
+            fix="give a scenario file, e.g. scenarios/vienna-2019.toml (docs/scenario.md)")
     if athlete is not None:
         data["athlete"] = read_athlete_file(athlete)
     data = apply_overrides(data, overrides or [])

@@ -18,6 +18,7 @@ import pandas as pd
 
 from paceline.course import Course, Leg, preset_names
 from paceline.errors import InputFileError, PacelineError, ScenarioError
+from paceline.io.input_files import require_file, toml_kind
 from paceline.io.scenario_file import load_course, read_scenario
 from paceline.io.weather import WeatherMeta, read_weather
 from paceline.scenario import CourseSpec, Scenario
@@ -194,13 +195,23 @@ def _candidate(c: dict, i: int, base_dir: Path) -> tuple[Candidate, tuple[Weathe
                      longitude_deg=float(lon), station=m0.station), tuple(metas)
 
 
+def _venue_files_in(folder: Path) -> list[str]:
+    """TOML files in a folder with [[candidate]] tables (venue files)."""
+    names = []
+    for f in sorted(folder.glob("*.toml")):
+        try:
+            if "candidate" in tomllib.loads(f.read_text(encoding="utf-8")):
+                names.append(f.name)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+    return names
+
+
 def read_venue_file(path: str | Path, *, only: list[str] | None = None) -> VenueSpec:
     """Read and validate a venue TOML file (docs/venue.md); weather files are read here."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputFileError("venue file not found", where=str(p),
-                             fix="check the path; the bundled example is "
-                                 "scenarios/venue-sub2.toml")
+    p = require_file(path, "venue file",
+                     fix="check the path; the bundled example is scenarios/venue-sub2.toml",
+                     in_folder=_venue_files_in)
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -218,6 +229,12 @@ def _build(data: dict, p: Path, only: list[str] | None) -> VenueSpec:
         raise ScenarioError("this is a scenario file, not a venue file", where=str(p),
                             fix="pass a venue file (scenarios/venue-sub2.toml); it names the "
                                 'scenario with scenario = "vienna-2019.toml" (docs/venue.md)')
+    if "candidate" not in data and "scenario" not in data:
+        kind = toml_kind(data)
+        raise ScenarioError("not a venue file: it has no [[candidate]] table and no scenario "
+                            "key" + (f"; it looks like {kind}" if kind else ""), where=str(p),
+                            fix="give a venue file, e.g. scenarios/venue-sub2.toml "
+                                "(docs/venue.md)")
     _unknown(data, TOP_KEYS, "")
     base_dir = p.parent
     if "scenario" not in data:
