@@ -133,6 +133,7 @@ BAD = [
     (["calibrate", "--wake", "3d"], "finite-height, planar"),
     (["calibrate", "--turbulence", "frandsen"], "none, crespo-hernandez"),
     (["calibrate", "--near-wake", "bubble"], "none, recirculation"),
+    (["calibrate", "--blockage", "3d"], "planar, finite-height"),
     (["show", "--positions", "1.2,0", "--png", "/nonexistent/dir/x.png"],
      "/nonexistent/dir/x.png"),  # was a PIL FileNotFoundError traceback
     (["show", "solo", "--png", "/"], "is a folder"),

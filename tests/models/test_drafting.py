@@ -203,6 +203,56 @@ def test_doublet_slows_ahead_speeds_beside():
     assert dm.blockage_doublet(1.0, 0.0, blockage_radius_m=0.3) == 0.0  # the wake's region
 
 
+def test_finite_height_blockage_limits_and_quadrature():
+    # a line of 3-D doublets of density a²/2 on the ground, mirrored, averaged up the target:
+    # (1) an infinitely tall body is the 2-D doublet (Anderson §3.13) exactly; (2) far away a
+    # 3-D doublet of strength M = h·a² (Δu/U = M(r² − 3s²)/r⁵: M/ρ³ abeam, −2M/ρ³ on the
+    # axis); (3) the closed form against a numerical double integral of point doublets.
+    from scipy.integrate import dblquad
+
+    a, h = 0.2, dm.BODY_HEIGHT_M
+    for s, n in [(0.0, 0.4), (-1.0, 0.0), (-0.7, 0.5), (0.3, 0.8)]:
+        tall = dm.blockage_doublet_finite_height(s, n, blockage_radius_m=a,
+                                                 body_height_m=1e4)
+        assert float(tall) == pytest.approx(float(dm.blockage_doublet(
+            s, n, blockage_radius_m=a)), rel=1e-3, abs=1e-9)
+    far = 200.0
+    assert float(dm.blockage_doublet_finite_height(0.0, far, blockage_radius_m=a)) == \
+        pytest.approx(h * a * a / far**3, rel=1e-3)
+    assert float(dm.blockage_doublet_finite_height(-far, 0.0, blockage_radius_m=a)) == \
+        pytest.approx(-2 * h * a * a / far**3, rel=1e-3)
+
+    def point(s, n, dz):
+        r2 = s * s + n * n + dz * dz
+        return 0.5 * a * a * (r2 - 3 * s * s) / r2**2.5
+
+    for s, n in [(0.0, 0.4), (-1.0, 0.0), (-0.5, 0.5)]:
+        ref = dblquad(lambda zp, z, s=s, n=n: point(s, n, z - zp), 0, h, -h, h)[0] / h
+        assert float(dm.blockage_doublet_finite_height(s, n, blockage_radius_m=a)) == \
+            pytest.approx(ref, rel=1e-6)
+
+
+def test_finite_height_blockage_in_the_model():
+    # review-12 doubt A: two abreast 0.4 m apart feel 1.562× their solo drag with the 2-D
+    # doublet, 1.494× with the finite-height one (close to a body 1.7 m tall the flow is
+    # nearly 2-D); 0.75 m apart 1.147× vs 1.118×. The default stays "planar"
+    # (docs/formation.md §2: held out 12.86 vs 12.88 points).
+    assert dm.DEFAULT_BLOCKAGE == "planar"
+    two = dm.drag_ratio([0.0, 0.0], [0.0, 0.4])
+    assert two[0] == pytest.approx(1.5625, abs=1e-4)
+    fh = dm.drag_ratio([0.0, 0.0], [0.0, 0.4], blockage="finite-height")
+    assert fh[0] == pytest.approx(1.494, abs=1e-3) and fh[0] == pytest.approx(fh[1])
+    assert dm.drag_ratio([0.0, 0.0], [0.0, 0.75], blockage="finite-height")[0] == \
+        pytest.approx(1.118, abs=1e-3)
+    # the map and the drags agree with this option too
+    x, y = np.array([0.0, 1.0, 0.2]), np.array([0.0, 0.3, 0.9])
+    probe = dm.speed_ratio_at([0.0], [0.0], x[1:], y[1:], blockage="finite-height")
+    assert dm.drag_ratio(x, y, blockage="finite-height")[0] == pytest.approx(
+        float(probe[0] * abs(probe[0])), rel=1e-9)
+    with pytest.raises(ValueError, match="finite-height"):
+        dm.drag_ratio([0.0, 1.0], [0.0, 0.0], blockage="3d")
+
+
 def test_superposition_rules():
     d = np.array([0.3, 0.4])
     assert dm.get_superposition("linear")(d) == pytest.approx(0.7)
@@ -286,7 +336,8 @@ def _coefficients(wake):
         k: st.floats(lo, hi) for k, (lo, hi) in PARAMETER_BOUNDS[wake].items()
     } | {"blockage_radius_m": st.floats(0.0, 0.3), "wake": st.just(wake),
          "turbulence": st.sampled_from(list(dm.TURBULENCE_MODELS)),
-         "near_wake": st.sampled_from(list(dm.NEAR_WAKE_MODELS))})
+         "near_wake": st.sampled_from(list(dm.NEAR_WAKE_MODELS)),
+         "blockage": st.sampled_from(list(dm.BLOCKAGE_MODELS))})
 
 
 coefficients = st.sampled_from(WAKES).flatmap(_coefficients)

@@ -436,6 +436,10 @@ def calibrate(
         "--near-wake", help="Near wake: none (the far-wake Gaussian from the runner on) or "
         "recirculation (a bubble 1.25 body widths long, the far wake from its closure); "
         "default: the model's.")] = None,
+    blockage: Annotated[str | None, typer.Option(
+        "--blockage", help="Blockage (air pushed aside, not fitted): planar (a 2-D doublet, "
+        "an infinitely tall cylinder) or finite-height (a line of 3-D doublets of the "
+        "runner's height on the ground); default: the model's.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Fit the drafting model to the published cases; residual of each, in sample and held out.
@@ -444,6 +448,8 @@ def calibrate(
     """
     from paceline.formation.calibration import leave_one_source_out
     from paceline.models.drafting import (
+        BLOCKAGE_MODELS,
+        DEFAULT_BLOCKAGE,
         DEFAULT_NEAR_WAKE,
         DEFAULT_TURBULENCE,
         DEFAULT_WAKE,
@@ -468,11 +474,16 @@ def calibrate(
     if near_wake not in NEAR_WAKE_MODELS:
         raise ScenarioError("unknown near-wake model", where="--near-wake",
                             value=near_wake, valid=", ".join(NEAR_WAKE_MODELS))
+    blockage = DEFAULT_BLOCKAGE if blockage is None else blockage
+    if blockage not in BLOCKAGE_MODELS:
+        raise ScenarioError("unknown blockage model", where="--blockage",
+                            value=blockage, valid=", ".join(BLOCKAGE_MODELS))
     res = fit(superposition=superposition, wake=wake, turbulence=turbulence,
-              near_wake=near_wake)
+              near_wake=near_wake, blockage=blockage)
     if json_:
         held = leave_one_source_out(superposition=superposition, wake=wake,
-                                    turbulence=turbulence, near_wake=near_wake)
+                                    turbulence=turbulence, near_wake=near_wake,
+                                    blockage=blockage)
     else:
         with Progress(TextColumn("leave-one-source-out refits"), BarColumn(),
                       TextColumn("{task.completed}/{task.total} sources"),
@@ -480,6 +491,7 @@ def calibrate(
             task = prog.add_task("loso", total=1)
             held = leave_one_source_out(superposition=superposition, wake=wake,
                                         turbulence=turbulence, near_wake=near_wake,
+                                        blockage=blockage,
                                         progress=lambda d, t:
                                         prog.update(task, completed=d, total=t))
     out_of = {c.case.case_id: c for c in held.cases}
@@ -490,7 +502,7 @@ def calibrate(
     if json_:
         print(json.dumps({
             "superposition": superposition, "wake": wake, "turbulence": turbulence,
-            "near_wake": near_wake,
+            "near_wake": near_wake, "blockage": blockage,
             "parameters": res.parameters, "rms_residual": res.rms_residual,
             "weighted_rms_residual": res.weighted_rms_residual,
             "held_out_rms_residual": held.rms_residual,

@@ -112,6 +112,7 @@ class CalibrationResult:
     wake: str = dm.DEFAULT_WAKE
     turbulence: str = dm.DEFAULT_TURBULENCE
     near_wake: str = dm.DEFAULT_NEAR_WAKE
+    blockage: str = dm.DEFAULT_BLOCKAGE
 
     def _fitted(self):
         return [c for c in self.cases if c.case.weight > 0]
@@ -144,6 +145,7 @@ class HeldOutResult:
     wake: str = dm.DEFAULT_WAKE
     turbulence: str = dm.DEFAULT_TURBULENCE
     near_wake: str = dm.DEFAULT_NEAR_WAKE
+    blockage: str = dm.DEFAULT_BLOCKAGE
 
     @property
     def rms_residual(self) -> float:
@@ -201,19 +203,20 @@ def read_cases(path=None) -> list[CalibrationCase]:
 
 def _model_reductions(cases, params, superposition, wake,
                       turbulence=dm.DEFAULT_TURBULENCE,
-                      near_wake=dm.DEFAULT_NEAR_WAKE) -> np.ndarray:
+                      near_wake=dm.DEFAULT_NEAR_WAKE,
+                      blockage=dm.DEFAULT_BLOCKAGE) -> np.ndarray:
     return np.array([
         np.nan if c.x_m is None else
         1.0 - float(dm.drag_ratio(c.x_m, c.y_m, c.speed_m_s, superposition=superposition,
                                   wake=wake, turbulence=turbulence, near_wake=near_wake,
-                                  **params)[0])
+                                  blockage=blockage, **params)[0])
         for c in cases])
 
 
 def residuals(params: dict[str, float] | None = None, cases=None,
               superposition=dm.DEFAULT_SUPERPOSITION, wake=dm.DEFAULT_WAKE,
-              turbulence=dm.DEFAULT_TURBULENCE, near_wake=dm.DEFAULT_NEAR_WAKE
-              ) -> CalibrationResult:
+              turbulence=dm.DEFAULT_TURBULENCE, near_wake=dm.DEFAULT_NEAR_WAKE,
+              blockage=dm.DEFAULT_BLOCKAGE) -> CalibrationResult:
     """Model vs published for every case, with the given constants (default: the model's)."""
     cases = cases if cases is not None else read_cases()
     model = dm.get_wake_model(wake)
@@ -221,15 +224,17 @@ def residuals(params: dict[str, float] | None = None, cases=None,
     p = (dict(model.parameters) | dm.TURBULENCE_MODELS[turb].parameters.get(model.name, {})
          if params is None else dict(params))
     dm.get_near_wake(near_wake)
-    red = _model_reductions(cases, p, superposition, model.name, turb, near_wake)
+    dm.get_blockage(blockage)
+    red = _model_reductions(cases, p, superposition, model.name, turb, near_wake, blockage)
     return CalibrationResult(p, tuple(CaseResidual(c, float(m))
                                       for c, m in zip(cases, red, strict=True)), superposition,
-                             model.name, turb, near_wake)
+                             model.name, turb, near_wake, blockage)
 
 
 def _fit_parameters(used, superposition, wake, x0=None,
                     turbulence=dm.DEFAULT_TURBULENCE,
-                    near_wake=dm.DEFAULT_NEAR_WAKE) -> dict[str, float]:
+                    near_wake=dm.DEFAULT_NEAR_WAKE,
+                    blockage=dm.DEFAULT_BLOCKAGE) -> dict[str, float]:
     model = dm.get_wake_model(wake)
     bounds = PARAMETER_BOUNDS[model.name]
     names = list(bounds)
@@ -244,7 +249,8 @@ def _fit_parameters(used, superposition, wake, x0=None,
 
     def f(theta):
         return sw * (_model_reductions(used, dict(zip(names, theta, strict=True)) | fixed,
-                                       superposition, model.name, turbulence, near_wake)
+                                       superposition, model.name, turbulence, near_wake,
+                                       blockage)
                      - obs)
 
     from scipy.optimize import least_squares  # lazy: ~0.25 s to import
@@ -260,7 +266,7 @@ def _fit_parameters(used, superposition, wake, x0=None,
 
 def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
         wake=dm.DEFAULT_WAKE, turbulence=dm.DEFAULT_TURBULENCE,
-        near_wake=dm.DEFAULT_NEAR_WAKE) -> CalibrationResult:
+        near_wake=dm.DEFAULT_NEAR_WAKE, blockage=dm.DEFAULT_BLOCKAGE) -> CalibrationResult:
     """Weighted least-squares fit of a wake shape's constants to the cases marked ``in_fit``.
 
     Each residual is weighted by :attr:`CalibrationCase.weight` (confidence × geometry,
@@ -281,6 +287,8 @@ def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
         "crespo-hernandez" the fitted ``growth_rate`` is the *ambient* k0 (same bounds).
     near_wake : str
         Near-wake treatment (:data:`paceline.models.drafting.NEAR_WAKE_MODELS`).
+    blockage : str
+        Blockage (:data:`paceline.models.drafting.BLOCKAGE_MODELS`; not fitted).
 
     Raises
     ------
@@ -292,16 +300,18 @@ def fit(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
     wake = dm.get_wake_model(wake).name
     turbulence = dm.get_turbulence_model(turbulence).name
     dm.get_near_wake(near_wake)
+    dm.get_blockage(blockage)
     used = [c for c in cases if c.weight > 0]
     return residuals(_fit_parameters(used, superposition, wake, turbulence=turbulence,
-                                     near_wake=near_wake), cases,
-                     superposition, wake, turbulence, near_wake)
+                                     near_wake=near_wake, blockage=blockage), cases,
+                     superposition, wake, turbulence, near_wake, blockage)
 
 
 def leave_one_source_out(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
                          progress=None, wake=dm.DEFAULT_WAKE,
                          turbulence=dm.DEFAULT_TURBULENCE,
-                         near_wake=dm.DEFAULT_NEAR_WAKE) -> HeldOutResult:
+                         near_wake=dm.DEFAULT_NEAR_WAKE,
+                         blockage=dm.DEFAULT_BLOCKAGE) -> HeldOutResult:
     """Fit on every source but one, predict that source's cases; once per source.
 
     Returns
@@ -319,12 +329,13 @@ def leave_one_source_out(cases=None, superposition=dm.DEFAULT_SUPERPOSITION,
         train = [c for c in used if c.source_id != s]
         test = [c for c in used if c.source_id == s]
         p = _fit_parameters(train, superposition, wake, turbulence=turbulence,
-                            near_wake=near_wake)
+                            near_wake=near_wake, blockage=blockage)
         params[s] = p
-        red = _model_reductions(test, p, superposition, wake, turbulence, near_wake)
+        red = _model_reductions(test, p, superposition, wake, turbulence, near_wake, blockage)
         out.extend(CaseResidual(c, float(m)) for c, m in zip(test, red, strict=True))
         if progress is not None:
             progress(k + 1, len(sources))
     order = {c.case_id: i for i, c in enumerate(used)}
     out.sort(key=lambda r: order[r.case.case_id])
-    return HeldOutResult(tuple(out), params, superposition, wake, turbulence, near_wake)
+    return HeldOutResult(tuple(out), params, superposition, wake, turbulence, near_wake,
+                         blockage)
