@@ -121,3 +121,43 @@ def test_crew_reserves_and_drop_out_in_the_users_units(tmp_path):
     code, text = run("crew", "replan", plan, "--dropped", "V01", "--at", "50km")
     assert code == 2 and "50 km" in text and "42.195 km" in text and "50000" not in text
     one_fix(text)
+
+
+# -- polish: one help style -----------------------------------------------------------------
+def _all_help() -> str:
+    """Every command's --help at 80 columns, in-process (as the root builds them)."""
+    import typer
+
+    from paceline.cli.app import app
+
+    out = []
+
+    def walk(cmd, path):
+        ctx = cmd.context_class(cmd, info_name=" ".join(path), terminal_width=80,
+                                max_content_width=80)
+        out.append(cmd.get_help(ctx))
+        for name in list(getattr(cmd, "commands", {}) or {}):
+            walk(cmd.commands[name], [*path, name])
+
+    walk(typer.main.get_command(app), ["paceline"])
+    return "\n".join(out)
+
+
+def test_help_metavars_are_one_style():
+    text = _all_help()
+    assert "Usage: paceline predict [OPTIONS] SCENARIO" in text
+    assert "Usage: paceline log import [OPTIONS] PATHS..." in text
+    assert "{" + "scenario}" not in text and "{PLAN}" not in text
+    assert "<list[" not in text
+    assert "--pacing <even-effort|even-pace>" in text
+    assert "--role <official|viewer>" in text
+    assert "--ssl-\n" not in text and "--ssl-keyfile/--ssl-certfile" in text
+    assert "(m/s)" not in text and "[m/s]" in text
+    for documented in ("Activity id", "The day, YYYY-MM-DD", "Totals per ISO week",
+                       "Totals per calendar month"):
+        assert documented in text
+
+
+def test_version():
+    code, text = run("--version")
+    assert code == 0 and text.startswith("paceline 0.")

@@ -16,8 +16,15 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterator, MutableMapping
+from pathlib import Path
 
-from typer.core import TyperGroup
+from typer import _click
+from typer._click import _textwrap
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+Context = _click.Context
+TextWrapper = _textwrap.TextWrapper
 
 __all__ = ["HelpGroup", "LazyCommands", "first_sentence", "check_draws"]
 
@@ -47,11 +54,94 @@ def first_sentence(text: str | None) -> str:
 
 def _whole_short_help(command) -> None:
     """Set ``short_help`` on a command and everything under it (Typer's vendored Click
-    commands: duck-typed)."""
+    commands: duck-typed), and give each the one help style of :func:`_tidy`."""
     if not command.short_help and command.help:
         command.short_help = first_sentence(command.help)
+    _tidy(command)
     for sub in (getattr(command, "commands", None) or {}).values():
         _whole_short_help(sub)
+
+
+# --------------------------------------------------------------------------------------------
+# one help style: arguments as NAME (Click's convention), one value type per option, no
+# option name broken at its hyphen
+# --------------------------------------------------------------------------------------------
+class _PlainArgument(TyperArgument):
+    """An argument shown as Click shows it: ``SCENARIO`` in the usage line (``[DIRECTORY]``
+    when optional, ``PATHS...`` when it takes many) and in the Arguments list — not Typer's
+    ``{scenario}`` and ``scenario <path>``."""
+
+    def _label(self) -> str:
+        return (self.metavar or self.name or "").upper()
+
+    def _usage_display_name(self) -> str:
+        name = self._label() if self.required else f"[{self._label()}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def get_help_record(self, ctx):
+        rec = super().get_help_record(ctx)
+        if rec is None:
+            return None
+        return self._label() + ("..." if self.nargs != 1 else ""), rec[1]
+
+
+class _PlainOption(TyperOption):
+    """An option taking a list shows its element's type (``--set <str>``, given once per
+    value), not ``<list[str]>``."""
+
+    def display_type(self, ctx) -> str:
+        desc = self.type_descriptor
+        if desc.is_list and not desc.is_choice:
+            import typing
+
+            args = typing.get_args(desc.annotation)
+            if len(args) == 1 and isinstance(args[0], type):
+                return f"<{'path' if issubclass(args[0], Path) else args[0].__name__}>"
+        return super().display_type(ctx)
+
+
+class _NoHyphenBreaks(TextWrapper):
+    """Help text wrapped between words only: "--ssl-keyfile" is not cut after "--ssl-"."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["break_on_hyphens"] = False
+        super().__init__(*args, **kwargs)
+
+
+class _HelpFormatter(HelpFormatter):
+    """Click's formatter, wrapping with :class:`_NoHyphenBreaks` (swapped in only while it
+    writes, so nothing else in the process is affected)."""
+
+    def _plain(self, method, *args, **kwargs):
+        saved = _textwrap.TextWrapper
+        _textwrap.TextWrapper = _NoHyphenBreaks
+        try:
+            return method(*args, **kwargs)
+        finally:
+            _textwrap.TextWrapper = saved
+
+    def write_text(self, text: str) -> None:
+        self._plain(super().write_text, text)
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        self._plain(super().write_dl, rows, *args, **kwargs)
+
+
+class _Context(Context):
+    formatter_class = _HelpFormatter
+
+
+def _tidy(command) -> None:
+    """One help style on a command: :class:`_PlainArgument`, :class:`_PlainOption`,
+    :class:`_HelpFormatter` (classes swapped in place: Typer builds the parameters)."""
+    if isinstance(command, TyperGroup | TyperCommand) or hasattr(command, "params"):
+        if getattr(command, "context_class", Context) is Context:
+            command.context_class = _Context
+    for param in getattr(command, "params", ()):
+        if type(param) is TyperArgument:
+            param.__class__ = _PlainArgument
+        elif type(param) is TyperOption:
+            param.__class__ = _PlainOption
 
 
 def _load(name: str, target: str, *, rich_markup_mode, suggest_commands: bool):

@@ -65,6 +65,22 @@ app = typer.Typer(
 )
 out = CliConsole()
 
+
+def _version(value: bool) -> None:
+    if value:
+        from paceline import __version__
+
+        print(f"paceline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print paceline's version and exit.")] = False) -> None:
+    """paceline — race engineering for paced record attempts in distance running."""
+
+
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a scenario key, e.g. --set conditions.temperature_c=22"),
@@ -260,7 +276,9 @@ def predict(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
     set_: SetOpt = None,
     json_: JsonOpt = False,
-    pacing: Annotated[str | None, typer.Option(help="even-effort or even-pace")] = None,
+    pacing: Annotated[str | None, typer.Option(
+        metavar="<even-effort|even-pace>",
+        help="Even effort (power) or even pace (default: the scenario's).")] = None,
     km: Annotated[bool, typer.Option("--km", help="Show every km split.")] = False,
     uncertainty: Annotated[bool, typer.Option(help="Monte Carlo over the input spreads.")] = False,
     draws: Annotated[int, typer.Option(

@@ -46,8 +46,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object inste
 WindOpt = Annotated[str | None, typer.Option(
     "--wind", help='Wind "SPEED@FROM_DEG", e.g. 3@270 (3 m/s from the west).')]
 HeadingOpt = Annotated[float, typer.Option(
-    "--heading", help="Compass heading the formation runs (deg) (0 = north).")]
-SpeedOpt = Annotated[float, typer.Option("--speed", help="Running speed (m/s).")]
+    "--heading", help="Compass heading the formation runs [deg] (0 = north).")]
+SpeedOpt = Annotated[float, typer.Option("--speed", help="Running speed [m/s].")]
 PngOpt = Annotated[Path | None, typer.Option("--png", help="Draw the formation and wake field.")]
 
 
@@ -292,7 +292,7 @@ def compare(
         "--scenario", help="Scenario whose race turns each drag reduction into a finish time "
                            "(e.g. scenarios/vienna-2019.toml).")] = None,
     speed: Annotated[float | None, typer.Option(
-        "--speed", help="Running speed that sets the air's yaw in the crosswind (m/s); "
+        "--speed", help="Running speed that sets the air's yaw in the crosswind [m/s]; "
         "default: the --scenario race's pace (actual or target time), else 5.85.")] = None,
     json_: JsonOpt = False,
 ) -> None:

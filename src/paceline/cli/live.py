@@ -117,7 +117,9 @@ def serve_cmd(
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option(help="official (writes and reads) or viewer (reads).")],
+    role: Annotated[str, typer.Option(
+        metavar="<official|viewer>",
+        help="official (writes and reads) or viewer (reads).")],
     name: Annotated[str, typer.Option(help="Who holds it (shown in `token list`).")] = "",
     db: DbOpt = None,
 ) -> None:

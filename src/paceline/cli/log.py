@@ -45,6 +45,8 @@ DbOpt = Annotated[str | None, typer.Option(
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 AthleteOpt = Annotated[str, typer.Option(help="Athlete name in the log.")]
 SportOpt = Annotated[str | None, typer.Option(help="Only this sport (e.g. running).")]
+IdArg = Annotated[int, typer.Argument(metavar="ID",
+                                      help="Activity id, as `paceline log list` shows it.")]
 
 
 def _fmt(x, f) -> str:
@@ -135,7 +137,7 @@ def _load_text(lk: tuple[float, str] | None) -> str:
 
 
 @app.command()
-def show(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None,
+def show(activity_id: IdArg, db: DbOpt = None,
          json_: JsonOpt = False) -> None:
     """Show one activity: summary, laps, best efforts."""
     with TrainingLog(db, create=False) as lg:
@@ -181,8 +183,10 @@ def show(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = 
 
 
 @app.command()
-def note(day: Annotated[str, typer.Argument(metavar="DATE")],
-         text: Annotated[str, typer.Argument(metavar="TEXT")], db: DbOpt = None,
+def note(day: Annotated[str, typer.Argument(metavar="DATE", help="The day, YYYY-MM-DD.")],
+         text: Annotated[str, typer.Argument(
+             metavar="TEXT", help='The note, in quotes: "easy 10k, left calf tight".')],
+         db: DbOpt = None,
          athlete: AthleteOpt = "default") -> None:
     """Write a journal note for a day."""
     with TrainingLog(db, create=False) as lg:
@@ -191,8 +195,10 @@ def note(day: Annotated[str, typer.Argument(metavar="DATE")],
 
 
 @app.command()
-def stats(weekly: Annotated[bool, typer.Option("--weekly")] = False,
-          monthly: Annotated[bool, typer.Option("--monthly")] = False,
+def stats(weekly: Annotated[bool, typer.Option(
+              "--weekly", help="Totals per ISO week, Monday to Sunday (the default).")] = False,
+          monthly: Annotated[bool, typer.Option(
+              "--monthly", help="Totals per calendar month.")] = False,
           db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = None) -> None:
     """Volume per week (default) or month."""
     if weekly and monthly:
@@ -466,7 +472,7 @@ def export(out_file: Annotated[Path | None, typer.Option(
 
 
 @app.command()
-def edit(activity_id: Annotated[int, typer.Argument(metavar="ID")],
+def edit(activity_id: IdArg,
          sport: Annotated[str | None, typer.Option(
              help="The sport (running, cycling, swimming, walking, hiking, ...; any name or "
                   "code of src/paceline/data/sports.csv).")] = None,
@@ -481,7 +487,7 @@ def edit(activity_id: Annotated[int, typer.Argument(metavar="ID")],
 
 
 @app.command()
-def delete(activity_id: Annotated[int, typer.Argument(metavar="ID")], db: DbOpt = None) -> None:
+def delete(activity_id: IdArg, db: DbOpt = None) -> None:
     """Delete an activity (its laps, stream, best efforts and tags go with it)."""
     with TrainingLog(db, create=False) as lg:
         lg.delete(activity_id)
