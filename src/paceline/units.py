@@ -212,15 +212,40 @@ def format_pace(speed_m_s: float, *, per_m: float = 1000.0, decimals: int = 0) -
 _WIND_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*@\s*([0-9]*\.?[0-9]+)\s*$")
 
 
+#: Wind speeds a command accepts [m/s]: as a scenario's ``conditions.wind_speed_m_s``.
+MAX_WIND_M_S = 30.0
+
+
 def parse_wind(text: str, *, where: str = "wind") -> tuple[float, float]:
-    """Read "3@270" (3 m/s from 270°, i.e. from the west); return (speed_m_s, from_deg)."""
-    m = _WIND_RE.match(str(text))
-    if not m:
+    """Read "3@270" (3 m/s from 270°, i.e. from the west); return (speed_m_s, from_deg).
+
+    Speed 0–30 m/s (as a scenario's wind), direction 0–360° (where the wind comes from).
+
+    Raises
+    ------
+    UnitError
+        Naming the part at fault (speed or direction), the value and the valid range.
+    """
+    valid = '"SPEED@FROM_DEG" such as "3@270" (3 m/s from the west)'
+    parts = str(text).split("@")
+    if len(parts) != 2:
+        raise UnitError("cannot read this as a wind (no single @)", where=where, value=text,
+                        valid=valid)
+    try:
+        speed, direction = (float(p.replace("_", "x")) for p in parts)
+    except ValueError:
         raise UnitError("cannot read this as a wind", where=where, value=text,
-                        valid='"SPEED@FROM_DEG" such as "3@270" (3 m/s from the west)')
-    speed, direction = float(m.group(1)), float(m.group(2))
-    if direction > 360:
-        raise UnitError("wind direction must be 0–360°", where=where, value=text)
+                        valid=valid) from None
+    if not math.isfinite(speed) or not 0.0 <= speed <= MAX_WIND_M_S:
+        raise UnitError(f"wind speed {parts[0].strip()} m/s is out of range", where=where,
+                        value=text, valid=f"0 to {MAX_WIND_M_S:g} m/s (as a scenario's wind)",
+                        fix="give the speed without a sign; say where the wind comes from "
+                            "with the direction (e.g. 3@90 for 3 m/s from the east)")
+    if not math.isfinite(direction) or not 0.0 <= direction <= 360.0:
+        raise UnitError(f"wind direction {parts[1].strip()}° is out of range", where=where,
+                        value=text, valid="0 to 360° (where the wind comes from: 90 = east)",
+                        fix=f"e.g. {speed:g}@{direction % 360:g}" if math.isfinite(direction)
+                        else None)
     return speed, direction % 360.0
 
 
@@ -244,7 +269,7 @@ def parse_positions(text: str, *, where: str = "positions") -> list[tuple[float,
     for k, tok in enumerate(tokens, start=1):
         parts = tok.split(",")
         try:
-            if len(parts) != 2:
+            if len(parts) != 2 or "_" in tok:  # float("1_0") is 10: a typo, not a number
                 raise ValueError
             out.append((float(parts[0]), float(parts[1])))
         except ValueError:

@@ -221,3 +221,41 @@ def test_compare_without_position_error_says_no_draws():
     text = " ".join(q.stdout.split())
     assert "draws" not in text.replace("no draws", "")
     assert "no position error" in text
+
+
+def test_optimize_output_polish():
+    p, q = run_many([["formation", "optimize", "--pacers", "1", "--road-width", "0.6"],
+                     ["formation", "optimize", "--pacers", "11"]])
+    assert p.returncode == 0, p.stderr
+    assert "1 pacer optimized" in p.stdout and "1 pacers" not in p.stdout
+    assert "-0.00" not in p.stdout
+    text = " ".join(p.stdout.split())
+    assert "ineos-vienna-2019 does not fit a 0.6 m road (it needs 3.4 m" in text
+    assert q.returncode == 2 and q.stderr.startswith("error: --pacers"), repr(q.stderr)
+
+
+@pytest.mark.parametrize("wind, expect", [
+    ("100@90", "wind speed 100 m/s is out of range"),
+    ("-3@90", "wind speed -3 m/s is out of range"),
+    ("1e9@90", "0 to 30 m/s"),
+    ("3@-90", "wind direction -90° is out of range"),
+    ("3@400", "e.g. 3@40"),
+])
+def test_wind_bounds_and_messages(wind, expect):
+    p = run("show", "single-pacer", f"--wind={wind}")
+    assert p.returncode == 2 and expect in p.stderr, p.stderr
+
+
+def test_underscore_number_and_compare_crosswind_bound():
+    p, q = run_many([["formation", "show", "--positions", "1_0,0"],
+                     ["formation", "compare", "single-pacer", "--crosswind", "31"]])
+    assert p.returncode == 2 and "1_0,0" in p.stderr
+    assert q.returncode == 2 and "-30 to 30 m/s" in q.stderr
+
+
+def test_tailwind_as_fast_as_the_runners_is_stated_and_json_has_no_float_noise():
+    p = run("show", "single-pacer", "--wind", "5.85@180")
+    assert p.returncode == 0 and "no air relative to them" in " ".join(p.stdout.split())
+    q = run("show", "single-pacer", "--wind", "3@90", "--json")
+    data = json.loads(q.stdout)
+    assert data["headwind_m_s"] == 0.0 and data["crosswind_m_s"] == 3.0

@@ -132,7 +132,7 @@ def _runner_table(r: FormationResult, title: str, expected=None) -> Table:
     if expected is not None:
         t.add_column("expected ±err", justify="right")
     for k, row in enumerate(r.runners()):
-        cells = [row["name"], f"{row['x_m']:+.2f}", f"{row['y_m']:+.2f}",
+        cells = [row["name"], _signed(row["x_m"], 2), _signed(row["y_m"], 2),
                  f"{row['drag_ratio']:.3f}"]
         if expected is not None:
             cells.append(f"{expected[k]:.3f}")
@@ -198,6 +198,17 @@ def show(
     out.print(f"speed {speed:g} m/s, heading {heading:g}°, wind {w_speed:g} m/s from "
               f"{w_from:g}° (air yaw {r.yaw_deg:+.1f}°)")
     out.print(_runner_table(r, "Drag relative to running alone"))
+    along = r.speed_m_s + r.headwind_m_s
+    if abs(along) < 0.5:
+        _note(f"[yellow]note[/yellow]: a wind from behind about as fast as the runners "
+              f"({along:+.4f} m/s of air along the course relative to them): the air they "
+              "feel is nearly still along the course, so the wakes lie across it or ahead; "
+              "the model still works in the relative air, and a small change of wind or "
+              "speed moves the wakes a lot." if r.crosswind_m_s != 0 or along != 0 else
+              "[yellow]note[/yellow]: a wind from behind exactly as fast as the runners: "
+              "there is no air relative to them, so no wakes and no drag to reduce; the "
+              "ratios shown are the still-air ones (the limit of a light relative wind from "
+              "ahead), and they change abruptly once the wind is faster than the runners.")
     out.print(f"Athlete drag reduction: [bold green]{r.athlete_drag_reduction:.1%}[/bold green]")
     for a in f.assumptions:
         out.print(f"  assumed: {a}")
@@ -220,10 +231,15 @@ def optimize_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Best positions for N pacers, robust to each runner being off by a position error."""
+    import numpy as np
+
+    from paceline.formation.optimize import check_optimize_inputs
     from paceline.models import aerodynamics as aero
+    from paceline.models.drafting import BODY_WIDTH_M
 
     _check_png(png)
     _check_heading(heading)
+    check_optimize_inputs(pacers, road_width, position_error)
     w_speed, w_from = _wind(wind)
     head, cross = (float(v) for v in aero.wind_components_m_s(w_speed, w_from, heading))
     ref = load_preset(compare_with)
@@ -240,10 +256,13 @@ def optimize_cmd(
                 task, completed=d, total=t))
     ref_nom = evaluate(ref, wind_speed_m_s=w_speed, wind_from_deg=w_from, heading_deg=heading)
     ref_exp = expected_drag_ratio(ref.x_m, ref.y_m, position_error, n_draws=1024,
-                                  rng=__import__("numpy").random.default_rng(seed + 1),
+                                  rng=np.random.default_rng(seed + 1),
                                   headwind_m_s=head, crosswind_m_s=cross)
+    ref_width = 2 * float(np.max(np.abs(ref.y_m))) + BODY_WIDTH_M
     comparison = {
         "preset": ref.name,
+        "road_width_needed_m": _r(ref_width, 3),
+        "fits_road": ref_width <= road_width + 1e-9,
         "athlete_drag_reduction": ref_nom.athlete_drag_reduction,
         "expected_athlete_drag_reduction": 1.0 - float(ref_exp[0]),
     }
@@ -268,9 +287,13 @@ def optimize_cmd(
     t.add_column("with position error", justify="right")
     t.add_row("optimized", f"{res.nominal.athlete_drag_reduction:.1%}",
               f"{res.expected.athlete_drag_reduction:.1%}")
-    t.add_row(ref.name, f"{comparison['athlete_drag_reduction']:.1%}",
+    fits = comparison["fits_road"]
+    t.add_row(ref.name + ("" if fits else " *"), f"{comparison['athlete_drag_reduction']:.1%}",
               f"{comparison['expected_athlete_drag_reduction']:.1%}")
     out.print(t)
+    if not fits:
+        _note(f"* {ref.name} does not fit a {road_width:g} m road (it needs {ref_width:.1f} m: "
+              "its widest pacers' centres plus a body width); it is shown for reference only.")
     if png is not None:
         out.print(f"figure written to {png}")
 

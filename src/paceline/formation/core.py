@@ -70,7 +70,9 @@ class FormationResult:
 
 def _wind(speed_m_s, wind_speed_m_s, wind_from_deg, heading_deg):
     head, cross = aero.wind_components_m_s(wind_speed_m_s, wind_from_deg, heading_deg)
-    return float(head), float(cross)
+    # rounded to 1 nm/s: cos(90°) is 6e-17, not 0 — such noise would set the air's yaw at a
+    # tailwind equal to the running speed and show in JSON as -5.5e-16
+    return round(float(head), 9) + 0.0, round(float(cross), 9) + 0.0
 
 
 def evaluate(

@@ -8,6 +8,17 @@ minimum fore-aft or lateral gaps between any two runners (so nobody trips), the 
 Common random numbers: every candidate is rated on the same draws of the position errors, so
 comparisons between candidates are not blurred by sampling noise; the final figures are
 re-estimated on fresh draws.
+
+Three stages, all seeded (the same inputs give the same formation):
+
+1. **global**: differential evolution on a small set of draws (cheap, explores the box);
+2. **relocation**: each pacer in turn is tried at every point of a 0.25 m grid over the box,
+   the others held, and moved where the objective is lowest — the move a local optimizer
+   cannot make when a pacer sits in a poor basin (issue 12 review: a pacer parked behind and
+   wide *adding* drag, where 0.8 m straight behind would help);
+3. **local polish**: L-BFGS-B (vectorized central-difference gradient) on a larger set of common
+   draws, on which the objective is a smooth function of the positions wherever the wake model
+   is; stages 2–3 repeat while the relocation still finds a better spot.
 """
 
 from __future__ import annotations
@@ -26,7 +37,7 @@ from paceline.formation.core import (
 from paceline.formation.presets import Formation
 from paceline.models import drafting as dm
 
-__all__ = ["OptimizationResult", "optimize", "gap_violation"]
+__all__ = ["OptimizationResult", "optimize", "check_optimize_inputs", "gap_violation"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,9 @@ class OptimizationResult:
     min_lateral_gap_m: float
     generations: int
     evaluations: int  # formations rated (candidates × draws)
+    relocations: int = 0  # pacers moved by the relocation stage
+    global_objective: float = float("nan")  # objective after the global stage (polish draws)
+    final_objective: float = float("nan")  # objective after relocation and polish (same draws)
 
 
 def gap_violation(x, y, min_fore_aft_gap_m: float, min_lateral_gap_m: float) -> np.ndarray:
@@ -60,6 +74,25 @@ def gap_violation(x, y, min_fore_aft_gap_m: float, min_lateral_gap_m: float) -> 
     return 0.5 * np.sum(v, axis=(-1, -2))
 
 
+def check_optimize_inputs(n_pacers: int, road_width_m: float, position_error_m: float) -> None:
+    """Refuse what :func:`optimize` cannot do (before any work, e.g. before a progress bar).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the option, the value and what is valid.
+    """
+    if not 1 <= n_pacers <= 10:
+        raise ScenarioError("the optimizer places 1 to 10 pacers", where="--pacers",
+                            value=n_pacers, valid="1–10")
+    if not (np.isfinite(road_width_m) and road_width_m >= dm.BODY_WIDTH_M + 2 * 0.0):
+        raise ScenarioError("road width must be a finite width in metres", where="--road-width",
+                            value=road_width_m, valid=f"≥ {dm.BODY_WIDTH_M} m")
+    if not (np.isfinite(position_error_m) and 0.0 <= position_error_m <= 1.0):
+        raise ScenarioError("position error must be 0–1 m", where="--position-error",
+                            value=position_error_m, valid="0 to 1 m (standard deviation)")
+
+
 def optimize(
     n_pacers: int,
     *,
@@ -75,6 +108,9 @@ def optimize(
     crosswind_m_s: float = 0.0,
     n_draws: int = 12,
     maxiter: int = 250,
+    n_polish_draws: int = 64,
+    relocation_step_m: float = 0.25,
+    max_rounds: int = 3,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> OptimizationResult:
@@ -99,7 +135,13 @@ def optimize(
     x_range_m : (float, float)
         Fore-aft box for the pacers [m] (a longer formation is hard to keep together).
     n_draws : int
-        Common random draws of position errors per candidate.
+        Common random draws of position errors per candidate in the global stage.
+    n_polish_draws : int
+        Common random draws in the relocation and polish stages (0: skip both stages).
+    relocation_step_m : float
+        Grid step of the relocation stage [m].
+    max_rounds : int
+        At most this many relocation + polish rounds.
     seed : int
         Seeds the draws and the optimizer (reproducible).
     progress : callable, optional
@@ -109,15 +151,7 @@ def optimize(
     -------
     OptimizationResult
     """
-    if not 1 <= n_pacers <= 10:
-        raise ScenarioError("the optimizer places 1 to 10 pacers", where="--pacers",
-                            value=n_pacers, valid="1–10")
-    if not (np.isfinite(road_width_m) and road_width_m >= dm.BODY_WIDTH_M + 2 * 0.0):
-        raise ScenarioError("road width must be a finite width in metres", where="--road-width",
-                            value=road_width_m, valid=f"≥ {dm.BODY_WIDTH_M} m")
-    if not (np.isfinite(position_error_m) and 0.0 <= position_error_m <= 1.0):
-        raise ScenarioError("position error must be 0–1 m", where="--position-error",
-                            value=position_error_m, valid="0 to 1 m (standard deviation)")
+    check_optimize_inputs(n_pacers, road_width_m, position_error_m)
     half = road_width_m / 2 - dm.BODY_WIDTH_M / 2
     n = n_pacers + 1
     rng = np.random.default_rng(seed)
@@ -131,39 +165,79 @@ def optimize(
         return (np.concatenate([zeros, th[:, :n_pacers]], axis=1),
                 np.concatenate([zeros, th[:, n_pacers:]], axis=1))
 
-    def objective(theta):
-        x, y = unpack(theta)
-        total["evaluations"] += x.shape[0] * n_draws
-        r = expected_drag_ratio(x, y, position_error_m, offsets=offsets, speed_m_s=speed_m_s,
-                                headwind_m_s=headwind_m_s, crosswind_m_s=crosswind_m_s)
-        pacers = r[:, 1:]
-        over = np.maximum(0.0, pacers - max_pacer_drag_ratio).sum(axis=1)
-        gaps = gap_violation(x, y, min_fore_aft_gap_m, min_lateral_gap_m)
-        return r[:, 0] + pacer_drag_weight * pacers.mean(axis=1) + 10.0 * (gaps + over)
+    def make_objective(offs):
+        def objective(theta):
+            x, y = unpack(theta)
+            total["evaluations"] += x.shape[0] * offs.shape[0]
+            r = expected_drag_ratio(x, y, position_error_m, offsets=offs, speed_m_s=speed_m_s,
+                                    headwind_m_s=headwind_m_s, crosswind_m_s=crosswind_m_s)
+            pacers = r[:, 1:]
+            over = np.maximum(0.0, pacers - max_pacer_drag_ratio).sum(axis=1)
+            gaps = gap_violation(x, y, min_fore_aft_gap_m, min_lateral_gap_m)
+            return r[:, 0] + pacer_drag_weight * pacers.mean(axis=1) + 10.0 * (gaps + over)
+        return objective
 
+    objective = make_objective(offsets)
     gen = {"n": 0}
+    total_steps = maxiter + (max_rounds if n_polish_draws else 0)
 
     def callback(intermediate_result):
         gen["n"] += 1
         if progress is not None:
-            progress(gen["n"], maxiter)
+            progress(min(gen["n"], maxiter), total_steps)
 
-    from scipy.optimize import differential_evolution  # lazy: ~0.25 s to import
+    from scipy.optimize import differential_evolution, minimize  # lazy: ~0.25 s to import
 
     sol = differential_evolution(
         objective, bounds, vectorized=True, updating="deferred", popsize=12, maxiter=maxiter,
         tol=1e-4, atol=1e-5, mutation=(0.5, 1.0), recombination=0.9, seed=rng, polish=False,
         init="sobol", callback=callback)
+    theta = np.asarray(sol.x, float)
+    relocations = 0
+    f_global = f_final = float("nan")
+    if n_polish_draws:
+        fine_offsets = rng.standard_normal((n_polish_draws, n, 2))
+        fine = make_objective(fine_offsets)
+        # the grid is screened on a quarter of the polish draws (CPU), its best spots re-rated
+        # on all of them before a move is accepted
+        screen = make_objective(fine_offsets[: max(8, n_polish_draws // 4)])
+        lo = np.array([b[0] for b in bounds])
+        hi = np.array([b[1] for b in bounds])
+        f_global = f_cur = float(fine(theta[:, None])[0])
+        gx = np.arange(x_range_m[0], x_range_m[1] + 1e-9, relocation_step_m)
+        gy = np.arange(-half, half + 1e-9, relocation_step_m)
+        GX, GY = (a.ravel() for a in np.meshgrid(gx, gy))
+        for rnd in range(max_rounds):
+            theta, f_cur = _polish(fine, theta, lo, hi, minimize)
+            moved = 0
+            for k in range(n_pacers):  # relocation: pacer k anywhere on the grid
+                cand = np.repeat(theta[:, None], GX.size, axis=1)
+                cand[k], cand[n_pacers + k] = GX, GY
+                vals = np.concatenate([screen(cand[:, i:i + 256])
+                                       for i in range(0, GX.size, 256)])
+                best = np.argsort(vals, kind="stable")[:4]
+                fv = fine(cand[:, best])
+                j = int(np.argmin(fv))
+                if fv[j] < f_cur - 1e-5:
+                    theta, f_cur = cand[:, best[j]].copy(), float(fv[j])
+                    moved += 1
+            relocations += moved
+            if progress is not None:
+                progress(maxiter + rnd + 1, total_steps)
+            if not moved:
+                break
+            theta, f_cur = _polish(fine, theta, lo, hi, minimize)
+        f_final = f_cur
     if progress is not None:
-        progress(maxiter, maxiter)
-    x, y = unpack(sol.x)
+        progress(total_steps, total_steps)
+    x, y = unpack(theta)
     x, y = x[0], y[0]
     order = np.concatenate([[0], 1 + np.lexsort((-y[1:], -x[1:]))])  # front to back, left first
     x, y = x[order], y[order]
     form = Formation(
         name=f"optimized-{n_pacers}",
-        title=(f"{n_pacers} pacers optimized for a {road_width_m:g} m road, position error "
-               f"{position_error_m:g} m"),
+        title=(f"{n_pacers} pacer{'s' if n_pacers != 1 else ''} optimized for a "
+               f"{road_width_m:g} m road, position error {position_error_m:g} m"),
         runner_names=("athlete",) + tuple(f"pacer {k}" for k in range(1, n)),
         x_m=x, y_m=y,
         assumptions=(f"gaps ≥ {min_fore_aft_gap_m:g} m fore-aft or ≥ {min_lateral_gap_m:g} m "
@@ -180,4 +254,28 @@ def optimize(
         road_width_m=road_width_m, position_error_m=position_error_m,
         min_fore_aft_gap_m=min_fore_aft_gap_m, min_lateral_gap_m=min_lateral_gap_m,
         generations=int(sol.nit), evaluations=total["evaluations"],
+        relocations=relocations, global_objective=f_global, final_objective=f_final,
     )
+
+
+def _polish(objective, theta, lo, hi, minimize, h: float = 1e-3):
+    """L-BFGS-B from ``theta`` within [lo, hi]; the gradient by central differences, every
+    perturbed candidate rated in one vectorized call. Returns (theta, objective)."""
+    m = theta.size
+    eye = np.eye(m) * h
+
+    def fun(t):
+        t = np.clip(t, lo, hi)
+        cand = np.concatenate([t[:, None], t[:, None] + eye, t[:, None] - eye], axis=1)
+        cand = np.clip(cand, lo[:, None], hi[:, None])
+        v = objective(cand)
+        step = cand[:, 1:m + 1].diagonal() - cand[:, m + 1:].diagonal()
+        grad = np.where(step > 0, (v[1:m + 1] - v[m + 1:]) / np.where(step > 0, step, 1), 0.0)
+        return float(v[0]), grad
+
+    f0 = fun(theta)[0]
+    sol = minimize(fun, theta, jac=True, method="L-BFGS-B", bounds=list(zip(lo, hi, strict=True)),
+                   options={"maxiter": 200, "ftol": 1e-9, "gtol": 1e-7})
+    t = np.clip(sol.x, lo, hi)
+    f = fun(t)[0]
+    return (t, f) if f < f0 else (theta, f0)
