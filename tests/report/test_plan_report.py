@@ -99,7 +99,9 @@ def test_report_sections_say_what_they_show(report):
     assert m and 3 <= int(m.group(1)) <= 40
     assert "-0.00 s" not in report and "−0.00 s" not in report
     # the roster is marked illustrative, and the files are links
-    assert "Illustrative roster" in report and "NOT the real pacers" in report
+    assert "Illustrative roster" in report and "not the real pacers" in report
+    # said once, in the report's own words: no "ILLUSTRATIVE roster:" or shouting below it
+    assert "ILLUSTRATIVE" not in report and "LOOK LIKE" not in report
     assert '<a href="plan.json">plan.json</a>' in report
     assert '<a href="car_program.csv">car_program.csv</a>' in report
 

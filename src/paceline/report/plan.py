@@ -8,6 +8,7 @@ embedded as data URIs; no scripts, fonts or styles are fetched from anywhere.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,7 +81,13 @@ def roster_note(path: str | Path) -> str | None:
     # the first sentences, up to the one that says the numbers are not real
     end = text.find(". ", text.lower().find("not the real")) if "not the real" in text.lower() \
         else -1
-    return text[: end + 1] if end > 0 else text
+    text = text[: end + 1] if end > 0 else text
+    # the report's own label says "Illustrative roster": the file's shouted prefix and the
+    # capitals a plain-text file uses for emphasis are not repeated under it
+    text = re.sub(r"^illustrative roster\s*[:—-]\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(ILLUSTRATIVE|NOT|LOOK LIKE|ONLY|MADE UP)\b",
+                  lambda m: m.group(0).lower(), text)
+    return text[:1].upper() + text[1:]
 
 
 def write_plan(scenario_path: str | Path, out_dir: str | Path, *,

@@ -52,10 +52,13 @@ def plot_prediction(model: RaceModel, result: RaceResult, path, *,
     ax.patch.set_visible(False)
     ax.legend(loc="upper right", fontsize=9)
     sc = model.scenario
-    ax.set_title((title or f"{sc.name or model.course.name}: predicted "
-                  f"{format_duration(result.finish_time_s, decimals=1)}")
-                 + (f" (actual {format_duration(sc.race.actual_time_s, decimals=1)})"
-                    if sc.race.actual_time_s else ""), loc="left")
+    head = title or (f"{sc.name or model.course.name}: predicted "
+                     f"{format_duration(result.finish_time_s, decimals=1)}")
+    if sc.race.actual_time_s:
+        actual = f"actual {format_duration(sc.race.actual_time_s, decimals=1)}"
+        # one parenthesis: "(target, even pace; actual 1:59:40.2)", not ") ("
+        head = (f"{head[:-1]}; {actual})" if head.endswith(")") else f"{head} ({actual})")
+    ax.set_title(head, loc="left")
 
     bx = fig.add_subplot(grid[1, :2])
     splits = result.splits(5000.0)
@@ -68,7 +71,9 @@ def plot_prediction(model: RaceModel, result: RaceResult, path, *,
     bx.set_ylim(per_km.min() - 3, per_km.max() + 2)
     bx.yaxis.set_major_formatter(
         matplotlib.ticker.FuncFormatter(lambda y, _: format_duration(y, decimals=0)))
-    bx.set_ylabel("pace of each 5 km [min:s per km]")
+    # bars grow with the time a split took: taller is slower (the panel above is drawn the
+    # other way, faster up, as a pace chart is read); each label says which way is which
+    bx.set_ylabel("pace of each 5 km [min:s per km]  (slower ↑)")
     bx.set_xlabel("split ending at [km]")
     for b, t in zip(bars, seg_times, strict=True):
         bx.annotate(format_duration(t, decimals=0), (b.get_x() + b.get_width() / 2, b.get_height()),

@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from paceline.plan import RacePlan
-from paceline.units import format_distance, format_duration, format_pace
+from paceline.units import format_distance, format_duration, format_length, format_pace
 
 __all__ = ["environment", "plan_view", "static_figures", "render_report", "read_assumptions",
            "pacer_colours", "stint_conflicts", "shoes_text", "drafting_text",
@@ -421,7 +421,7 @@ def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
         "car": {"offset": f"{car.offset_m:g}", "resolution": f"{car.resolution_kmh:g}",
                 "max_drift": f"{car.max_abs_drift_s:.2f}", "finish": finish,
                 "naive": f"{car.naive_drift_s[-1]:+.1f}", "n_changes": len(plan.car_changes),
-                "changes": [(format_distance(d) if d else "start", f"{v:.1f} km/h")
+                "changes": [(format_length(d) if d else "start", f"{v:.1f} km/h")
                             for d, v in plan.car_changes]},
         "corrections": [(f"{x.delta_s:+.0f} s at {x.at_m / 1000:g} km", f"{x.over_m / 1000:g} km",
                          f"{x.speed_change_m_s * 3.6:+.2f} km/h ({x.speed_change_frac:+.2%})",
