@@ -259,3 +259,12 @@ def test_tailwind_as_fast_as_the_runners_is_stated_and_json_has_no_float_noise()
     q = run("show", "single-pacer", "--wind", "3@90", "--json")
     data = json.loads(q.stdout)
     assert data["headwind_m_s"] == 0.0 and data["crosswind_m_s"] == 3.0
+
+
+def test_optimize_states_crosswind_robustness():
+    p = run("optimize", "--pacers", "3", "--json")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    ref = data["compared_with"]["crosswind_worse_side_reduction"]
+    assert data["crosswind_check_m_s"] == 3.0 and 0.0 <= data["crosswind_worse_side_reduction"]
+    assert ref == pytest.approx(0.627, abs=0.03)  # the V keeps most of its shelter either side

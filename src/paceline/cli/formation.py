@@ -93,6 +93,9 @@ def _signed(v: float, decimals: int) -> str:
     return f"{0.0 if v == 0 else v:+.{decimals}f}"
 
 
+#: Crosswind at which `optimize` rates the result's robustness to wind (both sides) [m/s].
+ROBUST_CROSSWIND_M_S = 3.0
+
 #: Wind and crosswind speeds the commands accept [m/s] (as a scenario's wind).
 MAX_WIND_M_S = 30.0
 
@@ -266,11 +269,23 @@ def optimize_cmd(
         "athlete_drag_reduction": ref_nom.athlete_drag_reduction,
         "expected_athlete_drag_reduction": 1.0 - float(ref_exp[0]),
     }
+    # crosswind robustness (review-12 doubt C): the shape is optimized for the given wind only
+    from paceline.models import drafting as dm
+
+    def worse_side(f) -> float:
+        r = dm.drag_ratio(f.x_m[None, :], f.y_m[None, :], DEFAULT_SPEED_M_S, head,
+                          np.array([-ROBUST_CROSSWIND_M_S, ROBUST_CROSSWIND_M_S]))[:, 0]
+        return float(1.0 - np.max(r))
+
+    opt_cross = worse_side(res.nominal.formation)
+    comparison["crosswind_worse_side_reduction"] = _r(worse_side(ref))
     if png is not None:
         _plot(res.nominal, png)
     if json_:
         print(json.dumps(_result_json(
             res.nominal,
+            crosswind_check_m_s=ROBUST_CROSSWIND_M_S,
+            crosswind_worse_side_reduction=_r(opt_cross),
             expected_athlete_drag_reduction=res.expected.athlete_drag_reduction,
             expected_drag_ratio=[float(v) for v in res.expected.drag_ratio],
             position_error_m=position_error, road_width_m=road_width,
@@ -285,12 +300,20 @@ def optimize_cmd(
     t.add_column("formation")
     t.add_column("exact positions", justify="right")
     t.add_column("with position error", justify="right")
+    t.add_column(f"crosswind {ROBUST_CROSSWIND_M_S:g} m/s\n(exact, worse side)", justify="right")
     t.add_row("optimized", f"{res.nominal.athlete_drag_reduction:.1%}",
-              f"{res.expected.athlete_drag_reduction:.1%}")
+              f"{res.expected.athlete_drag_reduction:.1%}", f"{opt_cross:.1%}")
     fits = comparison["fits_road"]
+    ref_cross = comparison["crosswind_worse_side_reduction"]
     t.add_row(ref.name + ("" if fits else " *"), f"{comparison['athlete_drag_reduction']:.1%}",
-              f"{comparison['expected_athlete_drag_reduction']:.1%}")
+              f"{comparison['expected_athlete_drag_reduction']:.1%}", f"{ref_cross:.1%}")
     out.print(t)
+    if opt_cross < ref_cross - 0.005:
+        _note(f"[yellow]note[/yellow]: the shape is optimized for the wind given "
+              f"({'calm' if wind is None else wind}); in a {ROBUST_CROSSWIND_M_S:g} m/s "
+              f"crosswind from its worse side, exact positions, it keeps {opt_cross:.1%} "
+              f"against {ref.name}'s {ref_cross:.1%}: less robust to wind. Optimize with "
+              "--wind for the expected wind, or keep pacers free to move across.")
     if not fits:
         _note(f"* {ref.name} does not fit a {road_width:g} m road (it needs {ref_width:.1f} m: "
               "its widest pacers' centres plus a body width); it is shown for reference only.")

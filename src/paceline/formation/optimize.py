@@ -198,14 +198,15 @@ def optimize(
     if n_polish_draws:
         fine_offsets = rng.standard_normal((n_polish_draws, n, 2))
         fine = make_objective(fine_offsets)
-        # the grid is screened on a quarter of the polish draws (CPU), its best spots re-rated
+        # the grid is screened on half of the polish draws (CPU), its best spots re-rated
         # on all of them before a move is accepted
-        screen = make_objective(fine_offsets[: max(8, n_polish_draws // 4)])
+        screen = make_objective(fine_offsets[: max(8, n_polish_draws // 2)])
         lo = np.array([b[0] for b in bounds])
         hi = np.array([b[1] for b in bounds])
         f_global = f_cur = float(fine(theta[:, None])[0])
         gx = np.arange(x_range_m[0], x_range_m[1] + 1e-9, relocation_step_m)
-        gy = np.arange(-half, half + 1e-9, relocation_step_m)
+        gy = np.arange(0.0, half + 1e-9, relocation_step_m)  # through y = 0, mirrored
+        gy = np.concatenate([-gy[:0:-1], gy])
         GX, GY = (a.ravel() for a in np.meshgrid(gx, gy))
         for rnd in range(max_rounds):
             theta, f_cur = _polish(fine, theta, lo, hi, minimize)
@@ -215,7 +216,7 @@ def optimize(
                 cand[k], cand[n_pacers + k] = GX, GY
                 vals = np.concatenate([screen(cand[:, i:i + 256])
                                        for i in range(0, GX.size, 256)])
-                best = np.argsort(vals, kind="stable")[:4]
+                best = np.argsort(vals, kind="stable")[:6]
                 fv = fine(cand[:, best])
                 j = int(np.argmin(fv))
                 if fv[j] < f_cur - 1e-5:
