@@ -380,6 +380,22 @@ def user_formation_file(name: str) -> Path | None:
     return None
 
 
+def preset_suggestion(name: str) -> str | None:
+    """The preset a mistyped name most likely meant ("INEOS-Vienna-2019" → "ineos-vienna-2019"),
+    or None. Names are matched exactly (they are file names); this only suggests."""
+    import difflib
+
+    low = str(name).strip().lower()
+    if _SINGLE_FILE.match(low):
+        return low
+    names = formation_preset_names()
+    by_lower = {n.lower(): n for n in names}
+    if low in by_lower:
+        return by_lower[low]
+    close = difflib.get_close_matches(low, list(by_lower), n=1, cutoff=0.75)
+    return by_lower[close[0]] if close else None
+
+
 def _formation_positions(name: str) -> tuple[Any, Any]:
     """(x, y) of a formation preset (bundled, or a user file in PACELINE_FORMATIONS), athlete
     first; ValueError listing the valid names."""
@@ -396,7 +412,9 @@ def _formation_positions(name: str) -> tuple[Any, Any]:
     if not path.is_file():
         path = user_formation_file(name)
     if path is None:
-        raise ValueError(f"unknown formation preset {name!r}; valid: "
+        hint = preset_suggestion(name)
+        raise ValueError(f"unknown formation preset {name!r}"
+                         + (f" (did you mean {hint}?)" if hint else "") + "; valid: "
                          + ", ".join(formation_preset_names())
                          + " (or a NAME.toml in a PACELINE_FORMATIONS folder)")
     data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -268,3 +268,34 @@ def test_optimize_states_crosswind_robustness():
     ref = data["compared_with"]["crosswind_worse_side_reduction"]
     assert data["crosswind_check_m_s"] == 3.0 and 0.0 <= data["crosswind_worse_side_reduction"]
     assert ref == pytest.approx(0.627, abs=0.03)  # the V keeps most of its shelter either side
+
+
+def test_preset_name_in_other_case_gets_a_suggestion_and_calibrate_spells_confidence():
+    p = run("show", "INEOS-Vienna-2019")
+    assert p.returncode == 2 and "did you mean ineos-vienna-2019?" in p.stderr, p.stderr
+    from paceline.errors import ScenarioError
+    from paceline.scenario import scenario_from_dict
+
+    with pytest.raises(ScenarioError, match="did you mean single-file-3"):
+        scenario_from_dict({
+            "athlete": {"name": "E", "mass_kg": 52, "height_m": 1.67,
+                        "reference": {"distance": "marathon", "time": "2:01:39",
+                                      "conditions": {"temperature_c": 16,
+                                                     "relative_humidity": 0.6}}},
+            "race": {"distance": "marathon"},
+            "conditions": {"temperature_c": 9, "relative_humidity": 0.9},
+            "drafting": {"formation": "Single-File-3"}})
+
+
+def test_figure_of_a_far_off_pacer_is_a_map_not_a_strip(tmp_path):
+    """Review 12: `--positions "100,0" --png` drew the equal-aspect map a few pixels wide.
+    The axes' spines (the longest dark vertical lines) must be > 150 px apart."""
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    png = tmp_path / "far.png"
+    p = run("show", "--positions", "100,0", "--png", str(png))
+    assert p.returncode == 0, p.stderr
+    img = mpimg.imread(png)
+    dark_cols = np.where((img[..., :3].sum(-1) < 0.3).sum(0) > 500)[0]
+    assert dark_cols[1] - dark_cols[0] > 150, dark_cols  # was 29 px (597 → 626)

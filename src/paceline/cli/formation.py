@@ -569,15 +569,15 @@ def calibrate(
         return
     t = Table(title="Drafting model vs published cases: athlete's drag reduction (%) "
                     "(res = model − published, points)")
-    for col in ("case", "method", "conf.", "geometry", "w", "pub.", "model", "res",
+    for col in ("case", "method", "confidence", "geometry", "w", "pub.", "model", "res",
                 "held out", "res"):
-        t.add_column(col, justify="left" if col in ("case", "method", "conf.",
+        t.add_column(col, justify="left" if col in ("case", "method", "confidence",
                                                      "geometry") else "right")
     for c in res.cases:
         h = out_of.get(c.case.case_id)
         fitted = c.case.weight > 0
         t.add_row(c.case.case_id, "tunnel" if c.case.method == "wind tunnel" else c.case.method,
-                  c.case.confidence[:4] + ".", c.case.geometry, f"{c.case.weight:.2f}",
+                  c.case.confidence, c.case.geometry, f"{c.case.weight:.2f}",
                   f"{100 * c.case.published_reduction:.1f}",
                   f"{100 * c.model_reduction:.1f}" if fitted else "—",
                   f"{100 * c.residual:+.1f}" if fitted else "—",

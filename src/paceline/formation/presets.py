@@ -96,9 +96,13 @@ def load_preset(name: str) -> Formation:
 
         path = user_formation_file(name) or path
     if not path.is_file():
+        from paceline.scenario import preset_suggestion
+
+        hint = preset_suggestion(name)
         raise ScenarioError("unknown formation preset", where="formation", value=name,
                             valid=", ".join(preset_names()),
-                            fix="pick one of these or give positions")
+                            fix=(f"did you mean {hint}? Or " if hint else "")
+                            + "pick one of these or give --positions")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         runners = data["runner"]

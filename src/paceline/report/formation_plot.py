@@ -13,7 +13,8 @@ __all__ = ["plot_formation", "plot_laser", "laser_figure"]
 
 
 def plot_formation(result: FormationResult, path) -> Path:
-    """Write a PNG: runners (numbered, labelled with their drag ratio) over the air-speed map.
+    """Write a PNG: runners (labelled with their names, as in the tables, and drag ratio) over
+    the air-speed map.
 
     The map is the air speed a runner would feel at each point (body-width average),
     relative to the free stream: blue where the wakes slow the air, red where the air speeds
@@ -30,6 +31,15 @@ def plot_formation(result: FormationResult, path) -> Path:
     x, y = f.x_m, f.y_m
     xlo, xhi = min(-2.5, x.min() - 1.5), max(2.0, x.max() + 1.5)
     ylo, yhi = min(-2.0, y.min() - 1.0), max(2.0, y.max() + 1.0)
+    # keep the map at most 3:1 either way: a far-off runner ("100,0") would otherwise squeeze
+    # the equal-aspect map into a strip a few pixels wide
+    xs, ys = xhi - xlo, yhi - ylo
+    if xs > 3 * ys:
+        pad = (xs / 3 - ys) / 2
+        ylo, yhi = ylo - pad, yhi + pad
+    elif ys > 3 * xs:
+        pad = (ys / 3 - xs) / 2
+        xlo, xhi = xlo - pad, xhi + pad
     gx, gy = np.meshgrid(np.linspace(xlo, xhi, 281), np.linspace(ylo, yhi, 201))
     speed = dm.speed_ratio_at(gx.ravel(), gy.ravel(), x, y, result.speed_m_s,
                               result.headwind_m_s, result.crosswind_m_s).reshape(gx.shape)
@@ -49,10 +59,12 @@ def plot_formation(result: FormationResult, path) -> Path:
         ax.add_patch(Ellipse((-yi, xi), dm.BODY_WIDTH_M, 0.28,
                              facecolor="#d62728" if athlete else "#ff9f1c",
                              edgecolor="black", lw=1.0, zorder=3))
-        label = "athlete" if athlete else str(k)
-        ax.annotate(f"{label}\n{r:.2f}", (-yi, xi), xytext=(0, 11), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8, zorder=4,
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+        # beside the body (to its right on the page), not above it: in a file the label above
+        # sat on the next runner's body and read as his
+        ax.annotate(f"{f.runner_names[k]} {r:.2f}", (-yi, xi), xytext=(9, 0),
+                    textcoords="offset points", ha="left", va="center", fontsize=7.5,
+                    zorder=4, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none",
+                                        alpha=0.8))
     ex, ey = dm.air_flow_direction(result.speed_m_s, result.headwind_m_s, result.crosswind_m_s)
     cx, cy, ln = 0.88, 0.84, 0.06  # arrow of the air's direction, top right (axes fraction)
     ax.annotate("", xy=(cx - ln * float(ey), cy + ln * float(ex)),
@@ -64,12 +76,15 @@ def plot_formation(result: FormationResult, path) -> Path:
     ax.set_aspect("equal")
     ax.set_xlabel("left ← lateral position [m] → right")
     ax.set_ylabel("fore-aft position [m] (running direction ↑)")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
     xt = ax.get_xticks()
     ax.set_xticks(xt)
     ax.set_xticklabels([f"{-t + 0.0:g}" for t in xt])
     ax.set_xlim(-yhi, -ylo)
     ax.set_title(f"{f.name}: athlete drag −{result.athlete_drag_reduction:.0%}\n"
-                 f"labels: runner / drag ratio · air yaw {result.yaw_deg:+.0f}°", fontsize=10)
+                 f"labels: runner, drag ratio · air yaw {result.yaw_deg:+.0f}°", fontsize=10)
     fig.tight_layout()
     out = Path(path) if isinstance(path, str | Path) else path  # a path or a binary file
     fig.savefig(out, format="png")
