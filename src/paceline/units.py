@@ -166,13 +166,12 @@ def parse_distance_m(text: str | float | int, *, where: str = "distance") -> flo
 
 
 def format_distance(distance_m: float) -> str:
-    """Format metres for people: "42.195 km", "400 m"."""
+    """Format metres for people: a race name (marathon, half, mile) or a length to the metre
+    (:func:`format_length`: "42.195 km", "10.249 km", "400 m")."""
     for name, d in RACE_DISTANCES_M.items():
         if abs(d - distance_m) < 1e-6 and name in ("marathon", "half", "mile"):
             return name
-    if distance_m >= 1000:
-        return f"{distance_m / 1000:g} km"
-    return f"{distance_m:g} m"
+    return format_length(distance_m)
 
 
 def format_length(distance_m: float) -> str:

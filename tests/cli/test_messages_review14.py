@@ -1,6 +1,7 @@
 """Issue 14 fresh-user review (findings 5, 6, 8, 9): bad input is refused with exit 2, naming
 the field, the value in the user's units, what is valid and one fix."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -161,3 +162,54 @@ def test_help_metavars_are_one_style():
 def test_version():
     code, text = run("--version")
     assert code == 0 and text.startswith("paceline 0.")
+
+
+# -- polish: precision, noise, blank lines --------------------------------------------------
+def test_json_text_drops_float_noise():
+    import json
+
+    from paceline.cli._console import json_text
+
+    got = json.loads(json_text({"a": 390.65599999999995, "w": 1.8e-16, "l": [1304.1048158640226],
+                                "n": 3, "s": "x"}))
+    assert got == {"a": 390.656, "w": 0.0, "l": [1304.104816], "n": 3, "s": "x"}
+
+
+def test_lengths_to_the_metre_and_courses_by_length():
+    from paceline.units import format_distance, format_length
+
+    assert format_length(1409.83) == "1.41 km" and format_length(10248.7) == "10.249 km"
+    assert format_length(409.344) == "409.3 m" and format_distance(42195.0) == "marathon"
+    code, text = run("courses")
+    assert code == 0 and "42.195 km" in text and "marathon" not in text
+
+
+def test_an_error_after_a_progress_bar_does_not_start_with_a_blank_line(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "paceline", "plan", VIENNA, "-o",
+                          str(tmp_path / "p"), "--set", "race.distance=100km"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert res.returncode == 2 and res.stderr.startswith("error:"), repr(res.stderr[:40])
+
+
+def test_validate_without_draws_has_no_empty_band_column():
+    code, text = run("validate", "--draws", "0")
+    assert code == 0 and "P10–P90 " not in text.split("No P10–P90")[0]
+    assert "No P10–P90 band: --draws 0" in text
+
+
+def test_log_list_and_profile_write_readable_numbers(tmp_path):
+    db = f"sqlite:///{tmp_path / 'log.sqlite'}"
+    code, text = run("log", "import", ROOT / "tests" / "data" / "fit" / "run", "--db", db)
+    assert code == 0, text
+    code, text = run("log", "list", "--db", db)
+    assert code == 0 and re.search(r"\d+\.\d{3} km", text)
+    assert not re.search(r"\d+\.\d{4,} km", text), text
+    athlete = tmp_path / "athlete.toml"
+    code, text = run("log", "profile", "--db", db, "--out", athlete, "--mass-kg", "52",
+                     "--height-m", "1.67", "--temperature-c", "12", "--relative-humidity", "0.6")
+    assert code == 0, text
+    toml = athlete.read_text()
+    assert re.search(r'^time = "\d+:\d\d(:\d\d)?\.\d"$', toml, re.M), toml
+    assert not re.search(r"\d\.\d{7,}", toml), toml
+    code, text = run("predict", VIENNA, "--athlete", athlete)
+    assert code == 0, text

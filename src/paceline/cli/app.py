@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import gc
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from paceline.cli._console import CliConsole
+from paceline.cli._console import CliConsole, json_text, progress_console
 from paceline.cli._help import HelpGroup, check_draws
 from paceline.errors import ImpossibleScenarioError, PacelineError, UnitError
 from paceline.units import (
@@ -93,7 +92,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object inste
 
 def _progress(label: str) -> Progress:
     return Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+                    TimeRemainingColumn(), console=progress_console(), transient=True)
 
 
 def _model(path: Path, overrides: list[str] | None,
@@ -338,7 +337,7 @@ def predict(
                 "variance_breakdown": mc.variance_breakdown(),
                 "spreads": model.scenario.uncertainty.model_dump()}
         try:  # NaN/inf is not JSON: refuse rather than write an invalid file
-            text = json.dumps(data, indent=2, allow_nan=False)
+            text = json_text(data, indent=2, allow_nan=False)
         except ValueError:
             raise ImpossibleScenarioError(
                 "the prediction has non-finite numbers (NaN or infinity) and cannot be "
@@ -408,7 +407,7 @@ def whatif_cmd(
             base, factors = whatif(sc, course, ref_course,
                                    progress=lambda d, t: prog.update(task, completed=d))
     if json_:
-        print(json.dumps({"finish_time_s": base, "heat_model": sc.models.heat, "factors": [
+        print(json_text({"finish_time_s": base, "heat_model": sc.models.heat, "factors": [
             {"name": f.name, "change": f.change, "delta_s": f.delta_s} for f in factors]},
             indent=2))
         return
@@ -450,7 +449,7 @@ def equivalent(
             "riegel_time_s": float(endurance.riegel_time_s(t1, d1, d2, riegel_exponent)),
         })
     if json_:
-        print(json.dumps({"distance_m": d1, "time_s": t1, "vdot": vdot,
+        print(json_text({"distance_m": d1, "time_s": t1, "vdot": vdot,
                           "riegel_exponent": riegel_exponent, "equivalents": rows}, indent=2))
         return
     t = Table(title=f"{format_distance(d1)} in {format_duration(t1, decimals=1)} — VDOT {vdot:.1f}")
@@ -476,13 +475,13 @@ def courses(json_: JsonOpt = False) -> None:
         rows.append({"name": name, "length_m": c.length_m, "laps": len(c.lap_marks_m),
                      "loop": c.loop, "source": c.source})
     if json_:
-        print(json.dumps(rows, indent=2))
+        print(json_text(rows, indent=2))
         return
     t = Table(title="Course presets")
     for col in ("name", "length", "laps", "loop", "source"):
         t.add_column(col)
     for r in rows:
-        t.add_row(r["name"], format_distance(r["length_m"]), str(r["laps"]),
+        t.add_row(r["name"], format_length(r["length_m"]), str(r["laps"]),
                   "yes" if r["loop"] else "no", r["source"])
     out.print(t)
 
@@ -545,7 +544,7 @@ def lights(
                 for k, ts in enumerate(times, 1):
                     w.writerow([f"{pos:g}", k, f"{ts:.3f}"])
     if json_:
-        print(json.dumps({
+        print(json_text({
             "track_m": track, "distance_m": d, "spacing_m": spacing,
             "start_position_m": prog.start_position_m, "laps": lap_rows,
             "lights": [{"position_m": float(p), "on_s": [round(float(x), 3) for x in ts]}
@@ -586,7 +585,7 @@ def splits(
         spec = [parse_distance_m(x.strip(), where="--every") for x in every.split(",")]
     rows = split_table(r.node_distance_m, r.elapsed_s, spec, r.lap_marks_m)
     if json_:
-        print(json.dumps([row.__dict__ for row in rows], indent=2))
+        print(json_text([row.__dict__ for row in rows], indent=2))
         return
     _print_notes(notes)
     t = Table(title=f"Splits ({every}) — finish {format_duration(r.finish_time_s, decimals=1)}")
@@ -618,7 +617,7 @@ def plan(
 
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"),
-                  console=Console(stderr=True), transient=True) as prog:
+                  console=progress_console(), transient=True) as prog:
         task = prog.add_task("plan", total=STEPS)
         res = write_plan(scenario, output, overrides=set_, draws=draws, seed=seed, force=force,
                          overwrite=overwrite,

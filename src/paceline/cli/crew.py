@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from paceline.cli._console import CliConsole
+from paceline.cli._console import CliConsole, json_text
 from paceline.crew import (
     OBJECTIVES,
     CrewPlan,
@@ -162,7 +161,7 @@ def plan_cmd(
 
         plot_crew_gantt(plan, png)
     if json_:
-        print(json.dumps(plan_to_dict(plan, **paths), indent=2))
+        print(json_text(plan_to_dict(plan, **paths), indent=2))
         return
     _print_plan(plan)
 
@@ -193,7 +192,7 @@ def check_cmd(
     rep = check_plan(problem, plan.stints)
     used = {a.pacer for a in plan.stints}
     if json_:
-        print(json.dumps({
+        print(json_text({
             "ok": rep.ok, "problems": list(rep.problems),
             "pacers": [{"name": t.name, "min_margin": t.min_remaining_frac, "stints": t.stints,
                         "trace": [{"distance_m": float(d), "remaining": float(r)} for d, r in
@@ -251,7 +250,7 @@ def replan_cmd(
 
         plot_crew_gantt(new, png)
     if json_:
-        print(json.dumps(plan_to_dict(new, **paths), indent=2))
+        print(json_text(plan_to_dict(new, **paths), indent=2))
         return
     _print_plan(new)
 
@@ -274,7 +273,7 @@ def coop_cmd(
     r = cooperative_drafting(pacers, d, follower_drag_reduction_frac=follower_reduction,
                              turn_m=_distance(turn, "--turn"))
     if json_:
-        print(json.dumps({"finisher": r.finisher, "finish_time_s": r.finish_time_s,
+        print(json_text({"finisher": r.finisher, "finish_time_s": r.finish_time_s,
                           "speed_m_s": r.speed_m_s, "solo_times_s": r.solo_times_s,
                           "dropped_at_m": r.dropped_at_m,
                           "leads": [{"runner": a, "from_m": b, "to_m": c} for a, b, c in r.leads],

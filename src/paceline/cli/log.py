@@ -11,12 +11,11 @@ from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from paceline import log as analytics
-from paceline.cli._console import CliConsole
+from paceline.cli._console import CliConsole, progress_console
 from paceline.cli._gc import gc_paused
 from paceline.errors import InputFileError, UnitError
 from paceline.units import (
@@ -69,7 +68,7 @@ def import_cmd(paths: Annotated[list[Path], typer.Argument(help="Files or folder
             _import_exit(summary)
             return
         with Progress(TextColumn("import"), BarColumn(), TextColumn("{task.completed}/"
-                      "{task.total}"), TimeRemainingColumn(), console=Console(stderr=True),
+                      "{task.total}"), TimeRemainingColumn(), console=progress_console(),
                       transient=True) as prog:
             task = prog.add_task("import", total=None)
             summary = import_paths(lg, paths, athlete=athlete, workers=workers,
@@ -355,9 +354,15 @@ def bests(db: DbOpt = None, json_: JsonOpt = False, sport: SportOpt = "running",
                             f"{format_duration(p['riegel_time_s'])} (Riegel)" for p in preds))
 
 
-def _toml_value(v) -> str:
+def _toml_value(v, key: str = "") -> str:
+    """A TOML value as people read it: a time as "h:mm:ss.s" (a scenario reads it), other
+    floats without binary noise (1304.1048158640226 s was written before)."""
+    if key == "time" and isinstance(v, int | float) and not isinstance(v, bool):
+        return json.dumps(format_duration(float(v), decimals=1))
     if isinstance(v, str):
         return json.dumps(v)
+    if isinstance(v, float):
+        return repr(float(f"{v:.6g}"))
     return repr(v)
 
 
@@ -436,7 +441,7 @@ def profile(out_toml: Annotated[Path | None, typer.Option(
              f"{format_distance(ref['distance_m'])} effort (activity {ref['activity_id']}, "
              f"{ref['start_utc'][:10]}, VDOT {ref['vdot']:.1f})", "[athlete]"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in block.items()]
-    lines += ["", "[athlete.reference]"] + [f"{k} = {_toml_value(v)}" for k, v in
+    lines += ["", "[athlete.reference]"] + [f"{k} = {_toml_value(v, k)}" for k, v in
                                             ref_tbl.items()]
     lines += ["", "[athlete.reference.conditions]"] + [f"{k} = {_toml_value(v)}"
                                                        for k, v in cond.items()]

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from paceline.cli._console import CliConsole
+from paceline.cli._console import CliConsole, json_text, progress_console
 from paceline.cli._help import check_draws
 from paceline.errors import ScenarioError
 from paceline.io.validation_set import read_validation_set
@@ -115,27 +113,35 @@ def validate(
     else:
         with Progress(TextColumn("Validating"), BarColumn(),
                       TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
-                      console=Console(stderr=True), transient=True) as prog:
+                      console=progress_console(), transient=True) as prog:
             task = prog.add_task("v", total=len(cases))
             res = validate_races(cases, band_draws=draws, rng=rng, seed=seed,
                                  progress=lambda d, t: prog.update(task, completed=d))
     if json_:
-        print(json.dumps(validation_json(res, heat_models), indent=2))
+        print(json_text(validation_json(res, heat_models), indent=2))
         return
     if markdown:
         print(validation_markdown(res))
         return
     t = Table(title=f"Validation: {len(res.rows)} races, {len(res.athletes)} athletes, "
               "each predicted from another race of the same athlete")
+    # --draws 0: no band, so no P10–P90 column (it was an empty one)
+    banded = any(r.within_p10_p90 is not None for r in res.rows)
     for col, just in (("race", "left"), ("predicted from", "left"), ("predicted", "right"),
                       ("actual", "right"), ("error", "right"), ("P10–P90", "right")):
-        t.add_column(col, justify=just, overflow="fold")
+        if col != "P10–P90" or banded:
+            t.add_column(col, justify=just, overflow="fold")
     for r in res.rows:
-        band = "" if r.within_p10_p90 is None else (
+        band = "—" if r.within_p10_p90 is None else (
             f"{_t(r.p10_s)}–{_t(r.p90_s)}" + ("" if r.within_p10_p90 else " ✗"))
         t.add_row(r.name, r.predicted_from, _t(r.predicted_s), _t(r.actual_s),
-                  f"{r.error_s:+.1f} s ({r.error_frac:+.2%})", band)
-    out.print(t)
+                  f"{r.error_s:+.1f} s ({r.error_frac:+.2%})", *([band] if banded else []))
+    if not banded:
+        out.print(t)
+        out.print("No P10–P90 band: --draws 0 (give --draws 200 or more for one).")
+        t = None
+    if t is not None:
+        out.print(t)
     cov = res.coverage_p10_p90
     out.print(f"MAE [bold]{res.mae_s:.1f} s[/bold] ({res.mean_abs_error_frac:.2%}) · mean error "
               f"[bold]{res.mean_error_s:+.1f} s[/bold] (goal: MAE ≤ 60 s, |mean| ≤ 20 s)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -11,11 +10,10 @@ from typing import Annotated
 import numpy as np
 import typer
 from rich import box
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from paceline.cli._console import CliConsole
+from paceline.cli._console import CliConsole, json_text, progress_console
 from paceline.errors import ScenarioError
 from paceline.units import format_duration
 
@@ -104,7 +102,7 @@ def venue(
     map_units, close = _map_units(dask)
     prog = Progress(TextColumn("venue sweep"), BarColumn(),
                     TextColumn("{task.completed}/{task.total} candidate-years"),
-                    TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+                    TimeRemainingColumn(), console=progress_console(), transient=True,
                     disable=json_)
     try:
         with prog:
@@ -127,7 +125,7 @@ def venue(
 
         plot_venue(res, png, ranking=ranking, daylight_only=spec.daylight_only)
     if json_:
-        print(json.dumps(_json(spec, res, ranking, reserves)))
+        print(json_text(_json(spec, res, ranking, reserves)))
         return
     _print(spec, res, ranking, reserves)
     if png is not None:
@@ -288,7 +286,7 @@ def _forecast(spec, path: Path, json_: bool) -> None:
                             fix="give a forecast covering start to finish of the start hours")
     best = max(rows, key=lambda r: (r["p_target"], -r["p50_s"]))
     if json_:
-        print(json.dumps({"candidate": cand.name, "forecast": str(path),
+        print(json_text({"candidate": cand.name, "forecast": str(path),
                           "format": meta.format, "best": best, "slots": rows}))
         return
     out.print(f"[bold]Forecast for {cand.name}[/bold] ({path.name}, {meta.format}): best "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from paceline.cli._console import CliConsole
+from paceline.cli._console import CliConsole, json_text
 from paceline.errors import InputFileError, UnitError
 from paceline.units import parse_date
 
@@ -97,7 +96,7 @@ def show(
         rows = [{"time_utc": t.isoformat(), **{c: _num(v) for c, v in zip(COLUMNS, r,
                                                                          strict=True)}}
                 for t, r in zip(sel.index, sel.to_numpy(), strict=True)]
-        print(json.dumps({"meta": meta_json(meta, df), "rows": rows}))
+        print(json_text({"meta": meta_json(meta, df), "rows": rows}))
         return
     out.print(f"[bold]{file.name}[/bold]: recognised as [bold]{meta.format}[/bold] "
               f"({FORMATS[meta.format][1]})", highlight=False)
