@@ -82,3 +82,12 @@ def test_wristband_card_stays_inside_its_border_on_a_phone(report_path, width, f
     assert box["cells"] <= box["card"] - 2, box  # inside the 2 px border
     assert box["scroll"] <= box["client"], box
     assert box["page"] <= width, box
+
+
+def test_the_gantt_says_colours_repeat_and_names_every_bar(report_path):
+    from paceline.report.render import PALETTE, colour_note
+
+    html = report_path.read_text(encoding="utf-8")
+    assert f"share {len(PALETTE)} colour-blind-safe colours" in html
+    assert "read the name on each bar" in html
+    assert colour_note(len(PALETTE)) == "each pacer has his own colour"

@@ -17,7 +17,7 @@ def plot_crew_gantt(plan: CrewPlan, path: str | Path, *, title: str | None = Non
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from paceline.report.render import pacer_colours, stint_conflicts
+    from paceline.report.render import colour_note, pacer_colours, stint_conflicts
 
     names = sorted({a.pacer for a in plan.stints})
     colours = pacer_colours(names, stint_conflicts(plan.stints))  # neighbours differ; bars named
@@ -43,7 +43,8 @@ def plot_crew_gantt(plan: CrewPlan, path: str | Path, *, title: str | None = Non
     ax.set_title(title or (
         f"Crew plan — {plan.formation}, target {int(h)}:{int(mi):02d}:{se:04.1f}, "
         f"{plan.pacers_used} pacers, {plan.n_exchanges} hand-overs, objective {plan.objective} "
-        f"({plan.status}); labels: lowest remaining capacity"), fontsize=9.5)
+        f"({plan.status}); labels: lowest remaining capacity")
+        + f"\nColours: {colour_note(len(names))}", fontsize=9.5)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     out = Path(path)

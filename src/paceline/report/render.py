@@ -21,7 +21,7 @@ from paceline.units import format_distance, format_duration, format_length, form
 
 __all__ = ["environment", "plan_view", "static_figures", "render_report", "read_assumptions",
            "pacer_colours", "stint_conflicts", "shoes_text", "drafting_text",
-           "toml_sentence", "PALETTE"]
+           "toml_sentence", "PALETTE", "colour_note"]
 
 _ENV: jinja2.Environment | None = None
 
@@ -246,6 +246,16 @@ def pacer_colours(names: list[str], conflicts: set[frozenset[str]] | None = None
     return {n: (PALETTE[k].lower(), _ink(PALETTE[k])) for n, k in colour.items()}
 
 
+def colour_note(n_pacers: int) -> str:
+    """What the Gantt's colours mean when there are more pacers than colours (issue 14
+    review: 41 pacers cannot each have a colour that a colour-blind reader tells apart)."""
+    if n_pacers <= len(PALETTE):
+        return "each pacer has his own colour"
+    return (f"{n_pacers} pacers share {len(PALETTE)} colour-blind-safe colours (Paul Tol's), "
+            "so a colour repeats: pacers running together or handing over never share one — "
+            "read the name on each bar")
+
+
 def _gantt(crew) -> dict:
     """SVG geometry of the crew Gantt (one row per slot; viewBox units)."""
     names = sorted({a.pacer for a in crew.stints})
@@ -380,6 +390,7 @@ def plan_view(plan: RacePlan, *, assumptions: list[dict] | None = None,
                 "status": cp.status,
                 "gap": f"{cp.gap_frac:.1%}" if cp.gap_frac == cp.gap_frac else "—",
                 "gantt": _gantt(cp),
+                "colours": colour_note(cp.pacers_used),
                 "rows": [(a.pacer, a.slot, f"{a.from_m / 1000:.1f} km", f"{a.to_m / 1000:.1f} km")
                          for a in sorted(cp.stints, key=lambda a: (a.from_m, a.slot))],
                 "pacers": [{"name": m.name, "remaining": f"{m.min_margin:.0%}",
