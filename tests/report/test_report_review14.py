@@ -91,3 +91,35 @@ def test_the_gantt_says_colours_repeat_and_names_every_bar(report_path):
     assert f"share {len(PALETTE)} colour-blind-safe colours" in html
     assert "read the name on each bar" in html
     assert colour_note(len(PALETTE)) == "each pacer has his own colour"
+
+
+def test_pmc_title_is_above_its_legend(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from paceline.report.log_plots import plot_pmc
+
+    day = np.arange(np.datetime64("2024-01-01"), np.datetime64("2024-04-01"))
+    load = np.where(np.arange(day.size) % 3 == 0, 60.0, 0.0)
+    ctl = np.convolve(load, np.ones(42) / 42)[: day.size]
+    atl = np.convolve(load, np.ones(7) / 7)[: day.size]
+    pmc = SimpleNamespace(day=day, load=load, ctl=ctl, atl=atl, tsb=ctl - atl)
+    figs = []
+    orig = Figure.savefig
+
+    def keep(self, *a, **k):
+        figs.append(self)
+        return orig(self, *a, **k)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    plot_pmc(pmc, tmp_path / "pmc.png")
+    fig = figs[0]
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    title = ax._left_title.get_window_extent(renderer)  # set_title(loc="left")
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= title.y0 + 1, (legend, title)  # the legend below the title
+    assert legend.y0 >= ax.get_window_extent(renderer).y1 - 1  # and above the curves
+    assert title.y1 <= fig.bbox.y1  # the title inside the figure

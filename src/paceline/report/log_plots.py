@@ -57,8 +57,9 @@ def plot_pmc(pmc, out: str | Path, *, title: str = "Fitness and fatigue",
     first, last = str(pmc.day[0]), str(pmc.day[-1])
     # y given: the title is not auto-placed (a pass over every tick label of both y axes that
     # only looks for labels on top, of which there are none)
-    ax.set_title(f"{title} — {first} to {last}", loc="left", y=1.0)
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.06), frameon=False, ncol=2,
+    # the title on top, the legend between it and the curves (it was above the title)
+    ax.set_title(f"{title} — {first} to {last}", loc="left", y=1.075)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.005), frameon=False, ncol=2,
               borderaxespad=0.0, fontsize=9)
     ax.grid(alpha=0.3)
     # one polygon per sign (clipped at 0), not one per fresh/fatigued spell (thousands)
