@@ -25,7 +25,7 @@ def _piped(*args: str) -> str:
     (("courses",), ["(paceline/data/courses/monza-2017.toml)", "source"]),
     (("formation", "calibrate"), ["sh2021-ahead-behind-1.0m", "held out"]),
     (("formation", "compare", "ineos-vienna-2019", "--scenario",
-      "scenarios/vienna-2019.toml"), ["condition", "position error SD 0.3 m"]),
+      "scenarios/vienna-2019.toml"), ["condition", "pos. error 0.3 m", "B moved"]),
     (("validate", "--draws", "0"), ["kipchoge-berlin-2015", "kiptum-valencia-2022"]),
 ])
 def test_piped_tables_are_not_cut(args, whole):
