@@ -6,7 +6,7 @@ leave-one-source-out).
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from paceline.formation.calibration import PARAMETER_BOUNDS
@@ -345,6 +345,12 @@ coord = st.floats(-4.0, 4.0, allow_nan=False)
 formations = st.lists(st.tuples(coord, coord), min_size=0, max_size=5)
 
 
+def _spaced(x, y, spacing_m=0.6):
+    """Every two runners at least ``spacing_m`` apart (the calibration cases' range)."""
+    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+    return bool(np.all(d[~np.eye(len(x), dtype=bool)] >= spacing_m))
+
+
 def _with_athlete(pacers):
     x = np.array([0.0] + [p[0] for p in pacers])
     y = np.array([0.0] + [p[1] for p in pacers])
@@ -359,8 +365,11 @@ def test_pacer_added_directly_ahead_never_raises_drag(pacers, ahead, p):
     # adds (found by hypothesis: file at 1 and 2 m, θ = 1 m): one reason linear is the default.
     # Not with the recirculation near wake (test_recirculation_near_wake_breaks_...): one
     # reason it is not the default.
+    # Within the calibration cases' spacings (every two runners ≥ 0.6 m apart): closer, the
+    # clipped near-wake amplitude breaks it (test_pacer_added_far_ahead_of_a_pacer_0_32_m_...).
     p = dict(p, near_wake="none")
     x, y = _with_athlete(pacers)
+    assume(_spaced(np.r_[x, ahead], np.r_[y, 0.0]))
     before = dm.drag_ratio(x, y, **p)[0]
     after = dm.drag_ratio(np.r_[x, ahead], np.r_[y, 0.0], **p)[0]
     if np.isnan(before) or np.isnan(after):  # overlapping runners: nothing to compare
@@ -380,6 +389,7 @@ def test_pacer_added_upstream_in_the_air_never_raises_drag(pacers, upstream, cro
     p = dict(p, near_wake="none")
     x, y = _with_athlete(pacers)
     ex, ey = dm.air_flow_direction(5.85, head, cross)
+    assume(_spaced(np.r_[x, -upstream * ex], np.r_[y, -upstream * ey]))
     wind = {"headwind_m_s": head, "crosswind_m_s": cross}
     before = dm.drag_ratio(x, y, **wind, **p)[0]
     after = dm.drag_ratio(np.r_[x, -upstream * ex], np.r_[y, -upstream * ey], **wind, **p)[0]
@@ -392,17 +402,48 @@ def test_pacer_added_ahead_in_a_crosswind_can_raise_drag():
     # review-12 bug 3: in a 3 m/s crosswind from the right (yaw 27°) a pacer added 1.6 m
     # straight ahead (running direction) shelters the pacer at (1.2, −0.2) that shelters the
     # athlete — that pacer leaves a weaker wake — while its own wake is blown past the
-    # athlete's left. The athlete loses shelter: 26.3 % → 23.6 % (fitted model). The same
-    # pacer put on the air's line to the athlete (1.6 m upstream) adds shelter.
+    # athlete's left. The athlete loses shelter: 26.2 % → 24.1 % (fitted model; 23.6 % before
+    # the wake onset over the body's depth). The same pacer put on the air's line to the
+    # athlete (1.6 m upstream) adds shelter.
     x, y = np.array([0.0, 1.2]), np.array([0.0, -0.2])
     before = 1.0 - dm.drag_ratio(x, y, crosswind_m_s=3.0)[0]
     ahead = 1.0 - dm.drag_ratio(np.r_[x, 1.6], np.r_[y, 0.0], crosswind_m_s=3.0)[0]
     ex, ey = dm.air_flow_direction(5.85, 0.0, 3.0)
     upstream = 1.0 - dm.drag_ratio(np.r_[x, -1.6 * ex], np.r_[y, -1.6 * ey],
                                    crosswind_m_s=3.0)[0]
-    assert before == pytest.approx(0.2626, abs=0.002)
-    assert ahead == pytest.approx(0.2359, abs=0.002)
+    assert before == pytest.approx(0.2616, abs=0.002)
+    assert ahead == pytest.approx(0.2407, abs=0.002)
     assert ahead < before < upstream
+
+
+def test_pacer_added_far_ahead_of_a_pacer_0_32_m_ahead_raises_drag():
+    # Outside the calibration cases' spacings the property fails, in still air too: with a
+    # pacer 0.32 m ahead the athlete is where the near-wake amplitude C = 1 − √(1 − A/πσ_yσ_z)
+    # clips at 1, and its slope there is infinite; a pacer added 6.01 m ahead adds turbulence
+    # to the close pacer, whose wake widens by 3 % and C falls from 1.00 to ≈ 0.8. Without the
+    # wake-added turbulence the same pacer helps. A model artefact (docs/formation.md §1).
+    x, y = np.array([0.0, 0.32]), np.array([0.0, -0.03])
+    before = dm.drag_ratio(x, y)[0]
+    after = dm.drag_ratio(np.r_[x, 6.01], np.r_[y, 0.0])[0]
+    assert before == pytest.approx(0.0995, abs=0.001)
+    assert after == pytest.approx(0.1385, abs=0.001)
+    assert dm.drag_ratio(np.r_[x, 6.01], np.r_[y, 0.0], turbulence="none")[0] < \
+        dm.drag_ratio(x, y, turbulence="none")[0]
+
+
+def test_wake_onset_over_the_body_depth_is_continuous():
+    # review-12 doubt F: the wake used to switch on (and the doublet's slowing switch off) at
+    # s = 0, a jump across the line through each body square to the air. Now it ramps over
+    # the target's depth behind the source's back, clip(s/0.30 m, 0, 1): the air speed on a
+    # line crossing that plane changes by no more than a smooth field would.
+    assert dm.wake_onset([-0.1, 0.0, 0.15, 0.3, 1.0]).tolist() == [0.0, 0.0, 0.5, 1.0, 1.0]
+    s = np.linspace(-0.25, 0.35, 601)  # crossing s = 0 and s = d, 0.35 m beside a pacer
+    ex, ey = dm.air_flow_direction(5.85, 0.0, 3.0)
+    px, py = 1.0 - s * (-ex) + 0.35 * ey, -s * (-ey) - 0.35 * ex  # beside, downwind side
+    u = dm.speed_ratio_at(px, py, [1.0], [0.0], crosswind_m_s=3.0)
+    assert np.max(np.abs(np.diff(u))) < 0.01  # 1 mm steps: no jump (it was > 0.1)
+    # the calibration cases' pairs are abreast (s = 0) or ≥ 0.6 m behind: unchanged there
+    assert dm.drag_ratio([0.0, 1.0], [0.0, 0.0])[0] == pytest.approx(0.3308, abs=1e-4)
 
 
 @settings(max_examples=200, deadline=None)

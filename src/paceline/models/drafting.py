@@ -62,6 +62,8 @@ import numpy as np
 __all__ = [
     "BODY_WIDTH_M",
     "BODY_HEIGHT_M",
+    "BODY_DEPTH_M",
+    "wake_onset",
     "MIN_DISTANCE_M",
     "MIN_INITIAL_WIDTH_M",
     "MIN_INITIAL_HEIGHT_M",
@@ -114,6 +116,13 @@ BODY_WIDTH_M = 0.40
 
 #: Two runner centres closer than this overlap: the model returns NaN [m].
 MIN_DISTANCE_M = 0.30
+
+#: Fore-aft depth of a runner [m] (ASSUMED, as at the edges' overlap checks: bodies 0.40 m
+#: wide, 0.30 m deep). A wake starts at the back of its source, d/2 behind its centre, and
+#: the target is averaged over its depth as over its width and height: the share of the
+#: target's depth behind the source's back, clip(s/d, 0, 1), is the share of the wake it feels
+#: and of the doublet's cut behind the body (:func:`wake_onset`).
+BODY_DEPTH_M = 0.30
 
 #: The narrowest wake the model accepts at its source [m]: a Gaussian whose full width at
 #: half maximum (2√(2 ln 2)·σ₀) equals the body width. A bluff body's wake starts at least as
@@ -846,7 +855,8 @@ def _growth_crespo_hernandez(ds, dn, p):
     edge = 2.0 * (p["initial_width_m"] + k0 * s)
     half = 0.5 * d
     inside = np.minimum(dn + half, edge) - np.maximum(dn - half, -edge)
-    iplus = iplus * (np.clip(inside, 0.0, d) / d) * (ds > 0.0)
+    behind = np.where((ds == 0.0) & (dn == 0.0), 0.0, wake_onset(ds))  # not itself
+    iplus = iplus * (np.clip(inside, 0.0, d) / d) * behind
     iplus = np.max(np.nan_to_num(iplus, nan=0.0), axis=-1, initial=0.0)  # (..., runner)
     return growth_rate_from_turbulence(np.sqrt(i0 * i0 + iplus * iplus))
 
@@ -1015,9 +1025,46 @@ def _with_local_growth(ds, dn, p, turbulence):
     return dict(p, growth_rate=np.asarray(k)[..., None, :])
 
 
-def _wake(ds, dn, p, model, near_wake=_near_wake_none):
+def wake_onset(downstream_m, body_depth_m=BODY_DEPTH_M):
+    """Share of a target's depth that lies behind the back of a source [-].
+
+    Parameters
+    ----------
+    downstream_m : array_like
+        s [m], the target's centre behind the source's along the air.
+    body_depth_m : float
+        Fore-aft depth d of both runners [m] (:data:`BODY_DEPTH_M`).
+
+    Returns
+    -------
+    ndarray
+        clip(s/d, 0, 1): the target's depth spans s ± d/2, the source's back is at d/2, so
+        the share of the target behind it is 0 for s ≤ 0 (abreast or ahead: no wake, as
+        before), 1 for s ≥ d, linear between — the depth average of a step where the wake is
+        switched on and the doublet is cut behind the body (the model averages over the
+        target's width and height the same way). It replaces a step at s = 0, across which
+        the air speed jumped on the line through each body square to the air (review-12
+        doubt F). Two runners can never be in each other's wake (only the one with s > 0).
+
+    Examples
+    --------
+    >>> wake_onset([-0.3, 0.0, 0.075, 0.3]).tolist()
+    [0.0, 0.0, 0.25, 1.0]
+    """
+    s = np.asarray(downstream_m, dtype=float)
+    return np.clip(s / body_depth_m, 0.0, 1.0)
+
+
+def _wake(ds, dn, p, model, near_wake=_near_wake_none, exclude=None):
+    """The wakes at (ds, dn), switched on over the target's depth (:func:`wake_onset`)."""
+    ds = np.array(ds, dtype=float)
+    w = wake_onset(ds)
+    if exclude is not None:
+        w = np.where(exclude, 0.0, w)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        return near_wake(np.array(ds, dtype=float), np.array(dn, dtype=float), p, model)
+        # the shapes are zero for s ≤ 0: evaluate just behind the centre plane there
+        d = near_wake(np.where(ds > 0.0, ds, 1e-12), np.array(dn, dtype=float), p, model)
+        return np.where(w > 0.0, d * w, 0.0)
 
 
 def _block(ds, dn, p, exclude=None, blockage=DEFAULT_BLOCKAGE):
@@ -1026,7 +1073,7 @@ def _block(ds, dn, p, exclude=None, blockage=DEFAULT_BLOCKAGE):
     ds, dn = np.asarray(ds, float), np.asarray(dn, float)
     b = get_blockage(blockage)(ds * ds, dn * dn, p["blockage_radius_m"],
                                p.get("body_height_m", BODY_HEIGHT_M))
-    b = np.where(ds > 0.0, np.maximum(b, 0.0), b)
+    b = b - wake_onset(ds) * np.minimum(b, 0.0)  # only the acceleration behind the body
     return b if exclude is None else np.where(exclude, 0.0, b)
 
 
@@ -1109,7 +1156,7 @@ def speed_ratio_at(
                              speed_m_s, headwind_m_s, crosswind_m_s)
     p = _with_local_growth(ds, dn, p, turb)
     eye = np.eye(x.shape[-1], dtype=bool)
-    u_src = np.clip(_runner_inflow(np.where(eye, 0.0, _wake(ds, dn, p, model, nw)), combine),
+    u_src = np.clip(_runner_inflow(_wake(ds, dn, p, model, nw, exclude=eye), combine),
                     0.0, 1.0)
     ds, dn = _relative_frame(px[..., :, None] - x[..., None, :],
                              py[..., :, None] - y[..., None, :],
@@ -1216,10 +1263,13 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
     ds += dy * ey
     dn = dy * ex
     dn -= dx * ey
-    pos = ds > 0.0
+    onset = wake_onset(ds)  # the wake over the target's depth; 0 upstream
+    onset[..., eye] = 0.0  # and on the diagonal
     p = _with_local_growth(ds, dn, p, turb)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        deficit = nw(ds, dn, p, model)  # zero where s ≤ 0 (the diagonal included)
+        # the shapes are zero for s ≤ 0: evaluate them just behind the source, then ramp
+        deficit = nw(np.maximum(ds, 1e-12), dn, p, model)
+        deficit *= onset
     n2 = dn * dn
     u = _runner_inflow(deficit, combine)
     s2 = ds * ds
@@ -1233,13 +1283,13 @@ def drag_ratio(x_m, y_m, speed_m_s=5.85, headwind_m_s=0.0, crosswind_m_s=0.0, *,
         block *= a * a
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             block /= r2 * r2  # overlapping runners: NaN, returned as such below
-            np.maximum(block, np.where(pos, 0.0, -np.inf), out=block)
+            block -= onset * np.minimum(block, 0.0)  # only the acceleration behind a body
             u = u + np.matmul(block, np.clip(u, 0.0, 1.0)[..., None])[..., 0]
     elif a != 0.0:
         block = np.where(eye, 0.0, get_blockage(blockage)(s2, n2, a, p.get(
             "body_height_m", BODY_HEIGHT_M)))
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            np.maximum(block, np.where(pos, 0.0, -np.inf), out=block)
+            block -= onset * np.minimum(block, 0.0)
             u = u + np.matmul(block, np.clip(u, 0.0, 1.0)[..., None])[..., 0]
     with np.errstate(over="ignore", invalid="ignore"):  # only overlapping runners: NaN below
         ratio = u * np.abs(u)
