@@ -341,6 +341,10 @@ def _coefficients(wake):
 
 
 coefficients = st.sampled_from(WAKES).flatmap(_coefficients)
+#: each option's own fitted constants (the model as shipped), every option combination
+fitted_options = st.fixed_dictionaries({
+    "wake": st.sampled_from(WAKES), "turbulence": st.sampled_from(list(dm.TURBULENCE_MODELS)),
+    "blockage": st.sampled_from(list(dm.BLOCKAGE_MODELS))})
 coord = st.floats(-4.0, 4.0, allow_nan=False)
 formations = st.lists(st.tuples(coord, coord), min_size=0, max_size=5)
 
@@ -358,8 +362,10 @@ def _with_athlete(pacers):
 
 
 @settings(max_examples=500, deadline=None)
-@given(pacers=formations, ahead=st.floats(0.35, 8.0), p=coefficients)
+@given(pacers=formations, ahead=st.floats(0.35, 8.0), p=fitted_options)
 def test_pacer_added_directly_ahead_never_raises_drag(pacers, ahead, p):
+    # With the fitted constants of every option: over the whole parameter box it fails for
+    # strong wakes (test_pacer_added_ahead_with_strong_wakes_in_the_bounds_raises_drag).
     # Default (linear) rule. With root-sum-square or max, a new pacer that shelters the
     # pacer in front of the athlete can weaken that pacer's wake by more than its own wake
     # adds (found by hypothesis: file at 1 and 2 m, θ = 1 m): one reason linear is the default.
@@ -378,7 +384,7 @@ def test_pacer_added_directly_ahead_never_raises_drag(pacers, ahead, p):
 
 
 @settings(max_examples=500, deadline=None)
-@given(pacers=formations, upstream=st.floats(0.35, 8.0), p=coefficients,
+@given(pacers=formations, upstream=st.floats(0.35, 8.0), p=fitted_options,
        cross=st.floats(-6.0, 6.0), head=st.floats(-3.0, 3.0))
 def test_pacer_added_upstream_in_the_air_never_raises_drag(pacers, upstream, cross, head, p):
     # The property in the form physics requires in a crosswind: the new pacer stands on the
@@ -414,6 +420,21 @@ def test_pacer_added_ahead_in_a_crosswind_can_raise_drag():
     assert before == pytest.approx(0.2616, abs=0.002)
     assert ahead == pytest.approx(0.2407, abs=0.002)
     assert ahead < before < upstream
+
+
+def test_pacer_added_ahead_with_strong_wakes_in_the_bounds_raises_drag():
+    # Found by hypothesis (2026-11-30) over the parameter bounds, in still air: a planar wake
+    # at the top of its box (θ = 0.59 m, k = 0.125) is so deep 1 m behind (≈ 0.94) that a pacer
+    # added 1 m further ahead takes more from the first pacer's wake (local-inflow scaling:
+    # δ2(1 m)·δ1(1 m)) than its own adds at 2 m (δ2(2 m)) — with linear superposition and
+    # without the added turbulence too. The fitted constants (θ = 0.26 m) keep the property;
+    # the box does not (docs/formation.md §1).
+    p = dict(momentum_thickness_m=0.59375, initial_width_m=0.171875, growth_rate=0.125,
+             blockage_radius_m=0.0, wake="planar", turbulence="none")
+    assert dm.drag_ratio([0.0, 1.0, 2.0], [0.0] * 3, **p)[0] > \
+        dm.drag_ratio([0.0, 1.0], [0.0, 0.0], **p)[0] + 0.005
+    assert dm.drag_ratio([0.0, 1.0, 2.0], [0.0] * 3, wake="planar")[0] < \
+        dm.drag_ratio([0.0, 1.0], [0.0, 0.0], wake="planar")[0]
 
 
 def test_pacer_added_far_ahead_of_a_pacer_0_32_m_ahead_raises_drag():
