@@ -17,6 +17,7 @@ from rich.table import Table
 
 from paceline.cli._console import CliConsole, json_text, progress_console
 from paceline.cli._help import HelpGroup, check_draws
+from paceline.cli._paths import check_output_file, check_output_folder, writing
 from paceline.errors import ImpossibleScenarioError, PacelineError, UnitError
 from paceline.units import (
     check_race_time,
@@ -290,6 +291,7 @@ def predict(
              "one).")] = None,
 ) -> None:
     """Predict finish time, splits and the power breakdown for a scenario."""
+    check_output_file(png, where="--png", example="prediction.png", figure=True)
     if uncertainty:
         check_draws(draws, lo=MIN_DRAWS, hi=MAX_DRAWS)
     if pacing is not None and pacing not in ("even-effort", "even-pace"):
@@ -318,7 +320,8 @@ def predict(
     if png is not None:
         from paceline.report.prediction_plot import plot_prediction
 
-        plot_prediction(model, r, png)
+        with writing(png, where="--png"):
+            plot_prediction(model, r, png)
     if json_:
         data = result_json(model, r)
         data["notes"] = notes
@@ -515,6 +518,7 @@ def lights(
     json_: JsonOpt = False,
 ) -> None:
     """Pacing-light program for a track race: on-time of every light on every lap."""
+    check_output_file(csv_out, where="--csv", example="lights.csv")
     from paceline.program import lights_program
 
     track = _track_m(track)
@@ -537,7 +541,8 @@ def lights(
     if csv_out is not None:
         import csv
 
-        with csv_out.open("w", newline="", encoding="utf-8") as f:
+        with writing(csv_out, where="--csv"), csv_out.open("w", newline="",
+                                                           encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(["position_m", "pass", "on_s"])
             for pos, times in zip(prog.light_position_m, prog.on_s, strict=True):
@@ -601,26 +606,33 @@ def splits(
 @app.command()
 def plan(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output directory.")],
+    output: Annotated[Path, typer.Option(
+        "-o", "--output", help="Output folder: a new one (created; its parent must exist), an "
+        "empty one, or an earlier plan's (with --overwrite).")],
     set_: SetOpt = None,
     draws: Annotated[int, typer.Option(
         help=f"Monte Carlo draws ({MIN_DRAWS:,}–{MAX_DRAWS:,}).")] = 20000,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo generator.")] = 2019,
     force: Annotated[bool, typer.Option(help="Write the plan even for a target out of reach.")]
     = False,
-    overwrite: Annotated[bool, typer.Option(help="Replace an existing output directory.")]
-    = False,
+    overwrite: Annotated[bool, typer.Option(
+        help="Replace the files of an earlier plan in the folder (listed in its "
+             ".paceline-plan.json); nothing else is deleted, and a folder holding other files "
+             "is refused.")] = False,
 ) -> None:
     """Write the whole race plan: HTML report, JSON, CSV tables and a GPX schedule."""
     check_draws(draws, lo=MIN_DRAWS, hi=MAX_DRAWS)
-    from paceline.report.plan import STEPS, write_plan
+    check_output_folder(output, where="-o")
+    from paceline.report.plan import STEPS, check_plan_folder, write_plan
+
+    check_plan_folder(output, overwrite=overwrite, where="-o")  # before the ~10 s of work
 
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"),
                   console=progress_console(), transient=True) as prog:
         task = prog.add_task("plan", total=STEPS)
         res = write_plan(scenario, output, overrides=set_, draws=draws, seed=seed, force=force,
-                         overwrite=overwrite,
+                         overwrite=overwrite, where="-o",
                          progress=lambda d, t, label: prog.update(task, completed=d,
                                                                   description=label))
     same = abs(res.finish_time_s - res.prediction_s) < 0.05

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from paceline.cli._console import CliConsole, json_text
+from paceline.cli._paths import check_output_file, writing
 from paceline.crew import (
     OBJECTIVES,
     CrewPlan,
@@ -145,6 +146,8 @@ def plan_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Plan the rotation: every slot filled at every metre, nobody beyond his capacity."""
+    check_output_file(png, where="--png", example="gantt.png", figure=True)
+    check_output_file(out_file, where="--out", example="crew_plan.json")
     if objective not in OBJECTIVES:
         raise UnitError("unknown objective", where="--objective", value=objective,
                         valid=", ".join(OBJECTIVES))
@@ -155,11 +158,13 @@ def plan_cmd(
                          deterministic=not wall_clock).solve(objective)
     paths = {"scenario": str(scenario.resolve()), "roster": str(roster.resolve())}
     if out_file is not None:
-        write_plan(plan, out_file, **paths)
+        with writing(out_file, where="--out"):
+            write_plan(plan, out_file, **paths)
     if png is not None:
         from paceline.report.crew_plot import plot_crew_gantt
 
-        plot_crew_gantt(plan, png)
+        with writing(png, where="--png"):
+            plot_crew_gantt(plan, png)
     if json_:
         print(json_text(plan_to_dict(plan, **paths), indent=2))
         return
@@ -233,6 +238,8 @@ def replan_cmd(
 
     The limit (default 1) is solver work, about seconds on an idle 2-core machine; on a busy
     one the same plan takes longer (docs/crew.md §5)."""
+    check_output_file(png, where="--png", example="gantt.png", figure=True)
+    check_output_file(out_file, where="--out", example="crew_plan.json")
     at_m = _distance(at, "--at")
     plan, problem, paths = _problem_for_plan(plan_file, None, None)
     if not 0.0 < at_m < problem.distance_m:
@@ -244,11 +251,13 @@ def replan_cmd(
     new = CrewScheduler(problem, time_limit_s=time_limit, seed=seed,
                         deterministic=not wall_clock).replan(plan, dropped, at_m)
     if out_file is not None:
-        write_plan(new, out_file, **paths)
+        with writing(out_file, where="--out"):
+            write_plan(new, out_file, **paths)
     if png is not None:
         from paceline.report.crew_plot import plot_crew_gantt
 
-        plot_crew_gantt(new, png)
+        with writing(png, where="--png"):
+            plot_crew_gantt(new, png)
     if json_:
         print(json_text(plan_to_dict(new, **paths), indent=2))
         return

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from paceline.cli._console import CliConsole
+from paceline.cli._paths import check_output_file
 from paceline.errors import ScenarioError
 from paceline.formation import (
     FormationResult,
@@ -52,15 +53,9 @@ PngOpt = Annotated[Path | None, typer.Option("--png", help="Draw the formation a
 
 
 def _check_png(path: Path | None, where: str = "--png") -> None:
-    """Refuse, before any work, a figure path whose folder is missing or not a folder."""
-    if path is None:
-        return
-    if path.is_dir():
-        raise ScenarioError("the figure path is a folder", where=where, value=str(path),
-                            fix=f"give a file name, e.g. {path / 'formation.png'}")
-    if not path.parent.is_dir():
-        raise ScenarioError("the figure's folder does not exist", where=where,
-                            value=str(path), fix=f"create {path.parent} or pick another path")
+    """Refuse, before any work, a figure path that is a folder, in a missing folder or not a
+    .png (the check of every command: :func:`paceline.cli._paths.check_output_file`)."""
+    check_output_file(path, where=where, example="formation.png", figure=True)
 
 
 def _plot(result: FormationResult, path: Path, where: str = "--png") -> None:

@@ -17,6 +17,7 @@ from rich.table import Table
 from paceline import log as analytics
 from paceline.cli._console import CliConsole, progress_console
 from paceline.cli._gc import gc_paused
+from paceline.cli._paths import check_output_file, writing
 from paceline.errors import InputFileError, UnitError
 from paceline.units import (
     format_distance,
@@ -270,6 +271,7 @@ def fitness(out_png: Annotated[Path | None, typer.Option(
     Without --out only the numbers are printed, without drawing (a chart of 20 years takes
     about 0.4 s more).
     """
+    check_output_file(out_png, where="--out", example="pmc.png", figure=True)
     # SQLAlchemy and Matplotlib load here: no cyclic collections over their ~10⁵ new objects
     # (~0.1 s that freed nothing)
     with gc_paused(), TrainingLog(db, create=False) as lg:
@@ -289,7 +291,7 @@ def fitness(out_png: Annotated[Path | None, typer.Option(
     if out_png is not None:
         from paceline.report.log_plots import plot_pmc
 
-        with gc_paused():
+        with gc_paused(), writing(out_png, where="--out"):
             plot_pmc(p, out_png,
                      load_label="TRIMP" if kinds["trimp"] >= kinds["speed"] else "TSS")
     last = {"day": str(p.day[-1]), "ctl": float(p.ctl[-1]), "atl": float(p.atl[-1]),
@@ -392,6 +394,7 @@ def profile(out_toml: Annotated[Path | None, typer.Option(
             ) -> None:
     """Store the athlete's settings and export the athlete block of a scenario (mass, height,
     best recent race-like effort). Without --out, only the settings are stored."""
+    check_output_file(out_toml, where="--out", example="athlete.toml")
     if sex is not None and sex not in ("men", "women"):
         raise UnitError("unknown sex", where="--sex", value=sex, valid="men, women")
     for name, v in (("--hr-rest", hr_rest), ("--hr-max", hr_max)):
@@ -445,7 +448,8 @@ def profile(out_toml: Annotated[Path | None, typer.Option(
                                             ref_tbl.items()]
     lines += ["", "[athlete.reference.conditions]"] + [f"{k} = {_toml_value(v)}"
                                                        for k, v in cond.items()]
-    out_toml.write_text("\n".join(lines) + "\n")
+    with writing(out_toml, where="--out"):
+        out_toml.write_text("\n".join(lines) + "\n")
     out.print(f"wrote {out_toml}: reference {format_distance(ref['distance_m'])} in "
               f"{format_duration(ref['time_s'], decimals=1)}")
 
@@ -455,13 +459,15 @@ def export(out_file: Annotated[Path | None, typer.Option(
                "--out", help="CSV file (default: standard output).")] = None,
            db: DbOpt = None, sport: SportOpt = None) -> None:
     """Export the activity list as CSV (Parquet needs pyarrow, which is not a dependency)."""
+    check_output_file(out_file, where="--out", example="activities.csv")
     if out_file is not None and out_file.suffix.lower() == ".parquet":
         raise InputFileError("Parquet export needs pyarrow, which is not installed",
                              where="--out", value=str(out_file),
                              fix="write .csv, or install pyarrow")
     with TrainingLog(db, create=False) as lg:
         rows = lg.list_activities(sport=sport)
-    fh = out_file.open("w", newline="") if out_file else sys.stdout
+    with writing(out_file or Path("-"), where="--out"):
+        fh = out_file.open("w", newline="") if out_file else sys.stdout
     try:
         w = csv.writer(fh)
         w.writerow(["id", "start_utc", "sport", "distance_m", "moving_time_s",

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from paceline.cli._console import CliConsole, json_text, progress_console
+from paceline.cli._paths import check_output_file, writing
 from paceline.errors import ScenarioError
 from paceline.units import format_duration
 
@@ -93,6 +94,7 @@ def venue(
 ) -> None:
     """Rank candidate venues, days and start hours by P(finish ≤ target) from every year's
     observed weather; reserve-window value, clock difference and daylight."""
+    check_output_file(png, where="--png", example="venue.png", figure=True)
     from paceline.io.venue_file import read_venue_file
     from paceline.venue import reserve_window, sweep
 
@@ -123,7 +125,8 @@ def venue(
     if png is not None:
         from paceline.report.venue_plot import plot_venue
 
-        plot_venue(res, png, ranking=ranking, daylight_only=spec.daylight_only)
+        with writing(png, where="--png"):
+            plot_venue(res, png, ranking=ranking, daylight_only=spec.daylight_only)
     if json_:
         print(json_text(_json(spec, res, ranking, reserves)))
         return

@@ -3,6 +3,10 @@
 The race-day service (``paceline.live``) and spreadsheets read these; their names and columns are
 a contract: ``plan.json``, ``crew_plan.json``, ``car_program.csv``, ``drinks.csv``,
 ``laser.csv``, ``schedule.gpx``, ``splits_{km,mile,5km,lap}.csv``.
+
+Beside them ``.paceline-plan.json`` (:data:`MANIFEST`) lists the files paceline wrote, so that
+``paceline plan --overwrite`` replaces those and never deletes anything else
+(:func:`plan_folder_files`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,65 @@ from paceline.io.roster import write_plan as write_crew_plan
 from paceline.io.schedule_gpx import write_schedule_gpx
 from paceline.plan import RacePlan
 
-__all__ = ["plan_to_dict", "write_plan_files"]
+__all__ = ["plan_to_dict", "write_plan_files", "plan_folder_files", "write_manifest",
+           "MANIFEST", "PLAN_FILE_NAMES"]
+
+#: The list of the files ``paceline plan`` wrote into its folder (hidden; JSON).
+MANIFEST = ".paceline-plan.json"
+#: Every name a plan folder can hold (report.html is written by :mod:`paceline.report.plan`).
+#: Only these are ever replaced or removed, whatever a manifest says.
+PLAN_FILE_NAMES = frozenset({
+    "report.html", "plan.json", "crew_plan.json", "car_program.csv", "drinks.csv", "laser.csv",
+    "schedule.gpx", *(f"splits_{k}.csv" for k in ("km", "mile", "5km", "lap"))})
+
+
+def _is_own_file(path: Path) -> bool:
+    return path.name in PLAN_FILE_NAMES and path.is_file() and not path.is_symlink()
+
+
+def _legacy_plan(folder: Path) -> bool:
+    """A plan folder written before the manifest: its plan.json is paceline's."""
+    try:
+        data = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"finish_time_s", "splits", "car_program"} <= data.keys()
+
+
+def plan_folder_files(folder: Path) -> tuple[list[str], list[str]]:
+    """What an existing folder holds: (names of the files an earlier ``paceline plan`` wrote,
+    names of everything else — folders end in "/").
+
+    The earlier plan's files are those its manifest (:data:`MANIFEST`) lists, or, in a folder
+    written before the manifest, the plan file names beside a plan.json that paceline wrote;
+    only names in :data:`PLAN_FILE_NAMES` that are regular files count, whatever the manifest
+    says. The manifest itself counts as paceline's when it reads as one.
+    """
+    folder = Path(folder)
+    entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    listed: set[str] = set()
+    manifest = folder / MANIFEST
+    if manifest.is_file() and not manifest.is_symlink():
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            listed = {str(n) for n in data["files"]} | {MANIFEST}
+        except (OSError, ValueError, KeyError, TypeError):
+            listed = set()
+    elif _legacy_plan(folder):
+        listed = set(PLAN_FILE_NAMES)
+    ours = [p.name for p in entries if p.name in listed
+            and (_is_own_file(p) or (p.name == MANIFEST and p.is_file()))]
+    other = [p.name + ("/" if p.is_dir() else "") for p in entries if p.name not in ours]
+    return ours, other
+
+
+def write_manifest(folder: Path, names: list[str]) -> Path:
+    """Write the manifest listing ``names`` (file names in ``folder``), sorted."""
+    p = Path(folder) / MANIFEST
+    p.write_text(json.dumps({"written_by": "paceline plan",
+                             "files": sorted(set(names) - {MANIFEST})}, indent=2) + "\n",
+                 encoding="utf-8")
+    return p
 
 
 def plan_to_dict(plan: RacePlan) -> dict:

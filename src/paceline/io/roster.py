@@ -246,10 +246,14 @@ def _key(distance_m: float) -> str:
 
 
 # ---- plans ------------------------------------------------------------------------------
-def plan_to_dict(plan: CrewPlan, *, scenario: str | None = None, roster: str | None = None
-                 ) -> dict[str, Any]:
-    """The JSON form of a plan (contract: docs/crew.md)."""
-    return {
+def plan_to_dict(plan: CrewPlan, *, scenario: str | None = None, roster: str | None = None,
+                 timing: bool = True) -> dict[str, Any]:
+    """The JSON form of a plan (contract: docs/crew.md).
+
+    ``timing=False`` leaves out ``solve_time_s``, the solver's wall time: the one value that
+    differs between two runs of the same input, so plan *files* are byte-identical for the
+    same input and seed (:func:`write_plan`); printed JSON keeps it."""
+    data = {
         "formation": plan.formation,
         "slots": list(plan.slots),
         "slot_drag": plan.slot_drag,
@@ -276,6 +280,9 @@ def plan_to_dict(plan: CrewPlan, *, scenario: str | None = None, roster: str | N
         "pacers": [{"name": p.name, "min_margin": p.min_margin, "planned_use": p.planned_use,
                     "stints": p.stints, "distance_m": p.distance_m} for p in plan.pacers],
     }
+    if not timing:
+        del data["solve_time_s"]
+    return data
 
 
 def plan_from_dict(data: dict[str, Any], *, where: str = "plan") -> CrewPlan:
@@ -299,7 +306,8 @@ def plan_from_dict(data: dict[str, Any], *, where: str = "plan") -> CrewPlan:
             objective_value=float(data.get("objective_value", math.nan)),
             best_bound=float(data.get("best_bound", math.nan)),
             gap_frac=math.inf if gap is None else float(gap),
-            solve_time_s=float(data.get("solve_time_s", 0.0)),
+            # not in plan files (wall time: runs would differ); NaN = not known
+            solve_time_s=float(data.get("solve_time_s", math.nan)),
             reserves=tuple(data.get("reserves", ())), notes=tuple(data.get("notes", ())),
             # plans written before the formation model fed the crew used the table
             slot_drag=str(data.get("slot_drag", "table")),
@@ -312,11 +320,14 @@ def plan_from_dict(data: dict[str, Any], *, where: str = "plan") -> CrewPlan:
 
 def write_plan(plan: CrewPlan, path: str | Path, *, scenario: str | None = None,
                roster: str | None = None) -> None:
-    """Write a plan as JSON (written whole to a temporary file, then renamed)."""
+    """Write a plan as JSON (written whole to a temporary file, then renamed).
+
+    Without the solver's wall time (``solve_time_s``): the same input and seed give a
+    byte-identical file (docs/crew.md, "Same input, same plan")."""
     p = Path(path)
     tmp = p.with_suffix(p.suffix + ".tmp")
-    tmp.write_text(json.dumps(plan_to_dict(plan, scenario=scenario, roster=roster), indent=2),
-                   encoding="utf-8")
+    tmp.write_text(json.dumps(plan_to_dict(plan, scenario=scenario, roster=roster, timing=False),
+                              indent=2), encoding="utf-8")
     tmp.replace(p)
 
 
