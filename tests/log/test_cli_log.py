@@ -38,8 +38,20 @@ def _ok(args):
     return r.output
 
 
+def _import_folder(db) -> str:
+    """Import the folder fixture: its CRC-broken file fails, the other new files are imported,
+    and the command exits 2 (a PacelineError) so that a script can tell (review of issue 14)."""
+    r = runner.invoke(app, ["log", "import", str(db[1]), "--db", db[0], "--workers", "1"])
+    assert isinstance(r.exception, InputFileError), r.output
+    assert "1 file(s) failed and were not imported: activity-filecrc.fit" in str(r.exception)
+    assert "other new file(s) were imported" in str(r.exception)
+    return r.output
+
+
 def test_import_and_list_json_contract(db, folder):
-    s = json.loads(_ok(["log", "import", str(folder), "--db", db, "--json", "--workers", "1"]))
+    r = runner.invoke(app, ["log", "import", str(folder), "--db", db, "--json", "--workers", "1"])
+    assert isinstance(r.exception, InputFileError)  # one file failed: exit 2 after the JSON
+    s = json.loads(r.output)
     assert set(s) == {"imported", "duplicate", "skipped", "failed"}
     assert len(s["imported"]) == 4 and len(s["failed"]) == 1 and len(s["skipped"]) == 1
     assert "CRC" in s["failed"][0]["reason"] and s["skipped"][0]["reason"]
@@ -57,7 +69,7 @@ def test_import_and_list_json_contract(db, folder):
 
 
 def test_tables_show_stats_bests_export_delete(db, folder, tmp_path):
-    _ok(["log", "import", str(folder), "--db", db, "--workers", "1"])
+    _import_folder((db, folder))
     assert "activities" in _ok(["log", "list", "--db", db])
     assert "Laps" in _ok(["log", "show", "1", "--db", db])
     assert "Volume per month" in _ok(["log", "stats", "--monthly", "--db", db])
@@ -75,7 +87,7 @@ def test_tables_show_stats_bests_export_delete(db, folder, tmp_path):
 
 
 def test_fitness_writes_png(db, folder, tmp_path):
-    _ok(["log", "import", str(folder), "--db", db, "--workers", "1"])
+    _import_folder((db, folder))
     png = tmp_path / "pmc.png"
     res = json.loads(_ok(["log", "fitness", "--db", db, "--out", str(png), "--json"]))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -83,7 +95,7 @@ def test_fitness_writes_png(db, folder, tmp_path):
 
 
 def test_fitness_without_out_prints_and_draws_nothing(db, folder, tmp_path, monkeypatch):
-    _ok(["log", "import", str(folder), "--db", db, "--workers", "1"])
+    _import_folder((db, folder))
     monkeypatch.chdir(tmp_path)
     res = json.loads(_ok(["log", "fitness", "--db", db, "--json"]))
     assert res["png"] is None and res["load_kinds"]["speed"] >= 1
@@ -93,7 +105,7 @@ def test_fitness_without_out_prints_and_draws_nothing(db, folder, tmp_path, monk
 
 
 def test_profile_feeds_predict(db, folder, tmp_path):
-    _ok(["log", "import", str(folder), "--db", db, "--workers", "1"])
+    _import_folder((db, folder))
     prof = tmp_path / "athlete.toml"
     _ok(["log", "profile", "--out", str(prof), "--db", db, "--mass-kg", "60",
          "--height-m", "1.75", "--temperature-c", "15", "--relative-humidity", "0.6"])

@@ -4,6 +4,8 @@ Files: tests/data/field-cases (CASES.md gives each right result) and tests/data/
 """
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,9 +205,20 @@ def test_import_exits_2_when_nothing_imported_and_some_failed(db, tmp_path):
     assert "no file imported" in msg
     r = runner.invoke(app, ["log", "import", str(bad), "--db", db, "--json"])
     assert json.loads(r.output.split("\n}\n")[0] + "\n}")["failed"]  # JSON printed, then exit 2
-    # one good file with the bad one: exit 0, the failure named
-    out = run(["log", "import", str(bad), str(FC / "00-control.fit"), "--db", db])
-    assert "imported 1" in out and "failed 1" in out and "bad.fit" in out
+    # one good file with the bad one: the good one imported, the failure named, and exit
+    # code 2 all the same — a script must be able to tell (it exited 0: review of issue 14)
+    r = runner.invoke(app, ["log", "import", str(bad), str(FC / "00-control.fit"), "--db", db])
+    assert "imported 1" in r.output and "failed 1" in r.output and "bad.fit" in r.output
+    from paceline.errors import InputFileError
+
+    assert isinstance(r.exception, InputFileError), r.output
+    assert "1 file(s) failed and were not imported: bad.fit; the 1 other new file(s) were " \
+        "imported" in str(r.exception)
+    assert len(jrun(["log", "list", "--db", db])) == 1
+    p = subprocess.run([sys.executable, "-m", "paceline", "log", "import", str(bad),
+                        str(FC / "00-control.fit"), "--db", db], capture_output=True, text=True)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert "bad.fit" in p.stderr and "duplicate 1" in p.stdout
 
 
 def test_warnings_shown_by_show_and_summed_by_import(db):

@@ -58,7 +58,11 @@ def import_cmd(paths: Annotated[list[Path], typer.Argument(help="Files or folder
                db: DbOpt = None, json_: JsonOpt = False, athlete: AthleteOpt = "default",
                workers: Annotated[int | None, typer.Option(help="Decoding processes.")] = None,
                ) -> None:
-    """Import FIT/GPX/TCX/CSV files (gzip'd too); idempotent, one transaction per file."""
+    """Import FIT/GPX/TCX/CSV files (gzip'd too); idempotent, one transaction per file.
+
+    Exit code 0: every file imported, already in the log (duplicate) or skipped (not an
+    activity file). Exit code 2: a file failed (unreadable, corrupt) — the others were
+    imported all the same, and the failures are listed; or a path does not exist."""
     from paceline.store.importer import check_paths, import_paths
 
     check_paths(paths)  # a wrong folder is refused before a log is created or opened
@@ -95,13 +99,19 @@ def import_cmd(paths: Annotated[list[Path], typer.Argument(help="Files or folder
 
 
 def _import_exit(summary) -> None:
-    """Exit code 2 when files failed and none was imported: the command did not do its job.
-    (Some files imported and some failed: exit 0, the table names the failures.)"""
-    if summary.failed and not summary.imported:
+    """Exit code 2 when any file failed, after the good ones were imported (each file is its
+    own transaction): a script can tell that something was not imported. Exit 0 when every
+    file was imported, a duplicate or skipped (not an activity file)."""
+    if summary.failed:
         names = [Path(o.file).name for o in summary.failed]
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        raise InputFileError(f"no file imported; {len(names)} failed: {shown}",
-                             where="PATHS", fix="see the reasons above; re-export the files")
+        done = len(summary.imported)
+        raise InputFileError(
+            (f"{len(names)} file(s) failed and were not imported: {shown}; the "
+             f"{done} other new file(s) were imported" if done else
+             f"no file imported; {len(names)} failed: {shown}"),
+            where="PATHS", fix="see the reasons above; re-export the failed files from the "
+            "watch or its app and import them again (imported files are not duplicated)")
 
 
 @app.command("list")
