@@ -8,6 +8,9 @@ How a tour block is read (so that lines others add are picked up without touchin
   ``paceline`` on PATH. It must exit 0 and print something; every file it names after
   ``--png``, ``--out``, ``--csv``, ``-o`` must exist afterwards.
 * ``$ export NAME=value`` — sets NAME for the commands after it.
+* Every file the tour writes must land under ``tour/``: it runs with a HOME of its own, which
+  must hold nothing of paceline's afterwards, and the folder nothing but ``tour/`` beside the
+  repository's links.
 * a line that is not a command — output the command above must print (whitespace and table
   borders ignored).
 * a comment containing ``tour: skip`` — shown to readers, not run (say why beside it);
@@ -86,13 +89,18 @@ def workdir(tmp_path_factory):
     return d
 
 
-def test_readme_tour_runs_as_written(workdir):
+def test_readme_tour_runs_as_written(workdir, tmp_path_factory):
     env = dict(os.environ)
     bindir = str(Path(sys.executable).parent)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     env["COLUMNS"] = "120"
-    env.pop("PACELINE_DB", None)
-    env["HOME"] = str(workdir)  # the default log database must not be the user's
+    for name in ("PACELINE_DB", "PACELINE_LIVE_DB", "PACELINE_FORMATIONS", "XDG_DATA_HOME",
+                 "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        env.pop(name, None)
+    # a HOME of its own: the user's is never touched, and the tour must not write into it
+    # (the live commands wrote ~/.local/share/paceline/live.sqlite, 13 MB after a replay)
+    home = tmp_path_factory.mktemp("home")
+    env["HOME"] = str(home)
     for line in TOUR:
         cmd = line.command.strip()
         if "tour: skip" in line.comment:
@@ -121,3 +129,11 @@ def test_readme_tour_runs_as_written(workdir):
             assert _flat(want) in _flat(out), f"$ {cmd}\nREADME shows {want!r}; it printed:\n{out}"
         for path in _outputs(cmd):
             assert (workdir / path).exists(), f"$ {cmd}\ndid not write {path}"
+    # every file the tour writes is under tour/: nothing in HOME (a library's own cache, such
+    # as Matplotlib's font list, aside) and nothing else beside the repository's links
+    in_home = [str(p.relative_to(home)) for p in home.rglob("*") if "paceline" in
+               str(p.relative_to(home)).lower()]
+    assert in_home == [], f"the tour wrote into HOME: {in_home}"
+    stray = sorted(p.name for p in workdir.iterdir() if not p.is_symlink() and p.name != "tour")
+    assert stray == [], f"the tour wrote outside tour/: {stray}"
+    assert (workdir / "tour" / "live.sqlite").is_file()  # PACELINE_LIVE_DB of the tour
