@@ -227,3 +227,20 @@ def test_a_file_added_while_the_plan_is_built_is_kept_and_refused(tmp_path):
     with pytest.raises(InputFileError, match="did not write: late.txt"):
         write_plan(tmp_path / "good.toml", out, draws=200, overwrite=True, progress=progress)
     assert [p.name for p in out.iterdir()] == ["late.txt"]
+
+
+def test_a_database_in_a_missing_folder_is_refused_but_the_default_folder_is_made(
+        tmp_path, monkeypatch):
+    # `log import --db sqlite:////nonexistent/x.sqlite` made /nonexistent at / (as root)
+    db = tmp_path / "no" / "such" / "log.sqlite"
+    res = runner.invoke(app, ["log", "import", str(ROOT / "tests/data/fit/run"), "--db",
+                              f"sqlite:///{db}"])
+    assert isinstance(res.exception, InputFileError), res.output
+    assert f"mkdir -p {db.parent}" in str(res.exception)
+    assert not (tmp_path / "no").exists()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the default place: made
+    monkeypatch.delenv("PACELINE_DB", raising=False)
+    res = runner.invoke(app, ["log", "import", str(ROOT / "tests/data/fit/run/"
+                                                   "activity-small-fenix2-run.fit")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "data" / "paceline" / "log.sqlite").is_file()

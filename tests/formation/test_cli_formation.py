@@ -137,7 +137,8 @@ BAD = [
     (["show", "--positions", "1.2,0", "--png", "/nonexistent/dir/x.png"],
      "/nonexistent/dir/x.png"),  # was a PIL FileNotFoundError traceback
     (["show", "solo", "--png", "/"], "is a folder"),
-    (["optimize", "--pacers", "2", "--png", "/nonexistent/dir/x.png"], "folder does not exist"),
+    (["optimize", "--pacers", "2", "--png", "/nonexistent/dir/x.png"],
+     "the folder /nonexistent/dir does not exist"),
     (["show", "solo", "--heading", "400"], "0 to 360"),
     (["optimize", "--heading", "-5"], "--heading"),
     (["show", "solo", "--speed", "100"], "out of range"),

@@ -34,6 +34,22 @@ def default_db_url() -> str:
     return f"sqlite:///{base / 'paceline' / 'log.sqlite'}"
 
 
+def _make_folder(folder: Path, url: str) -> None:
+    """Create the default data folder (``~/.local/share/paceline``) with its parents; any other
+    folder must exist: a typo in --db must not become a tree of folders."""
+    if folder.is_dir():
+        return
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    if folder.expanduser().absolute() == (base / "paceline").absolute():
+        folder.mkdir(parents=True, exist_ok=True)
+        return
+    import shlex
+
+    raise InputFileError(f"the folder {folder} does not exist", where="--db", value=url,
+                         fix=f"create it first (mkdir -p {shlex.quote(str(folder))}) or give a "
+                             "database in a folder that exists")
+
+
 def _alembic_config(connection):
     from alembic.config import Config
 
@@ -95,7 +111,7 @@ def open_engine(url: str | None = None, *, schema: str | None = None,
                         fix="check --db / $PACELINE_DB for a typo; a new log is created by "
                             "`paceline log import FILES --db URL`")
                 if create:
-                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                    _make_folder(Path(path).parent, url)
             engine = create_engine(url)
 
             @event.listens_for(engine, "connect")
