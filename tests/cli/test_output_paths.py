@@ -244,3 +244,16 @@ def test_a_database_in_a_missing_folder_is_refused_but_the_default_folder_is_mad
                                                    "activity-small-fenix2-run.fit")])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "data" / "paceline" / "log.sqlite").is_file()
+
+
+@pytest.mark.parametrize("args,opt", [
+    (["weather", "fetch", "11035", "--from", "2019-10-01", "--to", "2019-10-02"], "--cache"),
+    (["web"], "--formations-dir"),
+])
+def test_folders_other_commands_write_into_need_their_parent(tmp_path, args, opt):
+    # refused before the network is asked or the server starts
+    target = tmp_path / "no" / "such"
+    _refused([*args, opt, str(target)], f"mkdir -p {target.parent}")
+    assert not (tmp_path / "no").exists()
+    (tmp_path / "f").write_text("x")
+    _refused([*args, opt, str(tmp_path / "f")], "is a file, not a folder")

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from paceline.cli._console import CliConsole, json_text
+from paceline.cli._paths import check_output_folder
 from paceline.errors import InputFileError, UnitError
 from paceline.units import parse_date
 
@@ -156,6 +157,8 @@ def fetch(
     local cache as a canonical CSV that `weather show` and venue files read."""
     from paceline.io.meteostat_fetch import fetch_hourly
 
+    if cache is not None:  # its own folder may be made; a typo must not become a tree
+        check_output_folder(cache, where="--cache")
     start, end = parse_date(from_, where="--from"), parse_date(to, where="--to")
     path, df, meta = fetch_hourly(station, start, end,
                                   providers=tuple(provider or ("isd-lite", "dwd", "eccc",

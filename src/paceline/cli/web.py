@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from paceline.cli._paths import check_output_folder
 from paceline.errors import InputFileError
 
 __all__ = ["web"]
@@ -49,6 +50,7 @@ def web(
         raise InputFileError("no such plan directory or scenario file", where="--plan",
                              value=str(plan), fix="give the folder `paceline plan SCENARIO -o "
                              "DIR` wrote, or a scenario TOML")
+    check_output_folder(formations_dir, where="--formations-dir")  # saves go there
     if tile_url is not None and not all(k in tile_url for k in ("{z}", "{x}", "{y}")):
         raise InputFileError("a tile URL needs {z}, {x} and {y}", where="--tile-url",
                              value=tile_url, fix="e.g. https://tiles.example.org/{z}/{x}/{y}.png")
