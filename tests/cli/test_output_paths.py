@@ -195,6 +195,11 @@ def test_dot_plan_overwrite_replaces_only_its_own_files_byte_identical(tmp_path,
     assert MANIFEST in first and "crew_plan.json" in first and "laser.csv" in first
     assert sorted(json.loads(first[MANIFEST])["files"]) == sorted(set(first) - {MANIFEST})
     assert b"solve_time_s" not in first["crew_plan.json"]
+    # the report names the plan by its files' SHA-256, not by the minute it was written
+    from paceline.report.render import plan_id
+
+    pid = plan_id([tmp_path / n for n in first if n not in ("report.html", MANIFEST)])
+    assert f"plan id {pid}".encode() in first["report.html"]
     res = runner.invoke(app, ["plan", SCEN, "-o", ".", "--draws", "200"])
     assert isinstance(res.exception, InputFileError)
     assert "holds an earlier plan" in str(res.exception) and "--overwrite" in str(res.exception)
@@ -202,7 +207,14 @@ def test_dot_plan_overwrite_replaces_only_its_own_files_byte_identical(tmp_path,
     assert res.exit_code == 0, res.output
     again = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert again.keys() == first.keys()
-    assert [k for k in first if first[k] != again[k]] == []
+    changed = [k for k in first if first[k] != again[k]]
+    if changed:
+        import difflib
+
+        a, b = (x[changed[0]].decode(errors="replace").replace("><", ">\n<").splitlines()
+                for x in (first, again))
+        pytest.fail(f"{changed} differ:\n" + "\n".join(list(difflib.unified_diff(
+            a, b, lineterm="", n=0))[:20])[:3000])
     # a smaller plan over it: the earlier plan's crew and laser files are removed
     (tmp_path.parent / "good.toml").write_text(GOOD)
     res = runner.invoke(app, ["plan", str(tmp_path.parent / "good.toml"), "-o", ".",

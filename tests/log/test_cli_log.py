@@ -178,6 +178,12 @@ def test_an_activity_file_given_as_db_is_refused_and_untouched(tmp_path):
 
 def test_import_creates_the_log_then_list_reads_it(tmp_path):
     url = f"sqlite:///{tmp_path / 'new' / 'log.sqlite'}"
+    # a folder that does not exist is named, not made (a typo must not become folders);
+    # only the default ~/.local/share/paceline is created (tests/cli/test_output_paths.py)
+    r = runner.invoke(app, ["log", "import", str(DATA / "tcx/test.tcx"), "--db", url])
+    assert isinstance(r.exception, InputFileError) and "mkdir -p" in str(r.exception)
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "new").mkdir()
     _ok(["log", "import", str(DATA / "tcx/test.tcx"), "--db", url])
     assert len(json.loads(_ok(["log", "list", "--db", url, "--json"]))) == 1
 

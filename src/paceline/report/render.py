@@ -9,7 +9,6 @@ made by :func:`static_figures`; the web page draws interactive charts from the s
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -514,9 +513,24 @@ def static_figures(plan: RacePlan) -> dict[str, str | None]:
 def render_report(plan: RacePlan, *, files: list[Path], assumptions: list[dict],
                   roster_note: str | None = None,
                   figures: dict[str, str | None] | None = None) -> str:
-    """The offline report.html: one file, figures embedded, no scripts or fonts fetched."""
+    """The offline report.html: one file, figures embedded, no scripts or fonts fetched.
+
+    The report names the plan by :func:`plan_id` of its machine files, not by the time it was
+    written: the same input and seed give the same report byte for byte (a minute-stamped
+    "generated" line made two runs differ)."""
     view = plan_view(plan, assumptions=assumptions, roster_note=roster_note)
     return environment().get_template("report.html").render(
         plan=view, figures=figures if figures is not None else static_figures(plan),
         files=[f.name for f in files] + ["report.html"], files_base="",
-        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
+        plan_id=plan_id(files))
+
+
+def plan_id(files: list[Path]) -> str:
+    """The first 12 hex digits of the SHA-256 of the plan's machine files (names and bytes, in
+    name order): two plan folders with the same id hold the same plan."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(files, key=lambda p: Path(p).name):
+        h.update(Path(f).name.encode() + b"\0" + Path(f).read_bytes() + b"\0")
+    return h.hexdigest()[:12]
