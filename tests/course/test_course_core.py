@@ -174,7 +174,8 @@ def test_point_to_point_5_percent_short_raises_naming_course_and_lengths():
         preset("vienna-2019").for_distance(42195.0 / 1.05)
     msg = str(info.value)
     assert "vienna-2019" in msg
-    assert "42195.0 m" in msg and f"{42195.0 / 1.05:.1f} m" in msg
+    # lengths in the user's units, to the metre (issue 14 review: not raw "42195.0 m")
+    assert "42.195 km long" in msg and "the race is 40.186 km" in msg
     assert "Fix:" in msg
 
 
