@@ -274,9 +274,9 @@ def check_drafting_within(drafting: Drafting, distance_m: float, key: str) -> No
             if v is not None and v > distance_m + 1e-6:
                 raise ValueError(
                     f"{what}: {name} = {km(v)} is beyond the finish of this "
-                    f"{km(distance_m)} race; valid: 0 to {km(distance_m)}; fix: set {name} to "
-                    f"at most {km(distance_m)}"
-                    + (" (or leave until out: to the finish)" if name == "until" else ""))
+                    f"{km(distance_m)} race; valid: 0 to {km(distance_m)} (set {name} to at "
+                    f"most {km(distance_m)}"
+                    + (", or leave until out: to the finish)" if name == "until" else ")"))
 
 
 #: Largest |x| or |y| of a pacer relative to the athlete the formation model is asked to rate

@@ -273,7 +273,10 @@ def parse_positions(text: str, *, where: str = "positions") -> list[tuple[float,
             out.append((float(parts[0]), float(parts[1])))
         except ValueError:
             raise UnitError(f"cannot read pacer {k} as a position", where=where, value=tok,
-                            valid=valid) from None
+                            valid=valid,
+                            fix=f"write pacer {k} as two plain numbers x,y in metres, with a dot "
+                                "for decimals and no other characters, e.g. 1.0,0"
+                                ) from None
     return out
 
 

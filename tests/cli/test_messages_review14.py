@@ -213,3 +213,15 @@ def test_log_list_and_profile_write_readable_numbers(tmp_path):
     assert not re.search(r"\d\.\d{7,}", toml), toml
     code, text = run("predict", VIENNA, "--athlete", athlete)
     assert code == 0, text
+
+
+def test_unscored_note_singular_and_plural():
+    import numpy as np
+
+    from paceline.cli.log import _unscored_note
+
+    one = _unscored_note(np.array(["none"]), np.array(["swimming"]))
+    assert one.startswith("1 activity of other sports (swimming 1) has no load"), one
+    two = _unscored_note(np.array(["none", "none"]), np.array(["swimming", "rowing"]))
+    assert two.startswith("2 activities of other sports"), two
+    assert "have no load" in two

@@ -259,10 +259,12 @@ def _unscored_note(kind: np.ndarray, sports: np.ndarray) -> str | None:
             other[sp] = other.get(sp, 0) + 1
     if not other:
         return None
-    return (f"{sum(other.values())} activities of other sports (" +
+    n = sum(other.values())
+    return (f"{n} {'activity' if n == 1 else 'activities'} of other sports (" +
             ", ".join(f"{k} {v}" for k, v in sorted(other.items())) +
-            ") have no load: the speed load's threshold is a running speed, so they are scored "
-            "only by heart rate (set --hr-rest/--hr-max with paceline log profile)")
+            f") {'has' if n == 1 else 'have'} no load: the speed load's threshold is a running "
+            "speed, so they are scored only by heart rate (set --hr-rest/--hr-max with "
+            "paceline log profile)")
 
 
 @app.command()

@@ -16,7 +16,7 @@ from typing import Any
 
 from paceline.errors import InputFileError
 
-__all__ = ["require_file", "toml_kind", "is_scenario_data", "scenario_files_in"]
+__all__ = ["require_file", "toml_error", "toml_kind", "is_scenario_data", "scenario_files_in"]
 
 
 def require_file(path: str | Path, what: str, *, fix: str,
@@ -53,6 +53,39 @@ def require_file(path: str | Path, what: str, *, fix: str,
     if not p.is_file():
         raise InputFileError(f"not a regular file, so not {a} {what}", where=str(p), fix=fix)
     return p
+
+
+def toml_error(p: Path, text: str, exc: Exception, what: str, *, fix: str) -> InputFileError:
+    """The error for a file that does not parse as TOML: a JSON file (``plan.json``,
+    ``crew_plan.json``) or a plan folder's file is named as such, with the fix for the kind
+    of file wanted; anything else gets the parser's line and column.
+
+    Parameters
+    ----------
+    p : Path
+        The file.
+    text : str
+        Its text.
+    exc : Exception
+        The ``tomllib.TOMLDecodeError``.
+    what : str
+        The kind of file wanted ("scenario file").
+    fix : str
+        How to get the right kind of file.
+    """
+    head = text.lstrip()[:1]
+    if head in ("{", "["):
+        import json
+
+        try:
+            json.loads(text)
+        except ValueError:
+            pass
+        else:
+            return InputFileError(f"this is a JSON file, not a TOML {what}", where=str(p),
+                                  fix=fix)
+    return InputFileError(f"not valid TOML: {exc}", where=str(p),
+                          fix="correct the TOML syntax at the line named")
 
 
 #: (tables or keys that mark it, what the file is, what reads it) — first match wins

@@ -31,6 +31,7 @@ from typing import Any
 from paceline.crew.plan import Assignment, CrewPlan, PacerMargin
 from paceline.crew.roster import PB_DISTANCES_M, Pacer, PersonalBest, pacer_capacity
 from paceline.errors import InputFileError, UnitError
+from paceline.io.input_files import toml_error
 from paceline.units import format_duration, parse_duration_s
 
 __all__ = ["read_roster", "parse_roster_rows", "read_plan", "write_plan", "plan_to_dict",
@@ -75,8 +76,9 @@ def read_roster(path: str | Path, *, slots: tuple[str, ...] | None = None) -> tu
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise InputFileError(f"not valid TOML: {exc}", where=str(p),
-                                 fix="correct the TOML syntax at the line named") from None
+            raise toml_error(p, text, exc, "roster",
+                             fix="give a CSV or TOML roster, e.g. "
+                                 "rosters/vienna-2019-pacers.csv") from None
         extra = set(data) - {"pacer", "name", "description", "source"}
         if extra or not isinstance(data.get("pacer"), list):
             raise InputFileError("a TOML roster is a list of [[pacer]] tables", where=str(p),

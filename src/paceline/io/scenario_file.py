@@ -9,7 +9,13 @@ from typing import Any
 
 from paceline.course import Course, preset
 from paceline.errors import InputFileError, ScenarioError
-from paceline.io.input_files import is_scenario_data, require_file, scenario_files_in, toml_kind
+from paceline.io.input_files import (
+    is_scenario_data,
+    require_file,
+    scenario_files_in,
+    toml_error,
+    toml_kind,
+)
 from paceline.scenario import CourseSpec, Scenario, scenario_from_dict
 
 __all__ = ["read_scenario", "read_athlete_file", "parse_override", "apply_overrides",
@@ -108,10 +114,16 @@ def read_athlete_file(path: str | Path) -> dict[str, Any]:
                      fix="write one with: paceline log profile --out athlete.toml ...",
                      in_folder=_athlete_files_in)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"not valid TOML: {exc}", where=str(p),
-                             fix="correct the TOML syntax at the line named") from None
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise InputFileError("not a UTF-8 text file", where=str(p),
+                             fix="give a TOML athlete file written by paceline log profile"
+                             ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(p, text, exc, "athlete file",
+                         fix="give a TOML file written by paceline log profile --out "
+                             "athlete.toml, or a scenario") from None
     if not isinstance(data.get("athlete"), dict):
         raise InputFileError("no [athlete] table in this file", where=str(p),
                              fix="give a file written by paceline log profile, or a scenario")
@@ -130,10 +142,12 @@ def read_scenario(path: str | Path, overrides: list[str] | None = None, *,
                          "(e.g. scenarios/vienna-2019.toml)",
                      in_folder=scenario_files_in)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(f"not valid TOML: {exc}", where=str(p),
-                             fix="correct the TOML syntax at the line named") from None
+        raise toml_error(p, text, exc, "scenario file",
+                         fix="give a scenario TOML file, e.g. scenarios/vienna-2019.toml"
+                         ) from None
     except UnicodeDecodeError:
         raise InputFileError("not a UTF-8 text file", where=str(p),
                              fix="give a TOML scenario file") from None

@@ -18,7 +18,7 @@ import pandas as pd
 
 from paceline.course import Course, Leg, preset_names
 from paceline.errors import InputFileError, PacelineError, ScenarioError
-from paceline.io.input_files import require_file, toml_kind
+from paceline.io.input_files import require_file, toml_error, toml_kind
 from paceline.io.scenario_file import load_course, read_scenario
 from paceline.io.weather import WeatherMeta, read_weather
 from paceline.scenario import CourseSpec, Scenario
@@ -213,9 +213,15 @@ def read_venue_file(path: str | Path, *, only: list[str] | None = None) -> Venue
                      fix="check the path; the bundled example is scenarios/venue-sub2.toml",
                      in_folder=_venue_files_in)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise InputFileError("not a UTF-8 text file", where=str(p),
+                             fix="give a venue TOML file, e.g. scenarios/venue-sub2.toml"
+                             ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputFileError(f"not valid TOML: {exc}", where=str(p)) from None
+        raise toml_error(p, text, exc, "venue file",
+                         fix="give a venue TOML file, e.g. scenarios/venue-sub2.toml") from None
     try:
         return _build(data, p, only)
     except PacelineError:
