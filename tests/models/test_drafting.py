@@ -493,6 +493,9 @@ def test_mirror_symmetric_in_still_air(pacers, p, rule, head):
        rule=st.sampled_from(RULES))
 def test_sheltered_spot_moves_downwind(cross, sign, p, rule):
     # one pacer 1.5 m ahead; where, across the road, is the athlete's drag lowest?
+    # Not with the recirculation near wake (test_recirculation_near_wake_breaks_the_
+    # downwind_property): a third property that option breaks.
+    p = dict(p, near_wake="none")
     lateral = np.linspace(-1.5, 1.5, 301)
     x = np.stack([np.zeros_like(lateral), np.full_like(lateral, 1.5)], axis=-1)
     y = np.stack([lateral, np.zeros_like(lateral)], axis=-1)
@@ -518,3 +521,21 @@ def test_one_metre_behind_and_0_3_m_aside_with_the_fitted_model():
     inline = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.0])[0]
     aside = 1 - dm.drag_ratio([0.0, 1.0], [0.0, 0.3])[0]
     assert aside > 0.3 and aside > 0.5 * inline
+
+
+def test_recirculation_near_wake_breaks_the_downwind_property():
+    # Found by hypothesis (2026-11-30): a weak, wide wake (A = 0.0625 m², σ0 = 0.59 m,
+    # k = 0.5, no blockage), 4 m/s of crosswind from the left. The bubble's core has the
+    # deficit 1 of a body-wide recirculation whatever the wake's strength, with the source's
+    # Gaussian width σ0 across it; an athlete 2 m aside but within the bubble's 0.5 m along the
+    # air gets its tail (0.993) and that beats the weak far wake downwind (0.9925–0.994): the
+    # lowest drag is found UPWIND (+1.31 m). Without the option it is downwind. One more reason
+    # the option is kept selectable and not the default (docs/formation.md §2).
+    lateral = np.linspace(-1.5, 1.5, 301)
+    x = np.stack([np.zeros_like(lateral), np.full_like(lateral, 1.5)], axis=-1)
+    y = np.stack([lateral, np.zeros_like(lateral)], axis=-1)
+    p = {"wake_drag_area_m2": 0.0625, "initial_width_m": 0.59375, "growth_rate": 0.5,
+         "blockage_radius_m": 0.0}
+    best = {nw: lateral[np.argmin(dm.drag_ratio(x, y, 5.85, 0.0, -4.0, near_wake=nw, **p)[:, 0])]
+            for nw in ("none", "recirculation")}
+    assert best["none"] < 0 < best["recirculation"]
