@@ -445,6 +445,16 @@ def _planar_doublet(s2, n2, a, h):
         return a * a * (n2 - s2) / (r2 * r2)
 
 
+def _named(registry, name, what):
+    """``registry[name]``, or ValueError naming ``what`` and listing the valid names (the one
+    lookup behind every ``get_*`` of this module)."""
+    try:
+        return registry[name]
+    except (KeyError, TypeError):
+        valid = ", ".join(repr(k) for k in registry)
+        raise ValueError(f"unknown {what} {name!r}; valid: {valid}") from None
+
+
 #: Blockage (the air each body pushes aside): name → f(s², n², a, h) → ΔU/U at the target
 #: [-] (before the cut behind the body). "planar" (the default): a 2-D doublet, an infinitely
 #: tall cylinder of radius a (:func:`blockage_doublet`); "finite-height": a line of 3-D
@@ -469,11 +479,7 @@ def get_blockage(name):
     >>> get_blockage("finite-height").__name__
     '_finite_height_doublet'
     """
-    try:
-        return BLOCKAGE_MODELS[name]
-    except (KeyError, TypeError):
-        valid = ", ".join(repr(k) for k in BLOCKAGE_MODELS)
-        raise ValueError(f"unknown blockage model {name!r}; valid: {valid}") from None
+    return _named(BLOCKAGE_MODELS, name, "blockage model")
 
 
 def superpose_linear(deficit):
@@ -582,12 +588,7 @@ def get_superposition(name_or_callable):
     if callable(name_or_callable):
         return name_or_callable
     if isinstance(name_or_callable, str):
-        try:
-            return SUPERPOSITION_MODELS[name_or_callable]
-        except KeyError:
-            valid = ", ".join(repr(k) for k in SUPERPOSITION_MODELS)
-            raise ValueError(f"unknown wake superposition {name_or_callable!r}; valid: "
-                             f"{valid}") from None
+        return _named(SUPERPOSITION_MODELS, name_or_callable, "wake superposition")
     raise TypeError(f"expected a superposition name or a callable, got "
                     f"{type(name_or_callable).__name__}")
 
@@ -708,11 +709,7 @@ def get_wake_model(name_or_model) -> WakeModel:
     """
     if isinstance(name_or_model, WakeModel):
         return name_or_model
-    try:
-        return WAKE_MODELS[name_or_model]
-    except (KeyError, TypeError):
-        valid = ", ".join(repr(k) for k in WAKE_MODELS)
-        raise ValueError(f"unknown wake model {name_or_model!r}; valid: {valid}") from None
+    return _named(WAKE_MODELS, name_or_model, "wake model")
 
 
 # ---- wake-added turbulence: a waked body leaves a wider wake (selectable) -----------------
@@ -925,12 +922,7 @@ def get_turbulence_model(name_or_model) -> TurbulenceModel:
     """
     if isinstance(name_or_model, TurbulenceModel):
         return name_or_model
-    try:
-        return TURBULENCE_MODELS[name_or_model]
-    except (KeyError, TypeError):
-        valid = ", ".join(repr(k) for k in TURBULENCE_MODELS)
-        raise ValueError(f"unknown wake-added turbulence model {name_or_model!r}; valid: "
-                         f"{valid}") from None
+    return _named(TURBULENCE_MODELS, name_or_model, "wake-added turbulence model")
 
 
 # ---- near wake: the recirculation bubble behind a bluff body (selectable) -----------------
@@ -986,11 +978,7 @@ def get_near_wake(name):
     >>> get_near_wake("recirculation").__name__
     '_near_wake_recirculation'
     """
-    try:
-        return NEAR_WAKE_MODELS[name]
-    except (KeyError, TypeError):
-        valid = ", ".join(repr(k) for k in NEAR_WAKE_MODELS)
-        raise ValueError(f"unknown near-wake model {name!r}; valid: {valid}") from None
+    return _named(NEAR_WAKE_MODELS, name, "near-wake model")
 
 
 def _params(kw, wake=DEFAULT_WAKE, turbulence=DEFAULT_TURBULENCE
