@@ -16,7 +16,8 @@ from typing import Any
 
 from paceline.errors import InputFileError
 
-__all__ = ["require_file", "toml_error", "toml_kind", "is_scenario_data", "scenario_files_in"]
+__all__ = ["require_file", "read_toml", "parse_toml", "toml_kind", "is_scenario_data",
+           "scenario_files_in"]
 
 
 def require_file(path: str | Path, what: str, *, fix: str,
@@ -55,37 +56,35 @@ def require_file(path: str | Path, what: str, *, fix: str,
     return p
 
 
-def toml_error(p: Path, text: str, exc: Exception, what: str, *, fix: str) -> InputFileError:
-    """The error for a file that does not parse as TOML: a JSON file (``plan.json``,
-    ``crew_plan.json``) or a plan folder's file is named as such, with the fix for the kind
-    of file wanted; anything else gets the parser's line and column.
+def read_toml(p: Path, what: str, *, fix: str) -> dict[str, Any]:
+    """The TOML mapping in a file, or :class:`InputFileError` (exit 2) naming what is wrong:
+    not UTF-8 text, a JSON file (``plan.json``, ``crew_plan.json``), or a TOML syntax error at
+    its line and column. ``what`` is the kind of file wanted ("scenario file"); ``fix`` how to
+    get one (it is the fix of the first two errors)."""
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputFileError("not a UTF-8 text file", where=str(p), fix=fix) from None
+    return parse_toml(p, text, what, fix=fix)
 
-    Parameters
-    ----------
-    p : Path
-        The file.
-    text : str
-        Its text.
-    exc : Exception
-        The ``tomllib.TOMLDecodeError``.
-    what : str
-        The kind of file wanted ("scenario file").
-    fix : str
-        How to get the right kind of file.
-    """
-    head = text.lstrip()[:1]
-    if head in ("{", "["):
-        import json
 
-        try:
-            json.loads(text)
-        except ValueError:
-            pass
-        else:
-            return InputFileError(f"this is a JSON file, not a TOML {what}", where=str(p),
-                                  fix=fix)
-    return InputFileError(f"not valid TOML: {exc}", where=str(p),
-                          fix="correct the TOML syntax at the line named")
+def parse_toml(p: Path, text: str, what: str, *, fix: str) -> dict[str, Any]:
+    """:func:`read_toml` for text already read from ``p``."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        if text.lstrip()[:1] in ("{", "["):
+            import json
+
+            try:
+                json.loads(text)
+            except ValueError:
+                pass
+            else:
+                raise InputFileError(f"this is a JSON file, not a TOML {what}", where=str(p),
+                                     fix=fix) from None
+        raise InputFileError(f"not valid TOML: {exc}", where=str(p),
+                             fix="correct the TOML syntax at the line named") from None
 
 
 #: (tables or keys that mark it, what the file is, what reads it) — first match wins

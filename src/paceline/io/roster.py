@@ -24,14 +24,13 @@ import csv
 import io
 import json
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from paceline.crew.plan import Assignment, CrewPlan, PacerMargin
 from paceline.crew.roster import PB_DISTANCES_M, Pacer, PersonalBest, pacer_capacity
 from paceline.errors import InputFileError, UnitError
-from paceline.io.input_files import toml_error
+from paceline.io.input_files import parse_toml
 from paceline.units import format_duration, parse_duration_s
 
 __all__ = ["read_roster", "parse_roster_rows", "read_plan", "write_plan", "plan_to_dict",
@@ -73,12 +72,8 @@ def read_roster(path: str | Path, *, slots: tuple[str, ...] | None = None) -> tu
     suffix = p.suffix.lower()
     comments: list[str] = []
     if suffix == ".toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise toml_error(p, text, exc, "roster",
-                             fix="give a CSV or TOML roster, e.g. "
-                                 "rosters/vienna-2019-pacers.csv") from None
+        data = parse_toml(p, text, "roster",
+                          fix="give a CSV or TOML roster, e.g. rosters/vienna-2019-pacers.csv")
         extra = set(data) - {"pacer", "name", "description", "source"}
         if extra or not isinstance(data.get("pacer"), list):
             raise InputFileError("a TOML roster is a list of [[pacer]] tables", where=str(p),

@@ -11,9 +11,9 @@ from paceline.course import Course, preset
 from paceline.errors import InputFileError, ScenarioError
 from paceline.io.input_files import (
     is_scenario_data,
+    read_toml,
     require_file,
     scenario_files_in,
-    toml_error,
     toml_kind,
 )
 from paceline.scenario import CourseSpec, Scenario, scenario_from_dict
@@ -113,17 +113,8 @@ def read_athlete_file(path: str | Path) -> dict[str, Any]:
     p = require_file(path, "athlete file",
                      fix="write one with: paceline log profile --out athlete.toml ...",
                      in_folder=_athlete_files_in)
-    try:
-        text = p.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise InputFileError("not a UTF-8 text file", where=str(p),
-                             fix="give a TOML athlete file written by paceline log profile"
-                             ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise toml_error(p, text, exc, "athlete file",
-                         fix="give a TOML file written by paceline log profile --out "
-                             "athlete.toml, or a scenario") from None
+    data = read_toml(p, "athlete file", fix="give a TOML file written by paceline log profile "
+                                            "--out athlete.toml, or a scenario")
     if not isinstance(data.get("athlete"), dict):
         raise InputFileError("no [athlete] table in this file", where=str(p),
                              fix="give a file written by paceline log profile, or a scenario")
@@ -141,16 +132,8 @@ def read_scenario(path: str | Path, overrides: list[str] | None = None, *,
                      fix="check the path; bundled scenarios are in scenarios/ "
                          "(e.g. scenarios/vienna-2019.toml)",
                      in_folder=scenario_files_in)
-    try:
-        text = p.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise toml_error(p, text, exc, "scenario file",
-                         fix="give a scenario TOML file, e.g. scenarios/vienna-2019.toml"
-                         ) from None
-    except UnicodeDecodeError:
-        raise InputFileError("not a UTF-8 text file", where=str(p),
-                             fix="give a TOML scenario file") from None
+    data = read_toml(p, "scenario file",
+                     fix="give a scenario TOML file, e.g. scenarios/vienna-2019.toml")
     if not is_scenario_data(data):
         kind = toml_kind(data)
         raise InputFileError(

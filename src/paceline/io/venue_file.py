@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 
 from paceline.course import Course, Leg, preset_names
-from paceline.errors import InputFileError, PacelineError, ScenarioError
-from paceline.io.input_files import require_file, toml_error, toml_kind
+from paceline.errors import PacelineError, ScenarioError
+from paceline.io.input_files import read_toml, require_file, toml_kind
 from paceline.io.scenario_file import load_course, read_scenario
 from paceline.io.weather import WeatherMeta, read_weather
 from paceline.scenario import CourseSpec, Scenario
@@ -212,16 +212,8 @@ def read_venue_file(path: str | Path, *, only: list[str] | None = None) -> Venue
     p = require_file(path, "venue file",
                      fix="check the path; the bundled example is scenarios/venue-sub2.toml",
                      in_folder=_venue_files_in)
-    try:
-        text = p.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise InputFileError("not a UTF-8 text file", where=str(p),
-                             fix="give a venue TOML file, e.g. scenarios/venue-sub2.toml"
-                             ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise toml_error(p, text, exc, "venue file",
-                         fix="give a venue TOML file, e.g. scenarios/venue-sub2.toml") from None
+    data = read_toml(p, "venue file",
+                     fix="give a venue TOML file, e.g. scenarios/venue-sub2.toml")
     try:
         return _build(data, p, only)
     except PacelineError:
