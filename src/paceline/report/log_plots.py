@@ -42,7 +42,8 @@ def plot_pmc(pmc, out: str | Path, *, title: str = "Fitness and fatigue",
     # vertex by vertex (0.5 s for 20 years; the limits are set below and by the lines)
     axl.add_artist(StepPatch(np.nan_to_num(np.asarray(pmc.load, float)),
                              np.append(x - 0.5, x[-1] + 0.5), fill=True, color="0.45",
-                             alpha=0.6, linewidth=0))
+                             alpha=0.6, linewidth=0.8))  # outlined: over years a day is
+    # narrower than a pixel, and a lone long run drawn as a filled sliver alone was invisible
     axl.set_ylim(0, max(float(np.nanmax(pmc.load, initial=0)) * 2.2, 1.0))  # lower half
     axl.set_ylabel(f"daily {load_label} (bars)", color="0.4")
     axl.tick_params(axis="y", colors="0.4")
